@@ -1,0 +1,39 @@
+"""REQUEST authorizer: X-API-Key to workspace and scopes, for every route of the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes import event_source
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+    APIGatewayAuthorizerRequestEvent,
+    APIGatewayAuthorizerResponse,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from sender_accounts.api_keys import authenticate
+from sender_accounts.observability import logger
+from sender_accounts.service import repository
+
+
+@logger.inject_lambda_context(clear_state=True)
+@event_source(data_class=APIGatewayAuthorizerRequestEvent)
+def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
+    headers = {k.lower(): v for k, v in (event.headers or {}).items()}
+    principal = authenticate(repository(), headers.get("x-api-key"))
+    if principal is None:
+        logger.info("request refused: unknown or missing API key")
+        raise Exception("Unauthorized")  # API Gateway's contract for a 401 from an authorizer
+    arn = event.parsed_arn
+    policy = APIGatewayAuthorizerResponse(
+        principal_id=principal.workspace_id,
+        region=arn.region,
+        aws_account_id=arn.aws_account_id,
+        api_id=arn.api_id,
+        stage=arn.stage,
+        # The result is cached per key for every route, so the policy covers the whole API;
+        # scopes are enforced by each function from the context below.
+        context={"workspace_id": principal.workspace_id, "scopes": " ".join(sorted(principal.scopes))},
+    )
+    policy.allow_all_routes()
+    return policy.asdict()

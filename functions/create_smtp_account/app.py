@@ -1,0 +1,33 @@
+"""POST /sender-accounts/smtp (and ColdSend's older POST /sender-accounts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from sender_accounts.api import API_PREFIX, caller, create_resolver
+from sender_accounts.api_keys import WRITE_SCOPE
+from sender_accounts.models import CreateAccountResponse, CreateSmtpAccountRequest
+from sender_accounts.observability import logger, metrics, tracer
+from sender_accounts.service import sender_account_service
+
+app = create_resolver()
+
+
+@app.post(f"{API_PREFIX}/sender-accounts/smtp")
+@app.post(f"{API_PREFIX}/sender-accounts")
+@tracer.capture_method
+def create_smtp_account(request: CreateSmtpAccountRequest) -> Response[CreateAccountResponse]:
+    principal = caller(app, WRITE_SCOPE)
+    created = sender_account_service().create_smtp_account(principal.workspace_id, request)
+    return Response(status_code=201, body=created.model_dump(mode="json", exclude_none=True))
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,31 @@
+"""GET /sender-accounts: paginated, filtered, searched, sorted."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from sender_accounts.api import API_PREFIX, caller, create_resolver
+from sender_accounts.api_keys import READ_SCOPE
+from sender_accounts.models import ListQuery, ListSenderAccountsResponse
+from sender_accounts.observability import logger, metrics, tracer
+from sender_accounts.service import sender_account_service
+
+app = create_resolver()
+
+
+@app.get(f"{API_PREFIX}/sender-accounts")
+@tracer.capture_method
+def list_sender_accounts(query: Annotated[ListQuery, Query()]) -> ListSenderAccountsResponse:
+    principal = caller(app, READ_SCOPE)
+    return sender_account_service().list(principal.workspace_id, query)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

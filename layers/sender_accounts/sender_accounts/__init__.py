@@ -1,0 +1,1 @@
+"""The sender-accounts domain, shared by every function of the stack."""

@@ -1,0 +1,58 @@
+"""Typed settings, read once from the environment that template.yaml gives every function."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, Field, field_validator
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class Settings(BaseModel):
+    table_name: str = Field(min_length=1)
+    jobs_table_name: str = ""
+    kms_key_id: str = ""
+    event_bus_name: str = ""
+    bulk_queue_url: str = ""
+    # Networks exempt from the outbound-address rule; empty when deployed.
+    allowed_private_networks: tuple[IpNetwork, ...] = ()
+    mail_step_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # Ceiling for one whole validation: API Gateway gives up after 29 s.
+    validation_deadline_seconds: float = Field(default=22.0, gt=0, le=27)
+
+    @field_validator("allowed_private_networks", mode="before")
+    @classmethod
+    def _parse_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(
+                ipaddress.ip_network(part.strip(), strict=False)
+                for part in value.split(",")
+                if part.strip()
+            )
+        return value
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        env = os.environ
+        values: dict[str, object] = {
+            "table_name": env.get("TABLE_NAME", ""),
+            "jobs_table_name": env.get("JOBS_TABLE_NAME", ""),
+            "kms_key_id": env.get("KMS_KEY_ID", ""),
+            "event_bus_name": env.get("EVENT_BUS_NAME", ""),
+            "bulk_queue_url": env.get("BULK_QUEUE_URL", ""),
+            "allowed_private_networks": env.get("ALLOWED_PRIVATE_NETWORKS", ""),
+        }
+        if env.get("MAIL_STEP_TIMEOUT_SECONDS"):
+            values["mail_step_timeout_seconds"] = env["MAIL_STEP_TIMEOUT_SECONDS"]
+        if env.get("VALIDATION_DEADLINE_SECONDS"):
+            values["validation_deadline_seconds"] = env["VALIDATION_DEADLINE_SECONDS"]
+        return cls.model_validate(values)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process; tests clear the cache after changing the environment."""
+    return Settings.from_environment()

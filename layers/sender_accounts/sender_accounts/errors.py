@@ -1,0 +1,47 @@
+"""Domain errors. The HTTP layer maps each to a status code in one place (api.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every error a client can cause or a dependency can produce."""
+
+
+class NotFound(DomainError):
+    def __init__(self, what: str = "Sender account") -> None:
+        super().__init__(f"{what} not found")
+
+
+class DuplicateAddress(DomainError):
+    def __init__(self, email_address: str) -> None:
+        super().__init__(f"A sender account with address {email_address} already exists")
+
+
+class InsufficientScope(DomainError):
+    def __init__(self, required: list[str], granted: list[str]) -> None:
+        super().__init__("API key lacks a required scope")
+        self.required = required
+        self.granted = granted
+
+
+class Unauthenticated(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Invalid or missing API key")
+
+
+class ConnectionValidationFailed(DomainError):
+    """SMTP or IMAP validation failed; `body` is the contract's 400 body, secrets removed."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        super().__init__(body["detail"])
+        self.body = body
+
+
+class DependencyUnavailable(DomainError):
+    """KMS, DynamoDB, SQS or SES failed; nothing was stored."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__(f"{service} is unavailable; nothing was stored, please retry")
+        self.service = service

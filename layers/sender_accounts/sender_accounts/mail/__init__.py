@@ -1,0 +1,1 @@
+"""Connection validation against users' own SMTP and IMAP servers."""

@@ -1,0 +1,41 @@
+"""Which security mode a connection uses, from the contract's port-and-flag rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Security(StrEnum):
+    SSL = "ssl"
+    STARTTLS = "starttls"
+    NONE = "none"
+
+
+def smtp_security(port: int, use_tls: bool, override: Security | None = None) -> Security:
+    """Port 465 is implicit TLS; any other port uses STARTTLS when TLS is on."""
+    if override is not None:
+        return override
+    if port == 465:
+        return Security.SSL
+    return Security.STARTTLS if use_tls else Security.NONE
+
+
+def imap_security(port: int, use_ssl: bool, override: Security | None = None) -> Security:
+    """Port 143 upgrades with STARTTLS; any other port is implicit TLS when SSL is on."""
+    if override is not None:
+        return override
+    if port == 143:
+        return Security.STARTTLS if use_ssl else Security.NONE
+    return Security.SSL if use_ssl else Security.NONE
+
+
+@dataclass(frozen=True)
+class MailServerLogin:
+    """Where and how to log in to one server; repr never shows the password."""
+
+    host: str
+    port: int
+    security: Security
+    username: str
+    password: str = field(repr=False)

@@ -1,0 +1,155 @@
+"""IMAP validation: connect, greeting, STARTTLS when asked, LOGIN, SELECT INBOX, with aioimaplib.
+
+aioimaplib connects by host name and has no STARTTLS; `PinnedImapClient` adds both: it runs
+over an already connected (pinned) socket and upgrades in place with `loop.start_tls`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import ssl
+from collections.abc import Awaitable, Sequence
+from typing import Any, TypeVar
+
+import aioimaplib
+
+from ..config import IpNetwork
+from .endpoints import MailServerLogin, Security
+from .failures import ErrorCode, ProbeFailure
+from .outbound import open_pinned_socket
+from .tls import client_tls_context
+
+T = TypeVar("T")
+
+
+class PinnedImapClient(aioimaplib.IMAP4):
+    """aioimaplib's client over a connected socket, verifying TLS against the host name."""
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        server_hostname: str,
+        timeout: float,
+        ssl_context: ssl.SSLContext | None,
+    ) -> None:
+        self._sock = sock
+        self._lost = asyncio.get_running_loop().create_future()
+        super().__init__(
+            host=server_hostname,
+            port=0,
+            timeout=timeout,
+            conn_lost_cb=self._connection_lost,
+            ssl_context=ssl_context,
+        )
+
+    def create_client(  # type: ignore[override]
+        self,
+        host: str,
+        port: int,
+        loop: asyncio.AbstractEventLoop | None,
+        conn_lost_cb: Any = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        local_loop = loop or asyncio.get_running_loop()
+        self.protocol = aioimaplib.IMAP4ClientProtocol(local_loop, conn_lost_cb)
+        self._client_task = local_loop.create_task(
+            local_loop.create_connection(
+                lambda: self.protocol,
+                sock=self._sock,
+                ssl=ssl_context,
+                server_hostname=host if ssl_context else None,
+                ssl_handshake_timeout=self.timeout if ssl_context else None,
+            )
+        )
+
+    def _connection_lost(self, exc: Exception | None) -> None:
+        if not self._lost.done():
+            self._lost.set_result(exc)
+
+    async def bounded(self, step: Awaitable[T]) -> T:
+        """Run one step within the timeout, failing at once if the server hangs up meanwhile."""
+        task = asyncio.ensure_future(step)
+        done, _ = await asyncio.wait(
+            {task, self._lost}, timeout=self.timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        if task in done:
+            return task.result()
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
+        if self._lost in done:
+            cause = self._lost.result()
+            raise ProbeFailure(
+                ErrorCode.CONNECTION_FAILED, "The server closed the connection"
+            ) from cause
+        raise ProbeFailure(ErrorCode.TIMEOUT, "The server did not answer in time")
+
+    async def starttls(self, context: ssl.SSLContext) -> None:
+        """RFC 3501 6.2.1: STARTTLS, the TLS handshake, then capabilities learned anew."""
+        protocol = self.protocol
+        if not self.has_capability("STARTTLS"):
+            raise ProbeFailure(ErrorCode.SSL_ERROR, "The server does not offer STARTTLS")
+        command = aioimaplib.Command("STARTTLS", protocol.new_tag(), loop=protocol.loop)
+        response = await self.bounded(protocol.execute(command))
+        if response.result != "OK":
+            raise ProbeFailure(
+                ErrorCode.SSL_ERROR, "The server refused STARTTLS", _last_line(response)
+            )
+        loop = asyncio.get_running_loop()
+        transport = await self.bounded(
+            loop.start_tls(
+                protocol.transport,
+                protocol,
+                context,
+                server_hostname=self.host,
+                ssl_handshake_timeout=self.timeout,
+            )
+        )
+        protocol.transport = transport
+        protocol.capabilities = set()
+        await self.bounded(protocol.capability())
+
+    def close(self) -> None:
+        # The transport owns the socket once created; asyncio closes it on every failure path.
+        if not self._client_task.done():
+            self._client_task.cancel()
+        transport = self.protocol.transport
+        if transport is not None:
+            transport.close()
+
+
+def _last_line(response: Any) -> str:
+    lines = [line for line in response.lines if isinstance(line, bytes | bytearray)]
+    return bytes(lines[-1]).decode("utf-8", "replace") if lines else str(response.result)
+
+
+async def probe_imap(
+    login: MailServerLogin, allowed_networks: Sequence[IpNetwork], step_timeout: float
+) -> None:
+    """Raise if `login` cannot log in and open INBOX; return quietly when it can."""
+    sock = await open_pinned_socket(login.host, login.port, allowed_networks, step_timeout)
+    context = client_tls_context()
+    implicit = context if login.security is Security.SSL else None
+    client = PinnedImapClient(sock, login.host, step_timeout, implicit)
+    try:
+        await client.bounded(client.wait_hello_from_server())
+        if login.security is Security.STARTTLS:
+            await client.starttls(context)
+        response = await client.bounded(client.protocol.login(login.username, login.password))
+        if response.result == "NO":
+            raise ProbeFailure(ErrorCode.AUTH_FAILED, "Authentication failed", _last_line(response))
+        if response.result != "OK":
+            raise ProbeFailure(
+                ErrorCode.CONNECTION_FAILED, "The server refused LOGIN", _last_line(response)
+            )
+        response = await client.bounded(client.protocol.select("INBOX"))
+        if response.result != "OK":
+            raise ProbeFailure(
+                ErrorCode.CONNECTION_FAILED, "INBOX could not be opened", _last_line(response)
+            )
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(client.protocol.logout(), min(step_timeout, 2.0))
+    finally:
+        client.close()

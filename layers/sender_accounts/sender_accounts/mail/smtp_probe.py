@@ -1,0 +1,81 @@
+"""SMTP validation: connect, EHLO, STARTTLS when asked, EHLO, AUTH, with aiosmtplib."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import Sequence
+
+import aiosmtplib
+
+from ..config import IpNetwork
+from .endpoints import MailServerLogin, Security
+from .failures import ErrorCode, ProbeFailure
+from .outbound import open_pinned_socket
+from .tls import client_tls_context
+
+
+def _ehlo_name(sock: socket.socket) -> str:
+    # RFC 5321 4.1.3: without a resolvable FQDN, greet with our address literal. Looking up our
+    # own FQDN (aiosmtplib's default) can cost a DNS round trip per session.
+    address = sock.getsockname()[0]
+    return f"[IPv6:{address}]" if sock.family == socket.AF_INET6 else f"[{address}]"
+
+
+async def _authenticate_once(client: aiosmtplib.SMTP, login: MailServerLogin) -> None:
+    # One attempt with the best offered mechanism: trying each mechanism in turn (aiosmtplib's
+    # login()) doubles the failures a provider counts towards locking the mailbox.
+    offered = {method.lower() for method in client.server_auth_methods}
+    if "plain" in offered:
+        await client.auth_plain(login.username, login.password)
+    elif "login" in offered:
+        await client.auth_login(login.username, login.password)
+    elif "cram-md5" in offered:
+        await client.auth_crammd5(login.username, login.password)
+    else:
+        raise ProbeFailure(
+            ErrorCode.CONNECTION_FAILED, "The server offers no supported authentication method"
+        )
+
+
+async def open_smtp_session(
+    login: MailServerLogin, allowed_networks: Sequence[IpNetwork], step_timeout: float
+) -> aiosmtplib.SMTP:
+    """An authenticated SMTP session on a pinned, verified connection; the caller quits it."""
+    sock = await open_pinned_socket(login.host, login.port, allowed_networks, step_timeout)
+    client = aiosmtplib.SMTP(
+        hostname=login.host,
+        sock=sock,
+        use_tls=login.security is Security.SSL,
+        start_tls=False,
+        tls_context=client_tls_context(),
+        timeout=step_timeout,
+        local_hostname=_ehlo_name(sock),
+    )
+    try:
+        await client.connect()
+        await client.ehlo()
+        if login.security is Security.STARTTLS:
+            if not client.supports_extension("starttls"):
+                raise ProbeFailure(ErrorCode.SSL_ERROR, "The server does not offer STARTTLS")
+            await client.starttls()
+            await client.ehlo()
+        if not client.supports_extension("auth"):
+            raise ProbeFailure(ErrorCode.CONNECTION_FAILED, "The server offers no authentication")
+        await _authenticate_once(client, login)
+    except BaseException:
+        # The transport owns the socket from connect() on; closing the socket behind its back
+        # would free the descriptor while the loop still maps it to the old transport.
+        client.close()
+        raise
+    return client
+
+
+async def probe_smtp(
+    login: MailServerLogin, allowed_networks: Sequence[IpNetwork], step_timeout: float
+) -> None:
+    """Raise if `login` cannot authenticate; return quietly when it can."""
+    client = await open_smtp_session(login, allowed_networks, step_timeout)
+    with contextlib.suppress(Exception):
+        await client.quit(timeout=min(step_timeout, 2.0))
+    client.close()

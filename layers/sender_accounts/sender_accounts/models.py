@@ -1,0 +1,219 @@
+"""Request and response models of the sender-accounts API (the contract's field rules)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from .mail.endpoints import Security
+
+
+class InboxType(StrEnum):
+    GOOGLE_WORKSPACE = "GOOGLE_WORKSPACE"
+    OUTLOOK_365 = "OUTLOOK_365"
+    CUSTOM_SMTP = "CUSTOM_SMTP"
+    COLDSEND = "COLDSEND"
+
+
+class InboxStatus(StrEnum):
+    PENDING = "PENDING"
+    ACTIVE = "ACTIVE"
+    PAUSED = "PAUSED"
+    DISABLED = "DISABLED"
+
+
+class ValidationFailurePolicy(StrEnum):
+    REJECT = "reject"
+    STORE = "store"
+
+
+PROVIDER_MAX_DAILY_LIMIT: dict[InboxType, int] = {
+    InboxType.GOOGLE_WORKSPACE: 2_000,
+    InboxType.OUTLOOK_365: 5_000,
+    InboxType.CUSTOM_SMTP: 100_000,
+    InboxType.COLDSEND: 100_000,
+}
+
+# RFC 5322 dot-atom local part and an RFC 1035 host name of at least two labels. Special-use
+# domains (.test, .example, .local, localhost) are deliberately accepted.
+_LOCAL_PART = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL_PATTERN = re.compile(rf"^(?P<local>{_LOCAL_PART})@(?P<domain>{_LABEL}(?:\.{_LABEL})*)$")
+
+
+def check_email_address(value: str) -> str:
+    match = EMAIL_PATTERN.fullmatch(value)
+    if match is None or len(match["local"]) > 64:
+        raise ValueError("must be a valid email address such as name@example.com")
+    return value
+
+
+Text255 = Annotated[str, Field(min_length=1, max_length=255)]
+Secret = Annotated[str, Field(min_length=1, max_length=500)]
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+class WarmupSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = False
+    emails_per_day: int | None = Field(default=None, ge=1, le=50)
+    daily_rampup: int | None = Field(default=None, ge=5, le=20)
+    reply_rate_percentage: int | None = Field(default=None, ge=20, le=100)
+
+
+class SmartLeadSettings(BaseModel):
+    """SmartLead's optional account settings, accepted, stored and returned as given."""
+
+    reply_to: str | None = Field(default=None, max_length=255)
+    bcc: str | None = Field(default=None, max_length=255)
+    signature: str | None = Field(default=None, max_length=10_000)
+    min_minutes_between_emails: int | None = Field(default=None, ge=0, le=1440)
+    tracking_domain: str | None = Field(default=None, max_length=255)
+    client_id: str | None = Field(default=None, max_length=255)
+    warmup: WarmupSettings | None = None
+
+    @field_validator("reply_to", "bcc")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        return None if value is None else check_email_address(value)
+
+
+class CreateSmtpAccountRequest(SmartLeadSettings):
+    """POST /sender-accounts/smtp."""
+
+    email_address: Annotated[str, Field(min_length=5, max_length=255)]
+    display_name: Text255
+    inbox_type: InboxType
+    smtp_host: Text255
+    smtp_port: Port
+    smtp_username: Text255
+    smtp_password: Secret
+    imap_host: Text255
+    imap_port: Port
+    imap_username: Text255
+    imap_password: Secret
+    daily_limit: int = Field(default=100, ge=1)
+    smtp_use_tls: bool = True
+    imap_use_ssl: bool = True
+    smtp_security: Security | None = None
+    imap_security: Security | None = None
+    suspended: bool = False
+    on_validation_failure: ValidationFailurePolicy = ValidationFailurePolicy.REJECT
+
+    @field_validator("email_address")
+    @classmethod
+    def _valid_address(cls, value: str) -> str:
+        return check_email_address(value)
+
+    @field_validator("inbox_type")
+    @classmethod
+    def _byoc_type(cls, value: InboxType) -> InboxType:
+        if value is InboxType.COLDSEND:
+            raise ValueError("COLDSEND inboxes are created with POST /sender-accounts/coldsend-native")
+        return value
+
+    @field_validator("daily_limit")
+    @classmethod
+    def _within_provider_maximum(cls, value: int, info: ValidationInfo) -> int:
+        inbox_type = info.data.get("inbox_type")
+        if isinstance(inbox_type, InboxType):
+            maximum = PROVIDER_MAX_DAILY_LIMIT[inbox_type]
+            if value > maximum:
+                raise ValueError(f"must be at most {maximum} for {inbox_type.value}")
+        return value
+
+    def settings(self) -> dict[str, Any]:
+        """The SmartLead settings that were given, ready to store."""
+        return self.model_dump(
+            include=set(SmartLeadSettings.model_fields), exclude_none=True, mode="json"
+        )
+
+
+class CreateAccountResponse(BaseModel):
+    success: bool = True
+    message: str
+    inbox_id: str
+    email_address: str
+    display_name: str
+    inbox_type: InboxType
+    daily_limit: int
+    overall_status: InboxStatus
+    created_at: datetime
+    connection_errors: list[dict[str, Any]] | None = None
+
+
+class SenderAccountSummary(BaseModel):
+    inbox_id: str
+    email_address: str
+    display_name: str
+    inbox_type: InboxType
+    overall_status: InboxStatus
+    daily_limit: int
+    emails_sent_today: int = 0
+    health_score: float = 0
+    created_at: datetime
+
+
+class SenderAccountDetail(SenderAccountSummary, SmartLeadSettings):
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+    smtp_username: str | None = None
+    smtp_use_tls: bool | None = None
+    smtp_security: Security | None = None
+    imap_host: str | None = None
+    imap_port: int | None = None
+    imap_username: str | None = None
+    imap_use_ssl: bool | None = None
+    imap_security: Security | None = None
+    last_validated_at: datetime | None = None
+    connection_errors: list[dict[str, Any]] = Field(default_factory=list)
+    updated_at: datetime
+
+
+class SortField(StrEnum):
+    EMAIL_ADDRESS = "email_address"
+    INBOX_TYPE = "inbox_type"
+    CREATED_AT = "created_at"
+    HEALTH_SCORE = "health_score"
+
+
+class SortOrder(StrEnum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+class ListQuery(BaseModel):
+    page: int = Field(default=1, ge=1)
+    limit: int = Field(default=20, ge=1, le=100)
+    inbox_type: InboxType | None = None
+    status: InboxStatus | None = None
+    search: str | None = Field(default=None, max_length=255)
+    sort_by: SortField = SortField.CREATED_AT
+    sort_order: SortOrder = SortOrder.DESC
+
+
+class Pagination(BaseModel):
+    page: int
+    limit: int
+    total: int
+    pages: int
+    has_next: bool
+    has_prev: bool
+
+
+class ListSenderAccountsResponse(BaseModel):
+    success: bool = True
+    message: str
+    sender_accounts: list[SenderAccountSummary]
+    pagination: Pagination
+
+
+class DeleteSenderAccountResponse(BaseModel):
+    success: bool = True
+    message: str
+    inbox_id: str

@@ -1,0 +1,283 @@
+"""DynamoDB access for the workspace's things. Key design (one table, keyed by workspace):
+
+| item                | pk                 | sk                      |
+| ------------------- | ------------------ | ----------------------- |
+| workspace           | WS#<workspace_id>  | WORKSPACE               |
+| workspace name      | WSNAME#<name>      | WSNAME                  |
+| sender account      | WS#<workspace_id>  | INBOX#<inbox_id>        |
+| address guard       | WS#<workspace_id>  | ADDRESS#<lower address> |
+| API key             | APIKEY#<sha256>    | APIKEY                  |
+
+An inbox and its address guard are written and deleted in one transaction, so an address is
+unique per workspace under any concurrency and no guard outlives its inbox. Listing queries one
+workspace's partition (`begins_with(sk, "INBOX#")`), never the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from .errors import DependencyUnavailable, DuplicateAddress, NotFound
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+LIST_ATTRIBUTES = (
+    "inbox_id",
+    "email_address",
+    "display_name",
+    "inbox_type",
+    "overall_status",
+    "daily_limit",
+    "emails_sent_today",
+    "health_score",
+    "created_at",
+)
+
+
+def workspace_key(workspace_id: str) -> str:
+    return f"WS#{workspace_id}"
+
+
+def inbox_key(workspace_id: str, inbox_id: str) -> dict[str, str]:
+    return {"pk": workspace_key(workspace_id), "sk": f"INBOX#{inbox_id}"}
+
+
+def address_key(workspace_id: str, email_address: str) -> dict[str, str]:
+    return {"pk": workspace_key(workspace_id), "sk": f"ADDRESS#{email_address.lower()}"}
+
+
+def serialize(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _serializer.serialize(_to_dynamo(value)) for key, value in item.items()}
+
+
+def deserialize(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _from_dynamo(_deserializer.deserialize(value)) for key, value in item.items()}
+
+
+def _to_dynamo(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_to_dynamo(v) for v in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(v) for v in value]
+    if hasattr(value, "value") and isinstance(value.value, bytes):  # boto3 Binary
+        return bytes(value.value)
+    return value
+
+
+def _is_condition_failure(exc: ClientError) -> bool:
+    code = exc.response.get("Error", {}).get("Code")
+    if code == "ConditionalCheckFailedException":
+        return True
+    if code == "TransactionCanceledException":
+        reasons = exc.response.get("CancellationReasons", [])
+        return any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons)
+    return False
+
+
+class SenderAccountRepository:
+    def __init__(self, dynamodb: Any, table_name: str) -> None:
+        self._db = dynamodb
+        self._table = table_name
+
+    def _call(self, operation: str, **kwargs: Any) -> Any:
+        try:
+            return getattr(self._db, operation)(**kwargs)
+        except ClientError as exc:
+            if _is_condition_failure(exc):
+                raise
+            raise DependencyUnavailable("DynamoDB") from None
+        except BotoCoreError:
+            raise DependencyUnavailable("DynamoDB") from None
+
+    def address_taken(self, workspace_id: str, email_address: str) -> bool:
+        response = self._call(
+            "get_item",
+            TableName=self._table,
+            Key=serialize(address_key(workspace_id, email_address)),
+            ConsistentRead=True,
+            ProjectionExpression="pk",
+        )
+        return "Item" in response
+
+    def create_inbox(self, workspace_id: str, inbox: dict[str, Any]) -> None:
+        """Store the inbox and its address guard together; DuplicateAddress if either exists."""
+        inbox_item = {**inbox_key(workspace_id, inbox["inbox_id"]), **inbox}
+        guard = {
+            **address_key(workspace_id, inbox["email_address"]),
+            "inbox_id": inbox["inbox_id"],
+        }
+        try:
+            self._call(
+                "transact_write_items",
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": serialize(guard),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": serialize(inbox_item),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                ],
+            )
+        except ClientError as exc:
+            raise DuplicateAddress(inbox["email_address"]) from exc
+
+    def get_inbox(self, workspace_id: str, inbox_id: str) -> dict[str, Any]:
+        response = self._call(
+            "get_item",
+            TableName=self._table,
+            Key=serialize(inbox_key(workspace_id, inbox_id)),
+            ConsistentRead=True,
+        )
+        if "Item" not in response:
+            raise NotFound()
+        return deserialize(response["Item"])
+
+    def delete_inbox(self, workspace_id: str, inbox_id: str) -> dict[str, Any]:
+        """Delete the inbox with its guard and secrets; NotFound if the workspace has no such id."""
+        inbox = self.get_inbox(workspace_id, inbox_id)
+        try:
+            self._call(
+                "transact_write_items",
+                TransactItems=[
+                    {
+                        "Delete": {
+                            "TableName": self._table,
+                            "Key": serialize(inbox_key(workspace_id, inbox_id)),
+                            "ConditionExpression": "attribute_exists(pk)",
+                        }
+                    },
+                    {
+                        "Delete": {
+                            "TableName": self._table,
+                            "Key": serialize(address_key(workspace_id, inbox["email_address"])),
+                        }
+                    },
+                ],
+            )
+        except ClientError as exc:  # deleted concurrently by another request
+            raise NotFound() from exc
+        return inbox
+
+    def iter_inbox_summaries(
+        self,
+        workspace_id: str,
+        inbox_type: str | None = None,
+        status: str | None = None,
+        search: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """The workspace's inboxes matching the filters, list attributes only, in key order."""
+        names = {f"#a{i}": name for i, name in enumerate(LIST_ATTRIBUTES)}
+        values: dict[str, Any] = {":pk": workspace_key(workspace_id), ":prefix": "INBOX#"}
+        filters: list[str] = []
+        if inbox_type:
+            names["#type"] = "inbox_type"
+            values[":type"] = inbox_type
+            filters.append("#type = :type")
+        if status:
+            names["#status"] = "overall_status"
+            values[":status"] = status
+            filters.append("#status = :status")
+        if search:
+            names["#lower"] = "email_lower"
+            values[":search"] = search.lower()
+            filters.append("contains(#lower, :search)")
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ProjectionExpression": ", ".join(names_for(names, LIST_ATTRIBUTES)),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": serialize(values),
+        }
+        if filters:
+            request["FilterExpression"] = " AND ".join(filters)
+        while True:
+            response = self._call("query", **request)
+            for item in response.get("Items", []):
+                yield deserialize(item)
+            if "LastEvaluatedKey" not in response:
+                return
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def get_api_key(self, key_hash: str) -> dict[str, Any] | None:
+        response = self._call(
+            "get_item", TableName=self._table, Key=serialize(api_key_key(key_hash))
+        )
+        return deserialize(response["Item"]) if "Item" in response else None
+
+    def put_api_key(self, key_hash: str, record: dict[str, Any]) -> None:
+        self._call(
+            "put_item",
+            TableName=self._table,
+            Item=serialize({**api_key_key(key_hash), **record}),
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+
+    def workspace_id_for_name(self, name: str, new_id: str) -> str:
+        """The id of the workspace called `name`, creating it with `new_id` if it is new."""
+        try:
+            self._call(
+                "transact_write_items",
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": serialize(
+                                {"pk": f"WSNAME#{name}", "sk": "WSNAME", "workspace_id": new_id}
+                            ),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": serialize(
+                                {"pk": workspace_key(new_id), "sk": "WORKSPACE", "name": name}
+                            ),
+                        }
+                    },
+                ],
+            )
+            return new_id
+        except ClientError:
+            response = self._call(
+                "get_item",
+                TableName=self._table,
+                Key=serialize({"pk": f"WSNAME#{name}", "sk": "WSNAME"}),
+                ConsistentRead=True,
+            )
+            return str(deserialize(response["Item"])["workspace_id"])
+
+
+def api_key_key(key_hash: str) -> dict[str, str]:
+    return {"pk": f"APIKEY#{key_hash}", "sk": "APIKEY"}
+
+
+def names_for(names: dict[str, str], attributes: tuple[str, ...]) -> list[str]:
+    by_name = {value: key for key, value in names.items()}
+    return [by_name[attribute] for attribute in attributes]

@@ -1,0 +1,159 @@
+"""A real Dovecot (IMAP and submission) with an aiosmtpd relay sink, on loopback ports."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+from .certificates import TestPki
+from .ports import free_port
+
+DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+
+
+class RelaySink(Message):
+    """Keeps every message Dovecot relays, so tests can read what arrived."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[object] = []
+
+    def handle_message(self, message: object) -> None:
+        self.messages.append(message)
+
+
+@dataclass
+class MailServer:
+    imaps_port: int
+    imap_starttls_port: int
+    submission_starttls_port: int
+    submissions_port: int
+    plain_imap_port: int
+    users: dict[str, str]
+    relay: RelaySink
+    root: Path
+    process: subprocess.Popen[bytes] | None = None
+    controller: Controller | None = None
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if self.controller is not None:
+            self.controller.stop()
+
+
+def _config(root: Path, pki: TestPki, server: MailServer, relay_port: int) -> str:
+    return f"""
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+info_log_path = {root}/dovecot.log
+protocols = imap submission
+listen = 127.0.0.1
+ssl = yes
+ssl_cert = <{pki.server_cert}
+ssl_key = <{pki.server_key}
+default_login_user = dovenull
+default_internal_user = dovecot
+default_internal_group = dovecot
+first_valid_uid = 100
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_failure_delay = 0
+mail_location = maildir:{root}/mail/%u
+submission_relay_host = 127.0.0.1
+submission_relay_port = {relay_port}
+submission_relay_trusted = yes
+hostname = localhost
+login_trusted_networks = 127.0.0.0/8
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN {root}/users
+}}
+userdb {{
+  driver = static
+  args = uid=dovecot gid=dovecot home={root}/mail/%u
+}}
+protocol imap {{
+  mail_max_userip_connections = 1000
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = {server.imap_starttls_port}
+  }}
+  inet_listener imaps {{
+    port = {server.imaps_port}
+    ssl = yes
+  }}
+  process_min_avail = 2
+}}
+service submission-login {{
+  inet_listener submission {{
+    port = {server.submission_starttls_port}
+  }}
+  inet_listener submissions {{
+    port = {server.submissions_port}
+    ssl = yes
+  }}
+  process_min_avail = 2
+}}
+"""
+
+
+def _wait_for_port(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"Dovecot did not listen on {port}")
+
+
+def start_mail_server(root: Path, pki: TestPki, users: dict[str, str]) -> MailServer:
+    """Start Dovecot in the foreground under `root`; stop it with `MailServer.stop()`."""
+    for sub in ("run", "state", "mail"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    shutil.chown(root / "mail", "dovecot", "dovecot")
+    (root / "users").write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in users.items()))
+    relay = RelaySink()
+    relay_port = free_port()
+    controller = Controller(relay, hostname="127.0.0.1", port=relay_port)
+    controller.start()
+    server = MailServer(
+        imaps_port=free_port(),
+        imap_starttls_port=free_port(),
+        submission_starttls_port=free_port(),
+        submissions_port=free_port(),
+        plain_imap_port=0,
+        users=users,
+        relay=relay,
+        root=root,
+        controller=controller,
+    )
+    config = root / "dovecot.conf"
+    config.write_text(_config(root, pki, server, relay_port))
+    server.process = subprocess.Popen(
+        [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 20
+    for port in (
+        server.imaps_port,
+        server.imap_starttls_port,
+        server.submission_starttls_port,
+        server.submissions_port,
+    ):
+        _wait_for_port(port, deadline)
+    return server
