@@ -1,7 +1,5 @@
 """REQUEST authorizer: X-API-Key to workspace and scopes, for every route of the API."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import event_source

@@ -1,10 +1,9 @@
 """POST /sender-accounts/smtp (and ColdSend's older POST /sender-accounts)."""
 
-from __future__ import annotations
+from typing import Annotated, Any
 
-from typing import Any
-
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -20,10 +19,16 @@ app = create_resolver()
 @app.post(f"{API_PREFIX}/sender-accounts/smtp")
 @app.post(f"{API_PREFIX}/sender-accounts")
 @tracer.capture_method
-def create_smtp_account(request: CreateSmtpAccountRequest) -> Response[CreateAccountResponse]:
+def create_smtp_account(
+    request: Annotated[CreateSmtpAccountRequest, Body()],
+) -> Response[CreateAccountResponse]:
     principal = caller(app, WRITE_SCOPE)
     created = sender_account_service().create_smtp_account(principal.workspace_id, request)
-    return Response(status_code=201, body=created.model_dump(mode="json", exclude_none=True))
+    return Response(
+        status_code=201,
+        content_type=content_types.APPLICATION_JSON,
+        body=created,
+    )
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)

@@ -1,7 +1,5 @@
 """DELETE /sender-accounts/{inbox_id}: the inbox, its secrets and its address guard."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths

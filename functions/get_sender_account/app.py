@@ -1,7 +1,5 @@
 """GET /sender-accounts/{inbox_id}."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths

@@ -1,7 +1,5 @@
 """GET /sender-accounts: paginated, filtered, searched, sorted."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -10,7 +8,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sender_accounts.api import API_PREFIX, caller, create_resolver
 from sender_accounts.api_keys import READ_SCOPE
-from sender_accounts.models import ListQuery, ListSenderAccountsResponse
+from sender_accounts.models import (
+    InboxStatus,
+    InboxType,
+    ListQuery,
+    ListSenderAccountsResponse,
+    SortField,
+    SortOrder,
+)
 from sender_accounts.observability import logger, metrics, tracer
 from sender_accounts.service import sender_account_service
 
@@ -19,8 +24,25 @@ app = create_resolver()
 
 @app.get(f"{API_PREFIX}/sender-accounts")
 @tracer.capture_method
-def list_sender_accounts(query: Annotated[ListQuery, Query()]) -> ListSenderAccountsResponse:
+def list_sender_accounts(
+    page: Annotated[int, Query(ge=1)] = 1,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    inbox_type: Annotated[InboxType | None, Query()] = None,
+    status: Annotated[InboxStatus | None, Query()] = None,
+    search: Annotated[str | None, Query(max_length=255)] = None,
+    sort_by: Annotated[SortField, Query()] = SortField.CREATED_AT,
+    sort_order: Annotated[SortOrder, Query()] = SortOrder.DESC,
+) -> ListSenderAccountsResponse:
     principal = caller(app, READ_SCOPE)
+    query = ListQuery(
+        page=page,
+        limit=limit,
+        inbox_type=inbox_type,
+        status=status,
+        search=search,
+        sort_by=sort_by,
+        sort_order=sort_order,
+    )
     return sender_account_service().list(principal.workspace_id, query)
 
 

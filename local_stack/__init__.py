@@ -1,0 +1,1 @@
+"""The stack on one machine without Docker: moto for AWS, the template as the only list."""

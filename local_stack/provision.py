@@ -1,0 +1,187 @@
+"""Create every table, key, queue and bus that template.yaml declares, on an AWS emulation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from .template import IntrinsicResolver, StackTemplate, load_template
+
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+CREATION_ORDER = (
+    "AWS::DynamoDB::Table",
+    "AWS::KMS::Key",
+    "AWS::KMS::Alias",
+    "AWS::SQS::Queue",
+    "AWS::Events::EventBus",
+)
+
+
+@dataclass
+class ProvisionedStack:
+    template: StackTemplate
+    resolver: IntrinsicResolver
+    endpoint_url: str
+
+    def function_environment(self, logical_id: str) -> dict[str, str]:
+        props = self.template.function_properties(logical_id)
+        variables = self.resolver.resolve(props["Environment"]["Variables"])
+        return {key: str(value) for key, value in variables.items()}
+
+    def output(self, name: str) -> str:
+        return str(self.resolver.resolve(self.template.body["Outputs"][name]["Value"]))
+
+
+def _client(service: str, endpoint_url: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=endpoint_url,
+        region_name=REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106 - the emulation's dummy credentials
+    )
+
+
+def _queue_order(item: tuple[str, dict[str, Any]]) -> int:
+    # Dead-letter queues first: the queues that redrive into them need their ARNs.
+    return 1 if "RedrivePolicy" in item[1].get("Properties", {}) else 0
+
+
+def provision(
+    endpoint_url: str,
+    stack_name: str = "sender-accounts-local",
+    parameter_overrides: dict[str, str] | None = None,
+    template: StackTemplate | None = None,
+) -> ProvisionedStack:
+    """Create the template's resources on `endpoint_url` and return how to reach them."""
+    template = template or StackTemplate(load_template())
+    parameters = {
+        **template.parameter_defaults(),
+        **(parameter_overrides or {}),
+        "AWS::StackName": stack_name,
+        "AWS::Region": REGION,
+        "AWS::AccountId": ACCOUNT_ID,
+        "AWS::Partition": "aws",
+        "AWS::URLSuffix": "amazonaws.com",
+    }
+    refs: dict[str, str] = {}
+    attributes: dict[tuple[str, str], str] = {}
+    resolver = IntrinsicResolver(parameters, refs, attributes)
+
+    for resource_type in CREATION_ORDER:
+        items = sorted(template.of_type(resource_type).items(), key=_queue_order)
+        for logical_id, resource in items:
+            props = resolver.resolve(resource.get("Properties", {}))
+            _CREATORS[resource_type](endpoint_url, stack_name, logical_id, props, refs, attributes)
+
+    for logical_id in template.functions():
+        name = f"{stack_name}-{logical_id}"
+        refs[logical_id] = name
+        attributes[(logical_id, "Arn")] = (
+            f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{name}"
+        )
+    for logical_id in template.of_type("AWS::Serverless::Api"):
+        refs[logical_id] = "local"
+    for logical_id in template.of_type("AWS::Serverless::LayerVersion"):
+        refs[logical_id] = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:layer:{logical_id}:1"
+    return ProvisionedStack(template, resolver, endpoint_url)
+
+
+def _create_table(
+    endpoint: str, stack: str, logical_id: str, props: dict[str, Any], refs: dict[str, str],
+    attributes: dict[tuple[str, str], str],
+) -> None:  # fmt: skip
+    dynamodb = _client("dynamodb", endpoint)
+    name = props.get("TableName", f"{stack}-{logical_id}")
+    request: dict[str, Any] = {
+        "TableName": name,
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "KeySchema": props["KeySchema"],
+        "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+    }
+    for index_kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        if index_kind in props:
+            request[index_kind] = props[index_kind]
+    try:
+        dynamodb.create_table(**request)
+    except dynamodb.exceptions.ResourceInUseException:
+        pass  # already made by an earlier start against the same emulation
+    ttl = props.get("TimeToLiveSpecification")
+    if ttl and ttl.get("Enabled"):
+        dynamodb.update_time_to_live(
+            TableName=name,
+            TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+        )
+    refs[logical_id] = name
+    attributes[(logical_id, "Arn")] = f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{name}"
+
+
+def _create_key(
+    endpoint: str, stack: str, logical_id: str, props: dict[str, Any], refs: dict[str, str],
+    attributes: dict[tuple[str, str], str],
+) -> None:  # fmt: skip
+    kms = _client("kms", endpoint)
+    key = kms.create_key(Description=props.get("Description", logical_id))["KeyMetadata"]
+    if props.get("EnableKeyRotation"):
+        kms.enable_key_rotation(KeyId=key["KeyId"])
+    refs[logical_id] = key["KeyId"]
+    attributes[(logical_id, "Arn")] = key["Arn"]
+
+
+def _create_alias(
+    endpoint: str, stack: str, logical_id: str, props: dict[str, Any], refs: dict[str, str],
+    attributes: dict[tuple[str, str], str],
+) -> None:  # fmt: skip
+    kms = _client("kms", endpoint)
+    try:
+        kms.create_alias(AliasName=props["AliasName"], TargetKeyId=props["TargetKeyId"])
+    except kms.exceptions.AlreadyExistsException:
+        kms.update_alias(AliasName=props["AliasName"], TargetKeyId=props["TargetKeyId"])
+    refs[logical_id] = props["AliasName"]
+
+
+def _create_queue(
+    endpoint: str, stack: str, logical_id: str, props: dict[str, Any], refs: dict[str, str],
+    attributes: dict[tuple[str, str], str],
+) -> None:  # fmt: skip
+    sqs = _client("sqs", endpoint)
+    name = props.get("QueueName", f"{stack}-{logical_id}")
+    queue_attributes: dict[str, str] = {}
+    for key in ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds"):
+        if key in props:
+            queue_attributes[key] = str(props[key])
+    if "RedrivePolicy" in props:
+        queue_attributes["RedrivePolicy"] = json.dumps(props["RedrivePolicy"])
+    url = sqs.create_queue(QueueName=name, Attributes=queue_attributes)["QueueUrl"]
+    refs[logical_id] = url
+    attributes[(logical_id, "Arn")] = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{name}"
+    attributes[(logical_id, "QueueName")] = name
+    attributes[(logical_id, "QueueUrl")] = url
+
+
+def _create_event_bus(
+    endpoint: str, stack: str, logical_id: str, props: dict[str, Any], refs: dict[str, str],
+    attributes: dict[tuple[str, str], str],
+) -> None:  # fmt: skip
+    events = _client("events", endpoint)
+    name = props.get("Name", f"{stack}-{logical_id}")
+    try:
+        arn = events.create_event_bus(Name=name)["EventBusArn"]
+    except events.exceptions.ResourceAlreadyExistsException:
+        arn = events.describe_event_bus(Name=name)["Arn"]
+    refs[logical_id] = name
+    attributes[(logical_id, "Arn")] = arn
+    attributes[(logical_id, "Name")] = name
+
+
+_CREATORS = {
+    "AWS::DynamoDB::Table": _create_table,
+    "AWS::KMS::Key": _create_key,
+    "AWS::KMS::Alias": _create_alias,
+    "AWS::SQS::Queue": _create_queue,
+    "AWS::Events::EventBus": _create_event_bus,
+}

@@ -1,0 +1,76 @@
+"""Start the AWS emulation, provision the template on it, and point this process at it."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+from moto.server import ThreadedMotoServer
+
+from .functions import ensure_layer_on_path
+from .gateway import LocalApiGateway
+from .provision import REGION, ProvisionedStack, provision
+from .template import StackTemplate, load_template
+
+LOOPBACK_NETWORKS = "127.0.0.0/8,::1/128"
+
+
+@dataclass
+class LocalRuntime:
+    moto: ThreadedMotoServer
+    stack: ProvisionedStack
+    gateway: LocalApiGateway
+
+    def stop(self) -> None:
+        self.moto.stop()
+
+
+def point_boto_at(endpoint_url: str) -> None:
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": endpoint_url,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+        }
+    )
+
+
+def apply_function_environment(stack: ProvisionedStack, overrides: dict[str, str]) -> None:
+    """Every function's template environment, as Lambda would set it, plus local overrides."""
+    for logical_id in stack.template.functions():
+        os.environ.update(stack.function_environment(logical_id))
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.update(overrides)
+
+
+def reset_process_caches() -> None:
+    """Forget settings and clients built from an earlier environment."""
+    ensure_layer_on_path()
+    from sender_accounts import aws_clients, config, service
+
+    config.get_settings.cache_clear()
+    aws_clients.client.cache_clear()
+    service.repository.cache_clear()
+    service.sender_account_service.cache_clear()
+
+
+def start_local_runtime(
+    port: int = 0,
+    parameter_overrides: dict[str, str] | None = None,
+    environment_overrides: dict[str, str] | None = None,
+) -> LocalRuntime:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log is loud
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    moto.start()
+    host, bound_port = moto.get_host_and_port()
+    endpoint = f"http://{host}:{bound_port}"
+    point_boto_at(endpoint)
+    overrides = {"AllowedPrivateNetworks": LOOPBACK_NETWORKS, **(parameter_overrides or {})}
+    template = StackTemplate(load_template())
+    stack = provision(endpoint, parameter_overrides=overrides, template=template)
+    apply_function_environment(stack, environment_overrides or {})
+    reset_process_caches()
+    return LocalRuntime(moto, stack, LocalApiGateway(template))

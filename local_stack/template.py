@@ -1,0 +1,178 @@
+"""template.yaml, read with CloudFormation's short-form tags, and its intrinsic functions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_PATH = PROJECT_ROOT / "template.yaml"
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """PyYAML loader that turns `!Ref X` into `{"Ref": "X"}` and so on."""
+
+
+def _construct(tag: str) -> Any:
+    def construct(loader: yaml.SafeLoader, node: yaml.Node) -> dict[str, Any]:
+        if isinstance(node, yaml.ScalarNode):
+            value: Any = loader.construct_scalar(node)
+            if tag == "GetAtt":
+                value = str(value).split(".", 1)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        else:
+            value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+        return {"Ref" if tag == "Ref" else f"Fn::{tag}": value}
+
+    return construct
+
+
+for _tag in ("Ref", "GetAtt", "Sub", "Join", "Select", "Split", "If", "Equals", "Not", "ImportValue"):
+    _CfnLoader.add_constructor(f"!{_tag}", _construct(_tag))
+
+
+def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    with path.open() as handle:
+        return dict(yaml.load(handle, Loader=_CfnLoader))  # noqa: S506 - a SafeLoader subclass
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    function: str
+    method: str
+    path: str
+
+
+@dataclass(frozen=True)
+class QueueSource:
+    function: str
+    queue: str
+    batch_size: int
+    maximum_concurrency: int
+
+
+@dataclass
+class StackTemplate:
+    """The parts of the template the local runtime needs, read once."""
+
+    body: dict[str, Any]
+    resources: dict[str, dict[str, Any]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.resources = self.body.get("Resources", {})
+
+    def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
+        return {k: v for k, v in self.resources.items() if v["Type"] == resource_type}
+
+    def functions(self) -> dict[str, dict[str, Any]]:
+        return self.of_type("AWS::Serverless::Function")
+
+    def function_properties(self, logical_id: str) -> dict[str, Any]:
+        defaults = self.body.get("Globals", {}).get("Function", {})
+        own = self.functions()[logical_id]["Properties"]
+        merged = {**defaults, **own}
+        merged["Environment"] = {
+            "Variables": {
+                **defaults.get("Environment", {}).get("Variables", {}),
+                **own.get("Environment", {}).get("Variables", {}),
+            }
+        }
+        return merged
+
+    def api_routes(self) -> list[ApiRoute]:
+        routes = []
+        for name, resource in self.functions().items():
+            for event in resource["Properties"].get("Events", {}).values():
+                if event["Type"] == "Api":
+                    props = event["Properties"]
+                    routes.append(ApiRoute(name, props["Method"].upper(), props["Path"]))
+        return routes
+
+    def queue_sources(self) -> list[QueueSource]:
+        sources = []
+        for name, resource in self.functions().items():
+            for event in resource["Properties"].get("Events", {}).values():
+                if event["Type"] == "SQS":
+                    props = event["Properties"]
+                    queue = props["Queue"]["Fn::GetAtt"][0]
+                    scaling = props.get("ScalingConfig", {})
+                    sources.append(
+                        QueueSource(
+                            name,
+                            queue,
+                            int(props.get("BatchSize", 10)),
+                            int(scaling.get("MaximumConcurrency", 2)),
+                        )
+                    )
+        return sources
+
+    def authorizer_function(self) -> str | None:
+        for api in self.of_type("AWS::Serverless::Api").values():
+            auth = api["Properties"].get("Auth", {})
+            default = auth.get("DefaultAuthorizer")
+            if default:
+                arn = auth["Authorizers"][default]["FunctionArn"]
+                return str(arn["Fn::GetAtt"][0])
+        return None
+
+    def gateway_responses(self) -> dict[str, Any]:
+        for api in self.of_type("AWS::Serverless::Api").values():
+            return dict(api["Properties"].get("GatewayResponses", {}))
+        return {}
+
+    def parameter_defaults(self) -> dict[str, str]:
+        return {
+            name: str(spec.get("Default", ""))
+            for name, spec in self.body.get("Parameters", {}).items()
+        }
+
+
+_SUB_PATTERN = re.compile(r"\$\{([^}!]+)\}")
+
+
+class IntrinsicResolver:
+    """Resolves Ref, GetAtt and Sub against the physical resources made locally."""
+
+    def __init__(
+        self,
+        parameters: dict[str, str],
+        refs: dict[str, str],
+        attributes: dict[tuple[str, str], str],
+    ) -> None:
+        self.parameters = parameters
+        self.refs = refs
+        self.attributes = attributes
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            if "Ref" in value:
+                return self._ref(value["Ref"])
+            if "Fn::GetAtt" in value:
+                logical, attribute = value["Fn::GetAtt"]
+                return self.attributes[(logical, attribute)]
+            if "Fn::Sub" in value:
+                return self._sub(value["Fn::Sub"])
+            return {k: self.resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        return value
+
+    def _ref(self, name: str) -> str:
+        if name in self.parameters:
+            return self.parameters[name]
+        return self.refs[name]
+
+    def _sub(self, template: str) -> str:
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if "." in name and not name.startswith("AWS::"):
+                logical, attribute = name.split(".", 1)
+                return self.attributes[(logical, attribute)]
+            return self._ref(name)
+
+        return _SUB_PATTERN.sub(replace, template)
