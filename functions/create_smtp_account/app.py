@@ -18,7 +18,6 @@ app = create_resolver()
 
 @app.post(f"{API_PREFIX}/sender-accounts/smtp")
 @app.post(f"{API_PREFIX}/sender-accounts")
-@tracer.capture_method
 def create_smtp_account(
     request: Annotated[CreateSmtpAccountRequest, Body()],
 ) -> Response[CreateAccountResponse]:

@@ -15,7 +15,6 @@ app = create_resolver()
 
 
 @app.delete(f"{API_PREFIX}/sender-accounts/<inbox_id>")
-@tracer.capture_method
 def delete_sender_account(inbox_id: str) -> DeleteSenderAccountResponse:
     principal = caller(app, WRITE_SCOPE)
     return sender_account_service().delete(principal.workspace_id, inbox_id)

@@ -15,7 +15,6 @@ app = create_resolver()
 
 
 @app.get(f"{API_PREFIX}/sender-accounts/<inbox_id>")
-@tracer.capture_method
 def get_sender_account(inbox_id: str) -> SenderAccountDetail:
     principal = caller(app, READ_SCOPE)
     return sender_account_service().get(principal.workspace_id, inbox_id)

@@ -23,7 +23,6 @@ app = create_resolver()
 
 
 @app.get(f"{API_PREFIX}/sender-accounts")
-@tracer.capture_method
 def list_sender_accounts(
     page: Annotated[int, Query(ge=1)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ class MailServer:
                 self.process.kill()
         if self.controller is not None:
             self.controller.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def _config(root: Path, pki: TestPki, server: MailServer, relay_port: int) -> str:
@@ -122,8 +124,12 @@ def _wait_for_port(port: int, deadline: float) -> None:
     raise RuntimeError(f"Dovecot did not listen on {port}")
 
 
-def start_mail_server(root: Path, pki: TestPki, users: dict[str, str]) -> MailServer:
-    """Start Dovecot in the foreground under `root`; stop it with `MailServer.stop()`."""
+def start_mail_server(pki: TestPki, users: dict[str, str]) -> MailServer:
+    """Start Dovecot in the foreground under a fresh folder; stop it with `MailServer.stop()`."""
+    # Dovecot's unprivileged processes must read this folder, so it cannot live in pytest's
+    # private (0700) temporary tree.
+    root = Path(tempfile.mkdtemp(prefix="sender-accounts-dovecot-"))
+    root.chmod(0o755)
     for sub in ("run", "state", "mail"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     shutil.chown(root / "mail", "dovecot", "dovecot")

@@ -1,0 +1,130 @@
+"""Shared fixtures: the local stack on moto, a real Dovecot, workspaces with keys."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+sys.path.insert(0, str(PROJECT_ROOT / "layers" / "sender_accounts"))
+
+from local_stack.gateway import GatewayResponse  # noqa: E402
+from local_stack.runtime import LocalRuntime, reset_process_caches, start_local_runtime  # noqa: E402
+from tests.support.certificates import TestPki, make_pki  # noqa: E402
+from tests.support.dovecot import DOVECOT, MailServer, start_mail_server  # noqa: E402
+
+API = "/api/public/v1"
+MAILBOX_PASSWORD = "Tr0ub4dor&3-mailbox"
+MAILBOX_USER = "outreach@acme.test"
+IN_CI = os.environ.get("CI") == "true"
+
+
+@pytest.fixture(scope="session")
+def runtime() -> Iterator[LocalRuntime]:
+    stack = start_local_runtime(environment_overrides={"MAIL_STEP_TIMEOUT_SECONDS": "8"})
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="session")
+def mail_server(tmp_path_factory: pytest.TempPathFactory, pki: TestPki) -> Iterator[MailServer]:
+    if not os.path.exists(DOVECOT) or shutil.which("openssl") is None:
+        message = "Dovecot is not installed (make test installs it on Debian)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    users = {MAILBOX_USER: MAILBOX_PASSWORD, "second@acme.test": MAILBOX_PASSWORD}
+    server = start_mail_server(pki, users)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def trust_test_ca(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clients trust the throw-away CA through SSL_CERT_FILE, as the docs tell users to."""
+    if "mail_server" in request.fixturenames:
+        pki: TestPki = request.getfixturevalue("pki")
+        monkeypatch.setenv("SSL_CERT_FILE", str(pki.ca_cert))
+
+
+@dataclass
+class ApiClient:
+    """Calls the stack through the local API gateway with one workspace's key."""
+
+    runtime: LocalRuntime
+    api_key: str
+    workspace_id: str
+
+    def call(self, method: str, path: str, body: Any = None, query: dict[str, Any] | None = None,
+             headers: dict[str, str] | None = None) -> GatewayResponse:  # fmt: skip
+        all_headers = {"X-API-Key": [self.api_key], "Content-Type": ["application/json"]}
+        for name, value in (headers or {}).items():
+            all_headers[name] = [value]
+        raw = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        multi_query = {k: [str(v)] for k, v in (query or {}).items()}
+        return self.runtime.gateway.handle(method, f"{API}{path}", multi_query, all_headers, raw)
+
+
+@pytest.fixture
+def workspace(runtime: LocalRuntime) -> Callable[..., ApiClient]:
+    """A factory of fresh workspaces, each with its own key."""
+    from sender_accounts.api_keys import ALL_SCOPES, issue_key
+    from sender_accounts.service import repository
+
+    counter = iter(range(10**6))
+
+    def make(scopes: tuple[str, ...] = ALL_SCOPES, name: str | None = None) -> ApiClient:
+        label = name or f"workspace-{os.urandom(4).hex()}-{next(counter)}"
+        workspace_id, key = issue_key(repository(), label, scopes=scopes, prefix="cs_test_")
+        return ApiClient(runtime, key, workspace_id)
+
+    return make
+
+
+@pytest.fixture
+def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, str], None]]:
+    """Change one setting for one test; caches built from the old value are dropped."""
+
+    def set_env(name: str, value: str) -> None:
+        monkeypatch.setenv(name, value)
+        reset_process_caches()
+
+    yield set_env
+    monkeypatch.undo()
+    reset_process_caches()
+
+
+def smtp_account(server: MailServer, **overrides: Any) -> dict[str, Any]:
+    """A create request for the test Dovecot: STARTTLS submission and implicit-TLS IMAP."""
+    body: dict[str, Any] = {
+        "email_address": MAILBOX_USER,
+        "display_name": "Outreach at Acme",
+        "inbox_type": "CUSTOM_SMTP",
+        "daily_limit": 50,
+        "smtp_host": "localhost",
+        "smtp_port": server.submission_starttls_port,
+        "smtp_username": MAILBOX_USER,
+        "smtp_password": MAILBOX_PASSWORD,
+        "smtp_use_tls": True,
+        "imap_host": "localhost",
+        "imap_port": server.imaps_port,
+        "imap_username": MAILBOX_USER,
+        "imap_password": MAILBOX_PASSWORD,
+        "imap_use_ssl": True,
+    }
+    body.update(overrides)
+    return body
