@@ -77,7 +77,9 @@ def create_resolver() -> APIGatewayRestResolver:
 
     @app.exception_handler(DependencyUnavailable)
     def _unavailable(exc: DependencyUnavailable) -> Response[Any]:
-        logger.warning("dependency unavailable", extra={"service": exc.service})
+        logger.warning(
+            "dependency unavailable", extra={"dependency": exc.service, "cause": exc.cause}
+        )
         body = {"detail": str(exc), "error_code": "SERVICE_UNAVAILABLE"}
         return _json(503, body, {"Retry-After": RETRY_AFTER_SECONDS})
 

@@ -42,6 +42,8 @@ class ConnectionValidationFailed(DomainError):
 class DependencyUnavailable(DomainError):
     """KMS, DynamoDB, SQS or SES failed; nothing was stored."""
 
-    def __init__(self, service: str) -> None:
+    def __init__(self, service: str, cause: str = "") -> None:
         super().__init__(f"{service} is unavailable; nothing was stored, please retry")
         self.service = service
+        # The failed operation and the service's error code only: never a message or a value.
+        self.cause = cause

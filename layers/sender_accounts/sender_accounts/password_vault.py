@@ -29,8 +29,7 @@ class PasswordVault:
                 EncryptionContext=self._context(workspace_id, inbox_id, purpose),
             )
         except (ClientError, BotoCoreError) as exc:
-            # The exception text is dropped on purpose: nothing of the request may leak.
-            raise DependencyUnavailable("KMS") from _without_message(exc)
+            raise DependencyUnavailable("KMS", _error_code(exc)) from None
         return bytes(response["CiphertextBlob"])
 
     def decrypt(self, ciphertext: bytes, workspace_id: str, inbox_id: str, purpose: str) -> str:
@@ -40,10 +39,12 @@ class PasswordVault:
                 EncryptionContext=self._context(workspace_id, inbox_id, purpose),
             )
         except (ClientError, BotoCoreError) as exc:
-            raise DependencyUnavailable("KMS") from _without_message(exc)
+            raise DependencyUnavailable("KMS", _error_code(exc)) from None
         return bytes(response["Plaintext"]).decode()
 
 
-def _without_message(exc: Exception) -> Exception:
-    code = exc.response.get("Error", {}).get("Code") if isinstance(exc, ClientError) else None
-    return RuntimeError(f"KMS call failed ({code or type(exc).__name__})")
+def _error_code(exc: Exception) -> str:
+    # The exception text is dropped on purpose: nothing of the request may leak.
+    if isinstance(exc, ClientError):
+        return str(exc.response.get("Error", {}).get("Code", "ClientError"))
+    return type(exc).__name__

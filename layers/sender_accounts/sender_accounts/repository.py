@@ -103,9 +103,10 @@ class SenderAccountRepository:
         except ClientError as exc:
             if _is_condition_failure(exc):
                 raise
-            raise DependencyUnavailable("DynamoDB") from None
-        except BotoCoreError:
-            raise DependencyUnavailable("DynamoDB") from None
+            code = exc.response.get("Error", {}).get("Code", "ClientError")
+            raise DependencyUnavailable("DynamoDB", f"{operation}: {code}") from None
+        except BotoCoreError as exc:
+            raise DependencyUnavailable("DynamoDB", f"{operation}: {type(exc).__name__}") from None
 
     def address_taken(self, workspace_id: str, email_address: str) -> bool:
         response = self._call(
@@ -193,6 +194,7 @@ class SenderAccountRepository:
     ) -> Iterator[dict[str, Any]]:
         """The workspace's inboxes matching the filters, list attributes only, in key order."""
         names = {f"#a{i}": name for i, name in enumerate(LIST_ATTRIBUTES)}
+        projection = ", ".join(names)
         values: dict[str, Any] = {":pk": workspace_key(workspace_id), ":prefix": "INBOX#"}
         filters: list[str] = []
         if inbox_type:
@@ -210,7 +212,7 @@ class SenderAccountRepository:
         request: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ProjectionExpression": ", ".join(names_for(names, LIST_ATTRIBUTES)),
+            "ProjectionExpression": projection,
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": serialize(values),
         }
@@ -277,7 +279,3 @@ class SenderAccountRepository:
 def api_key_key(key_hash: str) -> dict[str, str]:
     return {"pk": f"APIKEY#{key_hash}", "sk": "APIKEY"}
 
-
-def names_for(names: dict[str, str], attributes: tuple[str, ...]) -> list[str]:
-    by_name = {value: key for key, value in names.items()}
-    return [by_name[attribute] for attribute in attributes]
