@@ -19,7 +19,9 @@ def _single(values: dict[str, list[str]]) -> dict[str, str] | None:
     return {k: v[-1] for k, v in values.items()} or None
 
 
-def _request_context(method: str, path: str, resource: str, source_ip: str, user_agent: str) -> dict[str, Any]:
+def _request_context(
+    method: str, path: str, resource: str, source_ip: str, user_agent: str
+) -> dict[str, Any]:
     now = datetime.now(UTC)
     return {
         "accountId": ACCOUNT_ID,
@@ -121,7 +123,7 @@ def authorizer_request_event(proxy: dict[str, Any]) -> dict[str, Any]:
 def authorizer_context(policy: dict[str, Any]) -> dict[str, Any]:
     """What API Gateway puts in requestContext.authorizer after an Allow."""
     return {
-        **{k: v for k, v in (policy.get("context") or {}).items()},
+        **dict((policy.get("context") or {}).items()),
         "principalId": policy.get("principalId"),
         "integrationLatency": 0,
     }

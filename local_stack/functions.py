@@ -6,10 +6,11 @@ import importlib.util
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 from .template import PROJECT_ROOT, StackTemplate
 
@@ -47,7 +48,7 @@ class LambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_handler_module(code_uri: str, handler: str) -> ModuleType:
     ensure_layer_on_path()
     module_name, _ = handler.rsplit(".", 1)
@@ -65,11 +66,13 @@ def load_handler_module(code_uri: str, handler: str) -> ModuleType:
 def handler_for(template: StackTemplate, logical_id: str) -> Callable[[dict[str, Any], Any], Any]:
     props = template.function_properties(logical_id)
     module = load_handler_module(props["CodeUri"], props["Handler"])
-    return getattr(module, props["Handler"].rsplit(".", 1)[1])  # type: ignore[no-any-return]
+    return getattr(module, props["Handler"].rsplit(".", 1)[1])
 
 
 def invoke(template: StackTemplate, logical_id: str, event: dict[str, Any]) -> Any:
     """Run one function on one event with a Lambda context carrying its template timeout."""
     props = template.function_properties(logical_id)
-    context = LambdaContext(logical_id, float(props.get("Timeout", 3)), int(props.get("MemorySize", 128)))
+    context = LambdaContext(
+        logical_id, float(props.get("Timeout", 3)), int(props.get("MemorySize", 128))
+    )
     return handler_for(template, logical_id)(event, context)

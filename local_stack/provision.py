@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -81,9 +82,7 @@ def provision(
     for logical_id in template.functions():
         name = f"{stack_name}-{logical_id}"
         refs[logical_id] = name
-        attributes[(logical_id, "Arn")] = (
-            f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{name}"
-        )
+        attributes[(logical_id, "Arn")] = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{name}"
     for logical_id in template.of_type("AWS::Serverless::Api"):
         refs[logical_id] = "local"
     for logical_id in template.of_type("AWS::Serverless::LayerVersion"):
@@ -106,10 +105,9 @@ def _create_table(
     for index_kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
         if index_kind in props:
             request[index_kind] = props[index_kind]
-    try:
+    # Already there when an earlier start used the same emulation.
+    with contextlib.suppress(dynamodb.exceptions.ResourceInUseException):
         dynamodb.create_table(**request)
-    except dynamodb.exceptions.ResourceInUseException:
-        pass  # already made by an earlier start against the same emulation
     ttl = props.get("TimeToLiveSpecification")
     if ttl and ttl.get("Enabled"):
         dynamodb.update_time_to_live(

@@ -32,7 +32,18 @@ def _construct(tag: str) -> Any:
     return construct
 
 
-for _tag in ("Ref", "GetAtt", "Sub", "Join", "Select", "Split", "If", "Equals", "Not", "ImportValue"):
+for _tag in (
+    "Ref",
+    "GetAtt",
+    "Sub",
+    "Join",
+    "Select",
+    "Split",
+    "If",
+    "Equals",
+    "Not",
+    "ImportValue",
+):
     _CfnLoader.add_constructor(f"!{_tag}", _construct(_tag))
 
 

@@ -74,7 +74,11 @@ class ApiClient:
         all_headers = {"X-API-Key": [self.api_key], "Content-Type": ["application/json"]}
         for name, value in (headers or {}).items():
             all_headers[name] = [value]
-        raw = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        raw = (
+            None
+            if body is None
+            else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        )
         multi_query = {k: [str(v)] for k, v in (query or {}).items()}
         return self.runtime.gateway.handle(method, f"{API}{path}", multi_query, all_headers, raw)
 

@@ -16,7 +16,9 @@ from sender_accounts.service import repository
 
 @logger.inject_lambda_context(clear_state=True)
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
-def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(
+    event: APIGatewayAuthorizerRequestEvent, context: LambdaContext
+) -> dict[str, Any]:
     headers = {k.lower(): v for k, v in (event.headers or {}).items()}
     principal = authenticate(repository(), headers.get("x-api-key"))
     if principal is None:
@@ -31,7 +33,10 @@ def lambda_handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaConte
         stage=arn.stage,
         # The result is cached per key for every route, so the policy covers the whole API;
         # scopes are enforced by each function from the context below.
-        context={"workspace_id": principal.workspace_id, "scopes": " ".join(sorted(principal.scopes))},
+        context={
+            "workspace_id": principal.workspace_id,
+            "scopes": " ".join(sorted(principal.scopes)),
+        },
     )
     policy.allow_all_routes()
     return policy.asdict()

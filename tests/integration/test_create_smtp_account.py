@@ -28,7 +28,9 @@ def test_good_account_is_created_and_read_back(
 ) -> None:
     # Given a workspace and a mailbox on the test Dovecot
     client = workspace()
-    request = smtp_account(mail_server, reply_to="replies@acme.test", warmup={"enabled": True, "emails_per_day": 10})
+    request = smtp_account(
+        mail_server, reply_to="replies@acme.test", warmup={"enabled": True, "emails_per_day": 10}
+    )
     # When it is connected
     created = client.call("POST", "/sender-accounts/smtp", request)
     # Then it is active and reads back with every field but the passwords
@@ -47,7 +49,8 @@ def test_good_account_is_created_and_read_back(
     assert detail["connection_errors"] == []
     assert detail["reply_to"] == "replies@acme.test"
     assert detail["warmup"]["emails_per_day"] == 10
-    assert "smtp_password" not in detail and "imap_password" not in detail
+    assert "smtp_password" not in detail
+    assert "imap_password" not in detail
     assert MAILBOX_PASSWORD not in fetched.body.decode()
 
 
@@ -178,7 +181,9 @@ def test_suspended_account_is_created_paused(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     client = workspace()
-    created = client.call("POST", "/sender-accounts/smtp", smtp_account(mail_server, suspended=True))
+    created = client.call(
+        "POST", "/sender-accounts/smtp", smtp_account(mail_server, suspended=True)
+    )
     assert created.status == 201
     assert created.json()["overall_status"] == "PAUSED"
 

@@ -51,27 +51,39 @@ def test_pages_cover_every_item_once(workspace: Callable[..., ApiClient]) -> Non
         assert body["message"] == f"Retrieved {len(body['sender_accounts'])} sender accounts"
         seen += [item["inbox_id"] for item in body["sender_accounts"]]
     assert len(seen) == 23 == len(set(seen))
-    created = [item for item in seen]
+    created = list(seen)
     assert created == sorted(created, reverse=True)  # default: created_at descending
     beyond = client.call("GET", "/sender-accounts", query={"page": 4, "limit": 10}).json()
-    assert beyond["sender_accounts"] == [] and beyond["pagination"]["has_next"] is False
+    assert beyond["sender_accounts"] == []
+    assert beyond["pagination"]["has_next"] is False
 
 
 def test_filters_search_and_sort(workspace: Callable[..., ApiClient]) -> None:
     client = workspace()
     seeded = _seed(client, 12)
-    query = {"inbox_type": "CUSTOM_SMTP", "status": "ACTIVE", "search": "ALPHA", "sort_by": "health_score", "sort_order": "asc"}
+    query = {
+        "inbox_type": "CUSTOM_SMTP",
+        "status": "ACTIVE",
+        "search": "ALPHA",
+        "sort_by": "health_score",
+        "sort_order": "asc",
+    }
     body = client.call("GET", "/sender-accounts", query=query).json()
-    expected = sorted(
-        (
-            s for s in seeded
-            if s["inbox_type"] == "CUSTOM_SMTP" and s["overall_status"] == "ACTIVE" and "alpha" in s["email_lower"]
-        ),
-        key=lambda s: s["health_score"],
-    )  # fmt: skip
+    matching = [
+        s
+        for s in seeded
+        if s["inbox_type"] == "CUSTOM_SMTP"
+        and s["overall_status"] == "ACTIVE"
+        and "alpha" in s["email_lower"]
+    ]
+    expected = sorted(matching, key=lambda s: s["health_score"])
     assert [i["inbox_id"] for i in body["sender_accounts"]] == [s["inbox_id"] for s in expected]
     assert body["pagination"]["total"] == len(expected) > 0
-    by_address = client.call("GET", "/sender-accounts", query={"sort_by": "email_address", "sort_order": "asc", "limit": 100}).json()
+    by_address = client.call(
+        "GET",
+        "/sender-accounts",
+        query={"sort_by": "email_address", "sort_order": "asc", "limit": 100},
+    ).json()
     addresses = [i["email_address"] for i in by_address["sender_accounts"]]
     assert addresses == sorted(addresses)
 

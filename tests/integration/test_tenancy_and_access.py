@@ -20,8 +20,10 @@ def test_another_workspace_can_neither_read_list_nor_delete(
     listed = b.call("GET", "/sender-accounts")
     deleted = b.call("DELETE", f"/sender-accounts/{inbox_id}")
     # Then B is told it does not exist, exactly as for an unknown id, and A still has it
-    assert read.status == 404 and read.json() == {"detail": "Sender account not found"}
-    assert listed.status == 200 and listed.json()["pagination"]["total"] == 0
+    assert read.status == 404
+    assert read.json() == {"detail": "Sender account not found"}
+    assert listed.status == 200
+    assert listed.json()["pagination"]["total"] == 0
     assert deleted.status == 404
     assert a.call("GET", f"/sender-accounts/{inbox_id}").status == 200
     # And B may connect the same address in its own workspace
@@ -32,7 +34,9 @@ def test_delete_removes_inbox_and_frees_the_address(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     client = workspace()
-    inbox_id = client.call("POST", "/sender-accounts/smtp", smtp_account(mail_server)).json()["inbox_id"]
+    inbox_id = client.call("POST", "/sender-accounts/smtp", smtp_account(mail_server)).json()[
+        "inbox_id"
+    ]
     deleted = client.call("DELETE", f"/sender-accounts/{inbox_id}")
     assert deleted.status == 200
     assert deleted.json() == {
@@ -97,11 +101,17 @@ def test_read_only_key_gets_403_on_writes(
     writer = workspace(name=name)
     reader = workspace(scopes=("sender_accounts:read",), name=name)
     assert reader.workspace_id == writer.workspace_id
-    inbox_id = writer.call("POST", "/sender-accounts/smtp", smtp_account(mail_server)).json()["inbox_id"]
+    inbox_id = writer.call("POST", "/sender-accounts/smtp", smtp_account(mail_server)).json()[
+        "inbox_id"
+    ]
 
     assert reader.call("GET", f"/sender-accounts/{inbox_id}").status == 200
     for method, path, body in (
-        ("POST", "/sender-accounts/smtp", smtp_account(mail_server, email_address="other@acme.test")),
+        (
+            "POST",
+            "/sender-accounts/smtp",
+            smtp_account(mail_server, email_address="other@acme.test"),
+        ),
         ("DELETE", f"/sender-accounts/{inbox_id}", None),
     ):
         response = reader.call(method, path, body)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import boto3
@@ -14,6 +14,6 @@ _CLIENT_CONFIG = Config(
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str) -> Any:
     return boto3.session.Session().client(service, config=_CLIENT_CONFIG)

@@ -114,7 +114,9 @@ class CreateSmtpAccountRequest(SmartLeadSettings):
     @classmethod
     def _byoc_type(cls, value: InboxType) -> InboxType:
         if value is InboxType.COLDSEND:
-            raise ValueError("COLDSEND inboxes are created with POST /sender-accounts/coldsend-native")
+            raise ValueError(
+                "COLDSEND inboxes are created with POST /sender-accounts/coldsend-native"
+            )
         return value
 
     @field_validator("daily_limit")

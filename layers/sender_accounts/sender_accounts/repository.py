@@ -278,4 +278,3 @@ class SenderAccountRepository:
 
 def api_key_key(key_hash: str) -> dict[str, str]:
     return {"pk": f"APIKEY#{key_hash}", "sk": "APIKEY"}
-

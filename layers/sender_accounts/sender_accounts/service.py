@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -36,7 +36,7 @@ from .repository import SenderAccountRepository
 
 MailboxValidator = Callable[
     [MailServerLogin, MailServerLogin, Sequence[IpNetwork], float, float],
-    Awaitable[list[StageFailure]],
+    Coroutine[Any, Any, list[StageFailure]],
 ]
 
 
@@ -146,7 +146,9 @@ class SenderAccountService:
             "created_at": now,
             "updated_at": now,
         }
-        self._repository.create_inbox(workspace_id, {k: v for k, v in record.items() if v is not None})
+        self._repository.create_inbox(
+            workspace_id, {k: v for k, v in record.items() if v is not None}
+        )
         metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
         self._events.publish(
             "SenderAccountCreated",
@@ -188,7 +190,9 @@ class SenderAccountService:
         total = len(items)
         pages = math.ceil(total / query.limit) if total else 0
         start = (query.page - 1) * query.limit
-        page_items = [SenderAccountSummary.model_validate(i) for i in items[start : start + query.limit]]
+        page_items = [
+            SenderAccountSummary.model_validate(i) for i in items[start : start + query.limit]
+        ]
         return ListSenderAccountsResponse(
             message=f"Retrieved {len(page_items)} sender accounts",
             sender_accounts=page_items,

@@ -62,7 +62,10 @@ def classify(exc: BaseException) -> ProbeFailure:
     for link in chain:
         if isinstance(
             link,
-            TimeoutError | asyncio.TimeoutError | aiosmtplib.SMTPTimeoutError | aioimaplib.CommandTimeout,
+            TimeoutError
+            | asyncio.TimeoutError
+            | aiosmtplib.SMTPTimeoutError
+            | aioimaplib.CommandTimeout,
         ):
             return ProbeFailure(ErrorCode.TIMEOUT, "The server did not answer in time")
     for link in chain:

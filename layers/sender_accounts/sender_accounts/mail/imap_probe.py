@@ -44,7 +44,7 @@ class PinnedImapClient(aioimaplib.IMAP4):
             ssl_context=ssl_context,
         )
 
-    def create_client(  # type: ignore[override]
+    def create_client(
         self,
         host: str,
         port: int,

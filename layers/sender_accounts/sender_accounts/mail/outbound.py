@@ -48,8 +48,10 @@ async def resolve_allowed(
             loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout
         )
     except socket.gaierror as exc:
-        raise ProbeFailure(ErrorCode.HOST_NOT_FOUND, f"The host {host} could not be resolved") from exc
-    except (TimeoutError, asyncio.TimeoutError) as exc:
+        raise ProbeFailure(
+            ErrorCode.HOST_NOT_FOUND, f"The host {host} could not be resolved"
+        ) from exc
+    except TimeoutError as exc:
         raise ProbeFailure(ErrorCode.TIMEOUT, f"Resolving {host} timed out") from exc
     except UnicodeError as exc:
         raise ProbeFailure(ErrorCode.HOST_NOT_FOUND, "The host name is not valid") from exc
@@ -80,7 +82,7 @@ async def open_pinned_socket(
         try:
             await asyncio.wait_for(loop.sock_connect(sock, sockaddr), timeout)
             return sock
-        except (TimeoutError, asyncio.TimeoutError) as exc:
+        except TimeoutError as exc:
             sock.close()
             raise ProbeFailure(ErrorCode.TIMEOUT, f"Connecting to {host}:{port} timed out") from exc
         except OSError as exc:

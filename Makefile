@@ -1,0 +1,86 @@
+# One entry point for people and CI. `make test` is what CI runs (through .ci/run).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SAM_VENV := .tools/sam
+SAM := $(SAM_VENV)/bin/sam
+SAM_VERSION := 1.170.0
+# sam build needs the Lambda runtime's Python (3.12) on PATH; pyenv keeps it outside PATH.
+PY312_BIN := $(shell for p in "$$(command -v python3.12 2>/dev/null)" $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3.12 2>/dev/null) /usr/bin/python3.12; do [ -n "$$p" ] && "$$p" -c "" 2>/dev/null && { dirname "$$p"; break; }; done)
+
+PORT ?= 3000
+WORKSPACE ?=
+SCOPES ?= sender_accounts:read,sender_accounts:write
+STACK ?=
+FUNCTION ?=
+EVENT ?=
+
+.PHONY: help venv sam-cli mail-server test lint typecheck sam-validate sam-build pytest \
+	serve api-key invoke bench clean
+
+help:
+	@echo "make serve      the whole stack on this machine (no Docker)"
+	@echo "make test       every test and check, as CI runs them"
+	@echo "make bench      the benchmarks: a table and a chart"
+	@echo "make api-key WORKSPACE=<name> [SCOPES=...] [STACK=<deployed stack>]"
+	@echo "make invoke FUNCTION=<logical id> EVENT=events/<file>.json"
+
+$(VENV)/.installed: requirements-dev.txt layers/sender_accounts/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+$(SAM_VENV)/.installed:
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check aws-sam-cli==$(SAM_VERSION)
+	touch $@
+
+sam-cli: $(SAM_VENV)/.installed
+
+# The tests run a real Dovecot; on Debian with root it is installed when missing.
+mail-server:
+	@if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				dovecot-imapd dovecot-submissiond >/dev/null; \
+		else echo "Install Dovecot (dovecot-imapd, dovecot-submissiond) to run the mail tests"; fi; \
+	fi
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(VENV)/bin/mypy
+
+sam-validate: sam-cli
+	AWS_DEFAULT_REGION=us-east-1 SAM_CLI_TELEMETRY=0 $(SAM) validate --lint
+
+sam-build: sam-cli
+	@test -n "$(PY312_BIN)" || { echo "sam build needs Python 3.12 (the Lambda runtime)"; exit 1; }
+	PATH="$(PY312_BIN):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM) build --parallel --cached
+
+pytest: venv mail-server
+	$(PY) -m pytest
+
+test: lint typecheck sam-validate sam-build pytest
+
+serve: venv
+	PORT=$(PORT) $(PY) -m local_stack.serve
+
+api-key: venv
+	@$(PY) -m local_stack.api_key --workspace "$(WORKSPACE)" --scopes "$(SCOPES)" $(if $(STACK),--stack "$(STACK)")
+
+invoke: venv
+	@$(PY) -m local_stack.invoke --function "$(FUNCTION)" --event "$(EVENT)"
+
+bench: venv mail-server
+	$(PY) -m tests.bench
+
+clean:
+	rm -rf .aws-sam .local-stack

@@ -1,0 +1,43 @@
+"""Every function has a sample event in events/, and runs on it (as `sam local invoke -e`)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from local_stack.functions import invoke
+from local_stack.runtime import LocalRuntime
+from local_stack.template import PROJECT_ROOT, StackTemplate, load_template
+
+TEMPLATE = StackTemplate(load_template())
+SAMPLE_STATUS = {
+    "CreateSmtpAccountFunction": 400,  # nothing listens on localhost:587 here
+    "GetSenderAccountFunction": 404,
+    "ListSenderAccountsFunction": 200,
+    "DeleteSenderAccountFunction": 404,
+}
+
+
+def sample_path(logical_id: str) -> Path:
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", logical_id.removesuffix("Function")).lower()
+    return PROJECT_ROOT / "events" / f"{snake}.json"
+
+
+@pytest.mark.parametrize("logical_id", sorted(TEMPLATE.functions()))
+def test_function_runs_on_its_sample_event(runtime: LocalRuntime, logical_id: str) -> None:
+    event = json.loads(sample_path(logical_id).read_text())
+    if logical_id == TEMPLATE.authorizer_function():
+        from sender_accounts.api_keys import issue_key
+        from sender_accounts.service import repository
+
+        workspace_id, _ = issue_key(repository(), "samples", api_key=event["headers"]["X-API-Key"])
+        policy = invoke(TEMPLATE, logical_id, event)
+        assert policy["context"]["workspace_id"] == workspace_id
+        assert policy["policyDocument"]["Statement"][0]["Effect"] == "Allow"
+        return
+    result = invoke(TEMPLATE, logical_id, event)
+    assert result["statusCode"] == SAMPLE_STATUS[logical_id], result["body"]
+    json.loads(result["body"])
