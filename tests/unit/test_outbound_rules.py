@@ -1,0 +1,93 @@
+"""Which addresses the outbound rule lets through, and which security mode a port gets."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+
+import pytest
+
+from sender_accounts.mail.endpoints import Security, imap_security, smtp_security
+from sender_accounts.mail.failures import ErrorCode, ProbeFailure
+from sender_accounts.mail.outbound import is_address_allowed, resolve_allowed
+from sender_accounts.mail.validation import redact, secret_spellings
+
+REFUSED = [
+    "127.0.0.1",
+    "10.1.2.3",
+    "172.16.0.1",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "224.0.0.1",
+    "::1",
+    "fd00::1",
+    "fe80::1",
+    "::ffff:127.0.0.1",
+    "::ffff:169.254.169.254",
+    "2002:7f00:1::",
+]
+
+
+@pytest.mark.parametrize("address", REFUSED)
+def test_non_global_addresses_are_refused(address: str) -> None:
+    assert not is_address_allowed(ipaddress.ip_address(address), [])
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "2607:f8b0:4004:800::200e", "1.1.1.1"])
+def test_global_addresses_are_allowed(address: str) -> None:
+    assert is_address_allowed(ipaddress.ip_address(address), [])
+
+
+def test_allow_list_opens_only_its_networks() -> None:
+    loopback = [ipaddress.ip_network("127.0.0.0/8")]
+    assert is_address_allowed(ipaddress.ip_address("127.0.0.1"), loopback)
+    assert not is_address_allowed(ipaddress.ip_address("10.0.0.1"), loopback)
+
+
+@pytest.mark.parametrize("host", ["127.1", "2130706433", "0x7f000001", "0177.0.0.1", "localhost"])
+def test_other_spellings_of_loopback_are_refused(host: str) -> None:
+    with pytest.raises(ProbeFailure) as raised:
+        asyncio.run(resolve_allowed(host, 25, [], timeout=5))
+    assert raised.value.code is ErrorCode.HOST_NOT_ALLOWED
+
+
+@pytest.mark.parametrize(
+    ("port", "flag", "expected"),
+    [
+        (465, True, Security.SSL),
+        (465, False, Security.SSL),
+        (587, True, Security.STARTTLS),
+        (25, False, Security.NONE),
+    ],
+)
+def test_smtp_security_rule(port: int, flag: bool, expected: Security) -> None:
+    assert smtp_security(port, flag) is expected
+
+
+@pytest.mark.parametrize(
+    ("port", "flag", "expected"),
+    [
+        (143, True, Security.STARTTLS),
+        (143, False, Security.NONE),
+        (993, True, Security.SSL),
+        (993, False, Security.NONE),
+    ],
+)
+def test_imap_security_rule(port: int, flag: bool, expected: Security) -> None:
+    assert imap_security(port, flag) is expected
+
+
+def test_override_wins_over_the_port_rule() -> None:
+    assert smtp_security(465, True, Security.STARTTLS) is Security.STARTTLS
+    assert imap_security(143, True, Security.SSL) is Security.SSL
+
+
+def test_redaction_covers_plain_and_base64_spellings() -> None:
+    secret = "p@ss-w0rd"
+    spellings = secret_spellings([secret])
+    reply = f"535 bad credentials for {spellings[0]} / {spellings[1]}"
+    cleaned = redact(reply, [secret])
+    assert all(s not in cleaned for s in spellings)
+    assert cleaned.startswith("535 bad credentials")
