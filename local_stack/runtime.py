@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from dataclasses import dataclass
 
 from moto.server import ThreadedMotoServer
@@ -63,6 +64,8 @@ def start_local_runtime(
     environment_overrides: dict[str, str] | None = None,
 ) -> LocalRuntime:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log is loud
+    # Functions without a metric in one request flush nothing; that is normal, not news.
+    warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     moto.start()
     host, bound_port = moto.get_host_and_port()

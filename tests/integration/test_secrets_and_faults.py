@@ -42,8 +42,12 @@ def test_no_password_or_key_in_responses_or_logs(
     bodies = []
     for request in (
         smtp_account(mail_server),
-        smtp_account(mail_server, email_address="b@acme.test", smtp_password=MAILBOX_PASSWORD + "x"),
-        smtp_account(mail_server, email_address="c@acme.test", imap_password=MAILBOX_PASSWORD + "y"),
+        smtp_account(
+            mail_server, email_address="b@acme.test", smtp_password=MAILBOX_PASSWORD + "x"
+        ),
+        smtp_account(
+            mail_server, email_address="c@acme.test", imap_password=MAILBOX_PASSWORD + "y"
+        ),
         smtp_account(mail_server, email_address="d@acme.test", smtp_port=1),
         {**smtp_account(mail_server), "daily_limit": -1},
     ):
@@ -57,7 +61,9 @@ def test_no_password_or_key_in_responses_or_logs(
     assert "connection validation failed" in everything  # the capture did see the logs
     from sender_accounts.mail.validation import secret_spellings
 
-    for secret in secret_spellings([MAILBOX_PASSWORD, MAILBOX_PASSWORD + "x", MAILBOX_PASSWORD + "y"]):
+    for secret in secret_spellings(
+        [MAILBOX_PASSWORD, MAILBOX_PASSWORD + "x", MAILBOX_PASSWORD + "y"]
+    ):
         assert secret not in everything
     assert client.api_key not in everything
 
@@ -79,7 +85,11 @@ def test_passwords_are_stored_only_as_kms_ciphertext(
     assert MAILBOX_PASSWORD.encode() not in repr(raw).encode()
     ciphertext = raw["smtp_password_ciphertext"]["B"]
     kms = aws("kms")
-    context = {"workspace_id": client.workspace_id, "inbox_id": inbox_id, "purpose": "smtp_password"}
+    context = {
+        "workspace_id": client.workspace_id,
+        "inbox_id": inbox_id,
+        "purpose": "smtp_password",
+    }
     plain = kms.decrypt(CiphertextBlob=ciphertext, EncryptionContext=context)["Plaintext"]
     assert plain.decode() == MAILBOX_PASSWORD
     # Bound to its inbox: under another inbox's context the ciphertext does not decrypt.
@@ -93,7 +103,9 @@ def test_kms_failure_is_503_and_stores_nothing(
     settings_env: Callable[[str, str], None],
 ) -> None:
     # Given a key id that KMS does not know: every Encrypt call fails
-    settings_env("KMS_KEY_ID", "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000")
+    settings_env(
+        "KMS_KEY_ID", "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
+    )
     client = workspace()
     # When a good mailbox is connected
     response = client.call("POST", "/sender-accounts/smtp", smtp_account(mail_server))

@@ -1,0 +1,66 @@
+"""The OpenAPI document of the whole API, generated from the functions' own resolvers.
+
+Each function has its own Powertools resolver; their documents are merged into one, in the
+order of template.yaml. `python -m local_stack.openapi` rewrites docs/openapi.json.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from .functions import load_handler_module
+from .template import PROJECT_ROOT, StackTemplate, load_template
+
+DOCUMENT_PATH = PROJECT_ROOT / "docs" / "openapi.json"
+TITLE = "Sender-accounts API"
+VERSION = "1.0.0"
+
+
+def build_document(template: StackTemplate | None = None) -> dict[str, Any]:
+    template = template or StackTemplate(load_template())
+    paths: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
+    for logical_id in template.functions():
+        props = template.function_properties(logical_id)
+        module = load_handler_module(props["CodeUri"], props["Handler"])
+        resolver = getattr(module, "app", None)
+        if resolver is None or not hasattr(resolver, "get_openapi_json_schema"):
+            continue  # the authorizer has no routes
+        document = json.loads(resolver.get_openapi_json_schema(title=TITLE, version=VERSION))
+        for path, operations in document.get("paths", {}).items():
+            paths.setdefault(path, {}).update(operations)
+        schemas.update(document.get("components", {}).get("schemas", {}))
+    for operations in paths.values():
+        for operation in operations.values():
+            operation["security"] = [{"ApiKey": []}]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": TITLE,
+            "version": VERSION,
+            "description": "Connect SMTP/IMAP mailboxes, validated for real; secrets under KMS.",
+        },
+        "servers": [{"url": "/"}],
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "schemas": dict(sorted(schemas.items())),
+            "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}},
+        },
+    }
+
+
+def render(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, sort_keys=False) + "\n"
+
+
+def main() -> int:
+    DOCUMENT_PATH.parent.mkdir(parents=True, exist_ok=True)
+    DOCUMENT_PATH.write_text(render(build_document()))
+    print(f"wrote {DOCUMENT_PATH.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

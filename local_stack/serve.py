@@ -1,0 +1,165 @@
+"""`make serve`: the whole stack on this machine, without Docker, in one process.
+
+moto (server mode) holds every table, key, queue and bus of template.yaml; an HTTP gateway on
+127.0.0.1 routes by the template's API events to the same handler code the cloud runs; events
+published to the bus are printed as they arrive. Ctrl-C stops it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from .event_tap import EventTap
+from .gateway import LocalApiGateway
+from .openapi import build_document
+from .provision import ProvisionedStack
+from .runtime import LOOPBACK_NETWORKS, start_local_runtime
+from .state import LocalStackState, clear
+
+MAX_BODY_BYTES = 1_000_000
+SWAGGER_ASSETS = ("swagger-ui-bundle.min.js", "swagger-ui.min.css")
+
+
+def _swagger_dir() -> Path:
+    from aws_lambda_powertools.event_handler.openapi import swagger_ui
+
+    return Path(swagger_ui.__file__).parent
+
+
+def _swagger_page() -> str:
+    from aws_lambda_powertools.event_handler.openapi.swagger_ui.html import generate_swagger_html
+
+    spec = json.dumps(build_document())
+    return generate_swagger_html(
+        spec, "/swagger/swagger-ui-bundle.min.js", "/swagger/swagger-ui.min.css", "/swagger", None
+    )
+
+
+def make_handler(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
+    openapi = json.dumps(build_document()).encode()
+    swagger = _swagger_page().encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "sender-accounts-local"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            sys.stderr.write(f"{self.command} {self.path.split('?')[0]} -> {args[1]}\n")
+
+        def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+            self.send_response(status)
+            for name, value in headers.items():
+                if name.lower() not in {"content-length", "connection"}:
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _local_page(self, path: str) -> bool:
+            if path == "/openapi.json":
+                self._send(200, {"Content-Type": "application/json"}, openapi)
+            elif path in {"/swagger", "/swagger/"}:
+                self._send(200, {"Content-Type": "text/html; charset=utf-8"}, swagger)
+            elif path.startswith("/swagger/") and path.rsplit("/", 1)[1] in SWAGGER_ASSETS:
+                name = path.rsplit("/", 1)[1]
+                kind = "text/css" if name.endswith(".css") else "application/javascript"
+                self._send(200, {"Content-Type": kind}, (_swagger_dir() / name).read_bytes())
+            else:
+                return False
+            return True
+
+        def _handle(self) -> None:
+            url = urlsplit(self.path)
+            if self.command == "GET" and self._local_page(url.path):
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY_BYTES:
+                body = json.dumps({"detail": "Request body too large"}).encode()
+                self._send(
+                    HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"Content-Type": "application/json"}, body
+                )
+                self.close_connection = True
+                return
+            raw = self.rfile.read(length) if length else None
+            headers: dict[str, list[str]] = {}
+            for name, value in self.headers.items():
+                headers.setdefault(name, []).append(value)
+            query = parse_qs(url.query, keep_blank_values=True)
+            response = gateway.handle(
+                self.command, url.path, query, headers, raw, source_ip=self.client_address[0]
+            )
+            self._send(response.status, response.headers, response.body)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle  # noqa: N815
+
+    return Handler
+
+
+def main() -> int:
+    port = int(os.environ.get("PORT", "3000"))
+    print("Starting the local stack (AWS emulation, tables, key, queues, bus from template.yaml)")
+    runtime = start_local_runtime()
+    from sender_accounts.api_keys import issue_key
+    from sender_accounts.service import repository
+
+    try:
+        _, key = issue_key(
+            repository(), "demo", prefix="cs_test_", api_key=os.environ.get("DEMO_API_KEY") or None
+        )
+    except ValueError as exc:
+        print(f"DEMO_API_KEY: {exc}")
+        runtime.stop()
+        return 2
+    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(runtime.gateway))
+    server.daemon_threads = True
+    bound = server.server_address[1]
+    url = f"http://127.0.0.1:{bound}"
+    tap = EventTap(runtime.stack)
+    tap.start()
+    LocalStackState(
+        os.getpid(), runtime.stack.endpoint_url, url, _function_env(runtime.stack)
+    ).save()
+    print(
+        f"Outbound mail connections may reach loopback only ({LOOPBACK_NETWORKS}): local use only."
+    )
+    print(f"Swagger UI: {url}/swagger   OpenAPI: {url}/openapi.json")
+    print(f"API key: {key}")
+    print(f"Ready: {url}", flush=True)
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    print("Stopping")
+    server.shutdown()
+    tap.stop()
+    clear()
+    runtime.stop()
+    return 0
+
+
+def _function_env(stack: ProvisionedStack) -> dict[str, str]:
+    """The functions' environment as the template gives it, for `make invoke` to reuse."""
+    environment = {"POWERTOOLS_TRACE_DISABLED": "true"}
+    for logical_id in stack.template.functions():
+        environment.update(stack.function_environment(logical_id))
+    return environment
+
+
+if __name__ == "__main__":
+    sys.exit(main())

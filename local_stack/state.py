@@ -1,0 +1,40 @@
+"""Where a running local stack can be found by the other commands (api-key, invoke)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .template import PROJECT_ROOT
+
+STATE_FILE = PROJECT_ROOT / ".local-stack" / "state.json"
+
+
+@dataclass
+class LocalStackState:
+    pid: int
+    moto_endpoint: str
+    gateway_url: str
+    environment: dict[str, str] = field(default_factory=dict)
+
+    def save(self, path: Path = STATE_FILE) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(self), indent=2))
+
+    @classmethod
+    def load_running(cls, path: Path = STATE_FILE) -> LocalStackState | None:
+        """The state of a local stack whose process is still alive, or None."""
+        if not path.exists():
+            return None
+        state = cls(**json.loads(path.read_text()))
+        try:
+            os.kill(state.pid, 0)
+        except OSError:
+            return None
+        return state
+
+
+def clear(path: Path = STATE_FILE) -> None:
+    path.unlink(missing_ok=True)
