@@ -19,7 +19,7 @@ sys.path.insert(0, str(PROJECT_ROOT / "layers" / "sender_accounts"))
 
 from local_stack.gateway import GatewayResponse  # noqa: E402
 from local_stack.runtime import LocalRuntime, reset_process_caches, start_local_runtime  # noqa: E402
-from tests.support.certificates import TestPki, make_pki  # noqa: E402
+from tests.support.certificates import ServerPki, make_pki  # noqa: E402
 from tests.support.dovecot import DOVECOT, MailServer, start_mail_server  # noqa: E402
 
 API = "/api/public/v1"
@@ -36,12 +36,12 @@ def runtime() -> Iterator[LocalRuntime]:
 
 
 @pytest.fixture(scope="session")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
+def pki(tmp_path_factory: pytest.TempPathFactory) -> ServerPki:
     return make_pki(tmp_path_factory.mktemp("pki"))
 
 
 @pytest.fixture(scope="session")
-def mail_server(tmp_path_factory: pytest.TempPathFactory, pki: TestPki) -> Iterator[MailServer]:
+def mail_server(tmp_path_factory: pytest.TempPathFactory, pki: ServerPki) -> Iterator[MailServer]:
     if not os.path.exists(DOVECOT) or shutil.which("openssl") is None:
         message = "Dovecot is not installed (make test installs it on Debian)"
         if IN_CI:
@@ -57,7 +57,7 @@ def mail_server(tmp_path_factory: pytest.TempPathFactory, pki: TestPki) -> Itera
 def trust_test_ca(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Clients trust the throw-away CA through SSL_CERT_FILE, as the docs tell users to."""
     if "mail_server" in request.fixturenames:
-        pki: TestPki = request.getfixturevalue("pki")
+        pki: ServerPki = request.getfixturevalue("pki")
         monkeypatch.setenv("SSL_CERT_FILE", str(pki.ca_cert))
 
 
@@ -132,3 +132,12 @@ def smtp_account(server: MailServer, **overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI a skipped test is a test that did not run: the run fails."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if IN_CI and skipped and exitstatus == 0:
+        print(f"\n{skipped} test(s) skipped under CI=true: failing the run")
+        session.exitstatus = 1

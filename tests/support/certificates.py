@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
-class TestPki:
+class ServerPki:
     ca_cert: Path
     server_cert: Path
     server_key: Path
@@ -18,7 +18,7 @@ def _openssl(*args: str, cwd: Path) -> None:
     subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
 
 
-def make_pki(directory: Path) -> TestPki:
+def make_pki(directory: Path) -> ServerPki:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "san.cnf").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
     _openssl(
@@ -36,4 +36,4 @@ def make_pki(directory: Path) -> TestPki:
         "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "san.cnf",
         cwd=directory,
     )  # fmt: skip
-    return TestPki(directory / "ca.pem", directory / "server.pem", directory / "server.key")
+    return ServerPki(directory / "ca.pem", directory / "server.pem", directory / "server.key")

@@ -13,7 +13,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
-from .certificates import TestPki
+from .certificates import ServerPki
 from .ports import free_port
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
@@ -56,7 +56,7 @@ class MailServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _config(root: Path, pki: TestPki, server: MailServer, relay_port: int) -> str:
+def _config(root: Path, pki: ServerPki, server: MailServer, relay_port: int) -> str:
     return f"""
 base_dir = {root}/run
 state_dir = {root}/state
@@ -124,7 +124,7 @@ def _wait_for_port(port: int, deadline: float) -> None:
     raise RuntimeError(f"Dovecot did not listen on {port}")
 
 
-def start_mail_server(pki: TestPki, users: dict[str, str]) -> MailServer:
+def start_mail_server(pki: ServerPki, users: dict[str, str]) -> MailServer:
     """Start Dovecot in the foreground under a fresh folder; stop it with `MailServer.stop()`."""
     # Dovecot's unprivileged processes must read this folder, so it cannot live in pytest's
     # private (0700) temporary tree.

@@ -1,0 +1,212 @@
+"""`make serve` over real HTTP: ColdSend's documented `requests` examples work unchanged but for
+base URL, key, addresses, credentials, hosts and ports; events have API Gateway's shape."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from local_stack.apigateway import proxy_event
+from local_stack.state import STATE_FILE
+from local_stack.template import PROJECT_ROOT
+from tests.conftest import MAILBOX_PASSWORD, MAILBOX_USER
+from tests.support.certificates import ServerPki
+from tests.support.dovecot import MailServer
+from tests.support.ports import free_port
+
+DEMO_KEY = "cs_test_" + "LocalRuntimeHttpTestKey0123456789abcdef"
+SAM = PROJECT_ROOT / ".tools" / "sam" / "bin" / "sam"
+
+
+@pytest.fixture(scope="module")
+def serve(pki: ServerPki, mail_server: MailServer) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "DEMO_API_KEY": DEMO_KEY,
+        "SSL_CERT_FILE": str(pki.ca_cert),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local_stack.serve"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    lines = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        lines.append(line)
+        if line.startswith("Ready: "):
+            break
+    else:
+        process.kill()
+        pytest.fail("make serve did not become ready: " + "".join(lines))
+    assert f"API key: {DEMO_KEY}\n" in lines
+    base_url = line.removeprefix("Ready: ").strip()
+    yield base_url, process
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def test_coldsend_documentation_examples_work_unchanged(
+    serve: tuple[str, subprocess.Popen[str]], mail_server: MailServer
+) -> None:
+    base_url, _ = serve
+    api_key = DEMO_KEY
+    # The provider-configuration page's "Custom SMTP" example, hosts and ports changed
+    response = requests.post(
+        f"{base_url}/api/public/v1/sender-accounts/smtp",
+        headers={"X-API-Key": api_key},
+        json={
+            "email_address": MAILBOX_USER,
+            "display_name": "Outreach Team",
+            "inbox_type": "CUSTOM_SMTP",
+            "daily_limit": 100,
+            "smtp_host": "localhost",
+            "smtp_port": mail_server.submission_starttls_port,
+            "smtp_username": MAILBOX_USER,
+            "smtp_password": MAILBOX_PASSWORD,
+            "smtp_use_tls": True,
+            "imap_host": "localhost",
+            "imap_port": mail_server.imaps_port,
+            "imap_username": MAILBOX_USER,
+            "imap_password": MAILBOX_PASSWORD,
+            "imap_use_ssl": True,
+        },
+        timeout=30,
+    )
+    sender_account = response.json()
+    print(f"Sender account created: {sender_account['inbox_id']}")
+    assert response.status_code == 201
+    assert sender_account["overall_status"] == "ACTIVE"
+
+    # The overview page's list example, filters changed to match
+    response = requests.get(
+        f"{base_url}/api/public/v1/sender-accounts?inbox_type=CUSTOM_SMTP&status=ACTIVE&page=1&limit=20",
+        headers={"X-API-Key": api_key},
+        timeout=30,
+    )
+    listed = response.json()
+    assert [a["inbox_id"] for a in listed["sender_accounts"]] == [sender_account["inbox_id"]]
+    assert listed["message"] == "Retrieved 1 sender accounts"
+
+    one = requests.get(
+        f"{base_url}/api/public/v1/sender-accounts/{sender_account['inbox_id']}",
+        headers={"X-API-Key": api_key},
+        timeout=30,
+    )
+    assert one.status_code == 200
+    assert one.json()["email_address"] == MAILBOX_USER
+
+    # The BYOC page's example uses the older path; a wrong password gives the contract's 400
+    response = requests.post(
+        f"{base_url}/api/public/v1/sender-accounts",
+        headers={"X-API-Key": api_key},
+        json={
+            "email_address": "second@acme.test",
+            "display_name": "John Smith",
+            "inbox_type": "GOOGLE_WORKSPACE",
+            "daily_limit": 50,
+            "smtp_host": "localhost",
+            "smtp_port": mail_server.submission_starttls_port,
+            "smtp_username": "second@acme.test",
+            "smtp_password": "your-app-password",
+            "smtp_use_tls": True,
+            "imap_host": "localhost",
+            "imap_port": mail_server.imaps_port,
+            "imap_username": "second@acme.test",
+            "imap_password": MAILBOX_PASSWORD,
+            "imap_use_ssl": True,
+        },
+        timeout=30,
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] == "SMTP connection failed: Authentication failed"
+    assert body["error_code"] == "AUTH_FAILED"
+
+    deleted = requests.delete(
+        f"{base_url}/api/public/v1/sender-accounts/{sender_account['inbox_id']}",
+        headers={"X-API-Key": api_key},
+        timeout=30,
+    )
+    assert deleted.status_code == 200
+    assert deleted.json()["success"] is True
+
+
+def test_authorizer_answers_match_the_contract(serve: tuple[str, subprocess.Popen[str]]) -> None:
+    base_url, _ = serve
+    url = f"{base_url}/api/public/v1/sender-accounts"
+    for headers in ({}, {"X-API-Key": "cs_test_" + "x" * 40}, {"X-API-Key": "not-a-key"}):
+        response = requests.get(url, headers=headers, timeout=10)
+        assert response.status_code == 401
+        assert response.json() == {"detail": "Invalid or missing API key"}
+    command = [sys.executable, "-m", "local_stack.api_key", "--workspace", "readers"]
+    command += ["--scopes", "sender_accounts:read"]
+    printed = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    key = printed.stdout.strip().splitlines()[-1]
+    assert requests.get(url, headers={"X-API-Key": key}, timeout=10).status_code == 200
+    refused = requests.delete(f"{url}/any-id", headers={"X-API-Key": key}, timeout=10)
+    assert refused.status_code == 403
+    assert refused.json()["error"] == "insufficient_scopes"
+    unknown_route = requests.get(f"{base_url}/nowhere", headers={"X-API-Key": key}, timeout=10)
+    assert unknown_route.status_code == 404
+
+
+def test_openapi_and_swagger_are_served(serve: tuple[str, subprocess.Popen[str]]) -> None:
+    base_url, _ = serve
+    document = requests.get(f"{base_url}/openapi.json", timeout=10).json()
+    assert "/api/public/v1/sender-accounts/smtp" in document["paths"]
+    page = requests.get(f"{base_url}/swagger", timeout=10)
+    assert page.status_code == 200
+    assert "swagger-ui" in page.text
+    assert requests.get(f"{base_url}/swagger/swagger-ui.min.css", timeout=10).status_code == 200
+
+
+def test_ctrl_c_stops_cleanly(serve: tuple[str, subprocess.Popen[str]]) -> None:
+    _, process = serve
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 0
+    assert not STATE_FILE.exists()
+
+
+def _keys(value: dict[str, object]) -> set[str]:
+    return set(value)
+
+
+@pytest.mark.skipif(not SAM.exists(), reason="the SAM CLI is installed by `make test`")
+def test_proxy_events_have_api_gateways_shape() -> None:
+    generated = subprocess.run(
+        [str(SAM), "local", "generate-event", "apigateway", "aws-proxy"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "SAM_CLI_TELEMETRY": "0"},
+    )
+    reference = json.loads(generated.stdout)
+    ours = proxy_event(
+        "POST", "/path/to/resource", "/{proxy+}", {"proxy": "path/to/resource"},
+        {"foo": ["bar"]}, {"Accept": ["*/*"]}, b'{"test":"body"}',
+    )  # fmt: skip
+    assert _keys(reference) <= _keys(ours)
+    assert _keys(reference["requestContext"]) <= _keys(ours["requestContext"])
+    identity = reference["requestContext"]["identity"]
+    assert _keys(identity) <= _keys(ours["requestContext"]["identity"])
+    for key in ("multiValueHeaders", "multiValueQueryStringParameters"):
+        assert all(isinstance(v, list) for v in ours[key].values())
+    assert ours["requestContext"]["path"] == "/prod/path/to/resource"
+    assert isinstance(ours["requestContext"]["requestTimeEpoch"], int)
