@@ -219,3 +219,58 @@ class DeleteSenderAccountResponse(BaseModel):
     success: bool = True
     message: str
     inbox_id: str
+
+
+class BulkCreateSmtpAccountsRequest(BaseModel):
+    """POST /sender-accounts/smtp/bulk: 1 to 100 create requests."""
+
+    inboxes: list[CreateSmtpAccountRequest] = Field(min_length=1, max_length=100)
+
+
+class JobStatus(StrEnum):
+    PENDING = "PENDING"
+    PROCESSING = "PROCESSING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+
+
+class RowStatus(StrEnum):
+    PENDING = "PENDING"
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+
+
+class BulkJobAccepted(BaseModel):
+    success: bool = True
+    message: str
+    job_id: str
+    status: JobStatus
+    total_rows: int
+
+
+class BulkRowResult(BaseModel):
+    row: int
+    email_address: str
+    status: RowStatus
+    inbox_id: str | None = None
+    error_code: str | None = None
+    error: str | None = None
+
+
+class BulkJobProgress(BaseModel):
+    job_id: str
+    status: JobStatus
+    progress_percentage: float
+    total_rows: int
+    processed_count: int
+    success_count: int
+    failed_count: int
+    created_at: datetime
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    results: list[BulkRowResult]
+
+
+class BulkJobProgressResponse(BaseModel):
+    success: bool = True
+    job: BulkJobProgress

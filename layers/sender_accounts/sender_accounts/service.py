@@ -6,7 +6,7 @@ import asyncio
 import math
 import uuid
 from collections.abc import Callable, Coroutine, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -14,6 +14,7 @@ from .aws_clients import client
 from .config import IpNetwork, Settings, get_settings
 from .errors import ConnectionValidationFailed, DuplicateAddress
 from .events import EventPublisher
+from .inbox_records import new_inbox_record, utc_now
 from .mail.endpoints import MailServerLogin, imap_security, smtp_security
 from .mail.validation import StageFailure, failure_body, validate_mailbox
 from .models import (
@@ -38,10 +39,6 @@ MailboxValidator = Callable[
     [MailServerLogin, MailServerLogin, Sequence[IpNetwork], float, float],
     Coroutine[Any, Any, list[StageFailure]],
 ]
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def logins_for(request: CreateSmtpAccountRequest) -> tuple[MailServerLogin, MailServerLogin]:
@@ -107,45 +104,18 @@ class SenderAccountService:
             if request.on_validation_failure is ValidationFailurePolicy.REJECT:
                 raise ConnectionValidationFailed(failure_body(failures))
         inbox_id = str(uuid.uuid4())
-        now = _now()
-        if failures:
-            status = InboxStatus.DISABLED
-        else:
-            status = InboxStatus.PAUSED if request.suspended else InboxStatus.ACTIVE
-        connection_errors = [failure.as_dict() for failure in failures]
-        record: dict[str, Any] = {
-            "inbox_id": inbox_id,
-            "email_address": request.email_address,
-            "email_lower": request.email_address.lower(),
-            "display_name": request.display_name,
-            "inbox_type": request.inbox_type.value,
-            "daily_limit": request.daily_limit,
-            "overall_status": status.value,
-            "emails_sent_today": 0,
-            "health_score": 0 if failures else 100,
-            "smtp_host": request.smtp_host,
-            "smtp_port": request.smtp_port,
-            "smtp_username": request.smtp_username,
-            "smtp_use_tls": request.smtp_use_tls,
-            "imap_host": request.imap_host,
-            "imap_port": request.imap_port,
-            "imap_username": request.imap_username,
-            "imap_use_ssl": request.imap_use_ssl,
-            "smtp_security": request.smtp_security.value if request.smtp_security else None,
-            "imap_security": request.imap_security.value if request.imap_security else None,
-            # Encrypted before anything is written: a KMS failure leaves nothing behind.
-            "smtp_password_ciphertext": self._vault.encrypt(
-                request.smtp_password, workspace_id, inbox_id, "smtp_password"
-            ),
-            "imap_password_ciphertext": self._vault.encrypt(
-                request.imap_password, workspace_id, inbox_id, "imap_password"
-            ),
-            "settings": request.settings(),
-            "connection_errors": connection_errors,
-            "last_validated_at": now,
-            "created_at": now,
-            "updated_at": now,
-        }
+        now = utc_now()
+        # Encrypted before anything is written: a KMS failure leaves nothing behind.
+        record = new_inbox_record(
+            inbox_id,
+            request,
+            failures,
+            self._vault.encrypt(request.smtp_password, workspace_id, inbox_id, "smtp_password"),
+            self._vault.encrypt(request.imap_password, workspace_id, inbox_id, "imap_password"),
+            now,
+        )
+        status = InboxStatus(record["overall_status"])
+        connection_errors = record["connection_errors"]
         self._repository.create_inbox(
             workspace_id, {k: v for k, v in record.items() if v is not None}
         )

@@ -1,0 +1,66 @@
+"""The stored form of a sender account, built the same way for single and bulk creation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from .mail.validation import StageFailure
+from .models import CreateSmtpAccountRequest, InboxStatus
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def initial_status(request: CreateSmtpAccountRequest, failures: list[StageFailure]) -> InboxStatus:
+    if failures:
+        return InboxStatus.DISABLED
+    return InboxStatus.PAUSED if request.suspended else InboxStatus.ACTIVE
+
+
+def new_inbox_record(
+    inbox_id: str,
+    request: CreateSmtpAccountRequest,
+    failures: list[StageFailure],
+    smtp_password_ciphertext: bytes,
+    imap_password_ciphertext: bytes,
+    now: str,
+) -> dict[str, Any]:
+    """Everything stored for a new inbox; the passwords only as KMS ciphertext."""
+    record: dict[str, Any] = {
+        "inbox_id": inbox_id,
+        "email_address": request.email_address,
+        "email_lower": request.email_address.lower(),
+        "display_name": request.display_name,
+        "inbox_type": request.inbox_type.value,
+        "daily_limit": request.daily_limit,
+        "overall_status": initial_status(request, failures).value,
+        "emails_sent_today": 0,
+        "health_score": 0 if failures else 100,
+        "smtp_host": request.smtp_host,
+        "smtp_port": request.smtp_port,
+        "smtp_username": request.smtp_username,
+        "smtp_use_tls": request.smtp_use_tls,
+        "imap_host": request.imap_host,
+        "imap_port": request.imap_port,
+        "imap_username": request.imap_username,
+        "imap_use_ssl": request.imap_use_ssl,
+        "smtp_security": request.smtp_security.value if request.smtp_security else None,
+        "imap_security": request.imap_security.value if request.imap_security else None,
+        "smtp_password_ciphertext": smtp_password_ciphertext,
+        "imap_password_ciphertext": imap_password_ciphertext,
+        "settings": request.settings(),
+        "connection_errors": [failure.as_dict() for failure in failures],
+        "last_validated_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+    return {key: value for key, value in record.items() if value is not None}
+
+
+def request_without_secrets(request: CreateSmtpAccountRequest) -> dict[str, Any]:
+    """The create request as data that may be stored beside a job: no password in it."""
+    return request.model_dump(
+        mode="json", exclude={"smtp_password", "imap_password"}, exclude_none=True
+    )
