@@ -51,12 +51,12 @@ def apply_function_environment(stack: ProvisionedStack, overrides: dict[str, str
 def reset_process_caches() -> None:
     """Forget settings and clients built from an earlier environment."""
     ensure_layer_on_path()
-    from sender_accounts import aws_clients, config, service
+    from sender_accounts import aws_clients, config, wiring
 
     config.get_settings.cache_clear()
     aws_clients.client.cache_clear()
-    service.repository.cache_clear()
-    service.sender_account_service.cache_clear()
+    for factory in wiring.CACHED_FACTORIES:
+        factory.cache_clear()
 
 
 def start_local_runtime(

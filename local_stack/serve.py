@@ -110,7 +110,7 @@ def main() -> int:
     print("Starting the local stack (AWS emulation, tables, key, queues, bus from template.yaml)")
     runtime = start_local_runtime()
     from sender_accounts.api_keys import issue_key
-    from sender_accounts.service import repository
+    from sender_accounts.wiring import repository
 
     try:
         _, key = issue_key(

@@ -87,7 +87,7 @@ class ApiClient:
 def workspace(runtime: LocalRuntime) -> Callable[..., ApiClient]:
     """A factory of fresh workspaces, each with its own key."""
     from sender_accounts.api_keys import ALL_SCOPES, issue_key
-    from sender_accounts.service import repository
+    from sender_accounts.wiring import repository
 
     counter = iter(range(10**6))
 

@@ -9,7 +9,7 @@ from sender_accounts.api import API_PREFIX, caller, create_resolver
 from sender_accounts.api_keys import WRITE_SCOPE
 from sender_accounts.models import DeleteSenderAccountResponse
 from sender_accounts.observability import logger, metrics, tracer
-from sender_accounts.service import sender_account_service
+from sender_accounts.wiring import sender_account_service
 
 app = create_resolver()
 

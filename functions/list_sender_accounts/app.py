@@ -17,7 +17,7 @@ from sender_accounts.models import (
     SortOrder,
 )
 from sender_accounts.observability import logger, metrics, tracer
-from sender_accounts.service import sender_account_service
+from sender_accounts.wiring import sender_account_service
 
 app = create_resolver()
 

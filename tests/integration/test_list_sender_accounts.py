@@ -12,7 +12,7 @@ from tests.conftest import ApiClient
 
 def _seed(client: ApiClient, count: int) -> list[dict[str, Any]]:
     """Inboxes stored directly through the repository: listing does not need mail servers."""
-    from sender_accounts.service import repository
+    from sender_accounts.wiring import repository
 
     seeded = []
     for index in range(count):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from .mail.endpoints import MailServerLogin, imap_security, smtp_security
 from .mail.validation import StageFailure
 from .models import CreateSmtpAccountRequest, InboxStatus
 
@@ -64,3 +65,21 @@ def request_without_secrets(request: CreateSmtpAccountRequest) -> dict[str, Any]
     return request.model_dump(
         mode="json", exclude={"smtp_password", "imap_password"}, exclude_none=True
     )
+
+
+def logins_for(request: CreateSmtpAccountRequest) -> tuple[MailServerLogin, MailServerLogin]:
+    smtp = MailServerLogin(
+        host=request.smtp_host,
+        port=request.smtp_port,
+        security=smtp_security(request.smtp_port, request.smtp_use_tls, request.smtp_security),
+        username=request.smtp_username,
+        password=request.smtp_password,
+    )
+    imap = MailServerLogin(
+        host=request.imap_host,
+        port=request.imap_port,
+        security=imap_security(request.imap_port, request.imap_use_ssl, request.imap_security),
+        username=request.imap_username,
+        password=request.imap_password,
+    )
+    return smtp, imap

@@ -7,15 +7,13 @@ import math
 import uuid
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-from .aws_clients import client
-from .config import IpNetwork, Settings, get_settings
+from .config import IpNetwork, Settings
 from .errors import ConnectionValidationFailed, DuplicateAddress
 from .events import EventPublisher
-from .inbox_records import new_inbox_record, utc_now
-from .mail.endpoints import MailServerLogin, imap_security, smtp_security
+from .inbox_records import logins_for, new_inbox_record, utc_now
+from .mail.endpoints import MailServerLogin
 from .mail.validation import StageFailure, failure_body, validate_mailbox
 from .models import (
     CreateAccountResponse,
@@ -39,24 +37,6 @@ MailboxValidator = Callable[
     [MailServerLogin, MailServerLogin, Sequence[IpNetwork], float, float],
     Coroutine[Any, Any, list[StageFailure]],
 ]
-
-
-def logins_for(request: CreateSmtpAccountRequest) -> tuple[MailServerLogin, MailServerLogin]:
-    smtp = MailServerLogin(
-        host=request.smtp_host,
-        port=request.smtp_port,
-        security=smtp_security(request.smtp_port, request.smtp_use_tls, request.smtp_security),
-        username=request.smtp_username,
-        password=request.smtp_password,
-    )
-    imap = MailServerLogin(
-        host=request.imap_host,
-        port=request.imap_port,
-        security=imap_security(request.imap_port, request.imap_use_ssl, request.imap_security),
-        username=request.imap_username,
-        password=request.imap_password,
-    )
-    return smtp, imap
 
 
 class SenderAccountService:
@@ -200,19 +180,3 @@ def _sort_key(field: SortField) -> Callable[[dict[str, Any]], Any]:
     if field is SortField.EMAIL_ADDRESS:
         return lambda item: (str(item["email_address"]).lower(), item["inbox_id"])
     return lambda item: (str(item.get(field.value, "")), item["inbox_id"])
-
-
-@lru_cache(maxsize=1)
-def repository() -> SenderAccountRepository:
-    return SenderAccountRepository(client("dynamodb"), get_settings().table_name)
-
-
-@lru_cache(maxsize=1)
-def sender_account_service() -> SenderAccountService:
-    settings = get_settings()
-    return SenderAccountService(
-        repository=repository(),
-        vault=PasswordVault(client("kms"), settings.kms_key_id),
-        events=EventPublisher(client("events"), settings.event_bus_name),
-        settings=settings,
-    )

@@ -1,0 +1,272 @@
+"""Bulk jobs and their rows in the jobs table, with exactly-once effects on an at-least-once queue.
+
+| item | pk          | sk           |
+| ---- | ----------- | ------------ |
+| job  | JOB#<id>    | JOB          |
+| row  | JOB#<id>    | ROW#<00000>  |
+
+A row leaves PENDING exactly once: its final write is a transaction conditioned on
+`status = PENDING` that also counts it on the job, so a redelivered message changes nothing.
+Both expire through the table's TTL (`expires_at`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from enum import Enum
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from .errors import DependencyUnavailable, NotFound
+from .repository import address_key, deserialize, inbox_key, serialize
+
+JOB_TTL_SECONDS = 7 * 24 * 3600
+JOB_SK = "JOB"
+
+
+def job_key(job_id: str) -> dict[str, str]:
+    return {"pk": f"JOB#{job_id}", "sk": JOB_SK}
+
+
+def row_key(job_id: str, row: int) -> dict[str, str]:
+    return {"pk": f"JOB#{job_id}", "sk": f"ROW#{row:05d}"}
+
+
+def expiry() -> int:
+    return int(time.time()) + JOB_TTL_SECONDS
+
+
+class RowOutcome(Enum):
+    CREATED = "created"
+    DUPLICATE = "duplicate"
+    ALREADY_DONE = "already_done"
+
+
+def _reasons(exc: ClientError) -> list[str]:
+    return [str(r.get("Code", "")) for r in exc.response.get("CancellationReasons", [])]
+
+
+class BulkJobRepository:
+    def __init__(self, dynamodb: Any, jobs_table: str, accounts_table: str) -> None:
+        self._db = dynamodb
+        self._jobs = jobs_table
+        self._accounts = accounts_table
+
+    def _call(self, operation: str, **kwargs: Any) -> Any:
+        try:
+            return getattr(self._db, operation)(**kwargs)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "ClientError")
+            if code in {"ConditionalCheckFailedException", "TransactionCanceledException"}:
+                raise
+            raise DependencyUnavailable("DynamoDB", f"{operation}: {code}") from None
+        except BotoCoreError as exc:
+            raise DependencyUnavailable("DynamoDB", f"{operation}: {type(exc).__name__}") from None
+
+    # Intake ---------------------------------------------------------------------------------
+
+    def addresses_taken(self, workspace_id: str, addresses: list[str]) -> set[str]:
+        """Which of `addresses` (lower case) the workspace already has."""
+        taken: set[str] = set()
+        for start in range(0, len(addresses), 100):
+            keys = [serialize(address_key(workspace_id, a)) for a in addresses[start : start + 100]]
+            request = {self._accounts: {"Keys": keys, "ProjectionExpression": "sk"}}
+            while request:
+                response = self._call("batch_get_item", RequestItems=request)
+                for item in response.get("Responses", {}).get(self._accounts, []):
+                    taken.add(deserialize(item)["sk"].removeprefix("ADDRESS#"))
+                request = response.get("UnprocessedKeys") or {}
+        return taken
+
+    def create(self, job: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+        """Rows first, the job last: until the job exists nothing refers to the rows."""
+        items = [{**row_key(job["job_id"], r["row"]), **r} for r in rows]
+        for start in range(0, len(items), 25):
+            pending = [{"PutRequest": {"Item": serialize(i)}} for i in items[start : start + 25]]
+            request = {self._jobs: pending}
+            for attempt in range(5):
+                response = self._call("batch_write_item", RequestItems=request)
+                request = response.get("UnprocessedItems") or {}
+                if not request:
+                    break
+                time.sleep(0.05 * 2**attempt)
+            if request:
+                raise DependencyUnavailable("DynamoDB", "batch_write_item: unprocessed items")
+        self._call(
+            "put_item",
+            TableName=self._jobs,
+            Item=serialize({**job_key(job["job_id"]), **job}),
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+
+    # Reads ----------------------------------------------------------------------------------
+
+    def get_job(self, workspace_id: str, job_id: str) -> dict[str, Any]:
+        """The job, or NotFound when it is unknown or another workspace's."""
+        response = self._call(
+            "get_item", TableName=self._jobs, Key=serialize(job_key(job_id)), ConsistentRead=True
+        )
+        job = deserialize(response["Item"]) if "Item" in response else None
+        if job is None or job.get("workspace_id") != workspace_id:
+            raise NotFound("Job")
+        return job
+
+    def get_row(self, job_id: str, row: int) -> dict[str, Any] | None:
+        response = self._call(
+            "get_item",
+            TableName=self._jobs,
+            Key=serialize(row_key(job_id, row)),
+            ConsistentRead=True,
+        )
+        return deserialize(response["Item"]) if "Item" in response else None
+
+    def rows(self, job_id: str) -> list[dict[str, Any]]:
+        request: dict[str, Any] = {
+            "TableName": self._jobs,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :rows)",
+            "ExpressionAttributeValues": serialize({":pk": f"JOB#{job_id}", ":rows": "ROW#"}),
+            "ProjectionExpression": "#r, email_address, #s, inbox_id, error_code, #e",
+            "ExpressionAttributeNames": {"#r": "row", "#s": "status", "#e": "error"},
+            "ConsistentRead": True,
+        }
+        rows: list[dict[str, Any]] = []
+        while True:
+            response = self._call("query", **request)
+            rows.extend(deserialize(item) for item in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return rows
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    # Progress -------------------------------------------------------------------------------
+
+    def mark_started(self, job_id: str, now: str) -> None:
+        # A condition failure means already started (or finished): nothing to do.
+        with contextlib.suppress(ClientError):
+            self._call(
+                "update_item",
+                TableName=self._jobs,
+                Key=serialize(job_key(job_id)),
+                UpdateExpression="SET #s = :processing, started_at = :now",
+                ConditionExpression="#s = :pending",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=serialize(
+                    {":processing": "PROCESSING", ":pending": "PENDING", ":now": now}
+                ),
+            )
+
+    def _count(self, job_id: str, outcome_counter: str) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self._jobs,
+                "Key": serialize(job_key(job_id)),
+                "UpdateExpression": f"ADD processed_count :one, {outcome_counter} :one",
+                "ExpressionAttributeValues": serialize({":one": 1}),
+            }
+        }
+
+    def _close_row(self, job_id: str, row: int, values: dict[str, Any]) -> dict[str, Any]:
+        names = {"#s": "status"}
+        sets = ["#s = :status"]
+        for name in values:
+            if name != "status":
+                names[f"#{name}"] = name
+                sets.append(f"#{name} = :{name}")
+        return {
+            "Update": {
+                "TableName": self._jobs,
+                "Key": serialize(row_key(job_id, row)),
+                # The row's ciphertexts go once the row is decided: no secret outlives its use.
+                "UpdateExpression": "SET "
+                + ", ".join(sets)
+                + " REMOVE smtp_password_ciphertext, imap_password_ciphertext",
+                "ConditionExpression": "#s = :pending",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": serialize(
+                    {":pending": "PENDING", **{f":{k}": v for k, v in values.items()}}
+                ),
+            }
+        }
+
+    def complete_row_success(
+        self, workspace_id: str, job_id: str, row: int, inbox: dict[str, Any]
+    ) -> RowOutcome:
+        """Create the inbox, close the row and count it, all or nothing."""
+        guard = {**address_key(workspace_id, inbox["email_address"]), "inbox_id": inbox["inbox_id"]}
+        items = [
+            {
+                "Put": {
+                    "TableName": self._accounts,
+                    "Item": serialize(guard),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._accounts,
+                    "Item": serialize({**inbox_key(workspace_id, inbox["inbox_id"]), **inbox}),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            self._close_row(job_id, row, {"status": "SUCCESS", "inbox_id": inbox["inbox_id"]}),
+            self._count(job_id, "success_count"),
+        ]
+        try:
+            self._call("transact_write_items", TransactItems=items)
+        except ClientError as exc:
+            reasons = _reasons(exc)
+            if len(reasons) > 2 and reasons[2] == "ConditionalCheckFailed":
+                return RowOutcome.ALREADY_DONE
+            if "ConditionalCheckFailed" in reasons[:2]:
+                return RowOutcome.DUPLICATE
+            raise DependencyUnavailable("DynamoDB", "transact_write_items") from None
+        return RowOutcome.CREATED
+
+    def complete_row_failure(self, job_id: str, row: int, error_code: str, error: str) -> bool:
+        """Close the row as failed and count it; False if it was closed before."""
+        items = [
+            self._close_row(
+                job_id, row, {"status": "FAILED", "error_code": error_code, "error": error}
+            ),
+            self._count(job_id, "failed_count"),
+        ]
+        try:
+            self._call("transact_write_items", TransactItems=items)
+        except ClientError as exc:
+            if _reasons(exc)[:1] == ["ConditionalCheckFailed"]:
+                return False
+            raise DependencyUnavailable("DynamoDB", "transact_write_items") from None
+        return True
+
+    def finish_if_done(self, job_id: str, now: str) -> dict[str, Any] | None:
+        """Mark the job COMPLETED once every row is counted; the job, only for the one caller
+        whose update completed it (so the completion event is sent once)."""
+        try:
+            response = self._call(
+                "update_item",
+                TableName=self._jobs,
+                Key=serialize(job_key(job_id)),
+                UpdateExpression="SET #s = :completed, completed_at = :now",
+                ConditionExpression=(
+                    "processed_count = total_rows AND #s <> :completed AND #s <> :failed"
+                ),
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=serialize(
+                    {":completed": "COMPLETED", ":failed": "FAILED", ":now": now}
+                ),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError:
+            return None
+        return deserialize(response["Attributes"])
+
+    def mark_failed(self, job_id: str, now: str) -> None:
+        self._call(
+            "update_item",
+            TableName=self._jobs,
+            Key=serialize(job_key(job_id)),
+            UpdateExpression="SET #s = :failed, completed_at = :now",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=serialize({":failed": "FAILED", ":now": now}),
+        )

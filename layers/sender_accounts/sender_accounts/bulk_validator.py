@@ -1,0 +1,136 @@
+"""Bulk SMTP creation, the asynchronous half: one queued row validated and decided, once."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from pydantic import BaseModel
+
+from .bulk_intake import publish_job_completed
+from .bulk_jobs import BulkJobRepository, RowOutcome
+from .config import Settings
+from .events import EventPublisher
+from .inbox_records import logins_for, new_inbox_record, utc_now
+from .mail.validation import validate_mailbox
+from .models import CreateSmtpAccountRequest, ValidationFailurePolicy
+from .observability import logger, metrics
+from .password_vault import PasswordVault
+
+PROCESSING_FAILED_MESSAGE = "The item could not be processed after its retries"
+
+
+class BulkItemMessage(BaseModel):
+    """What one queue message says: which row of which job. Never a secret."""
+
+    job_id: str
+    workspace_id: str
+    row: int
+
+
+class BulkValidator:
+    def __init__(
+        self,
+        jobs: BulkJobRepository,
+        vault: PasswordVault,
+        events: EventPublisher,
+        settings: Settings,
+    ) -> None:
+        self._jobs = jobs
+        self._vault = vault
+        self._events = events
+        self._settings = settings
+
+    def start(self, job_ids: set[str]) -> None:
+        now = utc_now()
+        for job_id in job_ids:
+            self._jobs.mark_started(job_id, now)
+
+    def finish(self, job_ids: set[str]) -> None:
+        now = utc_now()
+        for job_id in job_ids:
+            job = self._jobs.finish_if_done(job_id, now)
+            if job is not None:
+                metrics.add_metric(name="BulkJobsCompleted", unit="Count", value=1)
+                publish_job_completed(self._events, job)
+
+    async def process(self, message: BulkItemMessage) -> None:
+        """Validate one row and record the outcome; a redelivered message changes nothing."""
+        row = await asyncio.to_thread(self._jobs.get_row, message.job_id, message.row)
+        if row is None or row["status"] != "PENDING":
+            return
+        inbox_id = row["inbox_id"]
+        smtp_ciphertext = row["smtp_password_ciphertext"]
+        imap_ciphertext = row["imap_password_ciphertext"]
+        smtp_password, imap_password = await asyncio.gather(
+            asyncio.to_thread(self._decrypt, smtp_ciphertext, message, inbox_id, "smtp_password"),
+            asyncio.to_thread(self._decrypt, imap_ciphertext, message, inbox_id, "imap_password"),
+        )
+        request = CreateSmtpAccountRequest.model_validate(
+            {**row["request"], "smtp_password": smtp_password, "imap_password": imap_password}
+        )
+        smtp, imap = logins_for(request)
+        settings = self._settings
+        failures = await validate_mailbox(
+            smtp,
+            imap,
+            settings.allowed_private_networks,
+            settings.mail_step_timeout_seconds,
+            settings.validation_deadline_seconds,
+        )
+        if failures and request.on_validation_failure is ValidationFailurePolicy.REJECT:
+            first = failures[0]
+            await asyncio.to_thread(
+                self._jobs.complete_row_failure,
+                message.job_id,
+                message.row,
+                first.error_code.value,
+                first.detail,
+            )
+            return
+        record = new_inbox_record(
+            inbox_id, request, failures, bytes(smtp_ciphertext), bytes(imap_ciphertext), utc_now()
+        )
+        outcome = await asyncio.to_thread(
+            self._jobs.complete_row_success,
+            message.workspace_id,
+            message.job_id,
+            message.row,
+            record,
+        )
+        if outcome is RowOutcome.DUPLICATE:
+            await asyncio.to_thread(
+                self._jobs.complete_row_failure,
+                message.job_id,
+                message.row,
+                "DUPLICATE",
+                f"A sender account with address {request.email_address} already exists",
+            )
+        elif outcome is RowOutcome.CREATED:
+            metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
+            self._events.publish(
+                "SenderAccountCreated",
+                {
+                    "workspace_id": message.workspace_id,
+                    "inbox_id": inbox_id,
+                    "email_address": request.email_address,
+                    "inbox_type": request.inbox_type.value,
+                    "status": record["overall_status"],
+                    "job_id": message.job_id,
+                },
+            )
+
+    def _decrypt(
+        self, ciphertext: Any, message: BulkItemMessage, inbox_id: str, purpose: str
+    ) -> str:
+        return self._vault.decrypt(bytes(ciphertext), message.workspace_id, inbox_id, purpose)
+
+    def give_up(self, message: BulkItemMessage) -> None:
+        """A message that exhausted its receives: its row fails, so the job still completes."""
+        if self._jobs.complete_row_failure(
+            message.job_id, message.row, "PROCESSING_FAILED", PROCESSING_FAILED_MESSAGE
+        ):
+            logger.warning(
+                "bulk row failed after its retries",
+                extra={"job_id": message.job_id, "row": message.row},
+            )

@@ -1,0 +1,68 @@
+"""The process's collaborators, built once from settings and reused across invocations.
+
+Logic never builds boto3 clients itself; tests and the local runtime clear these caches when
+they change the environment.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .aws_clients import client
+from .bulk_intake import BulkIntakeService
+from .bulk_jobs import BulkJobRepository
+from .bulk_validator import BulkValidator
+from .config import get_settings
+from .events import EventPublisher
+from .password_vault import PasswordVault
+from .repository import SenderAccountRepository
+from .service import SenderAccountService
+
+
+@lru_cache(maxsize=1)
+def repository() -> SenderAccountRepository:
+    return SenderAccountRepository(client("dynamodb"), get_settings().table_name)
+
+
+@lru_cache(maxsize=1)
+def vault() -> PasswordVault:
+    return PasswordVault(client("kms"), get_settings().kms_key_id)
+
+
+@lru_cache(maxsize=1)
+def events() -> EventPublisher:
+    return EventPublisher(client("events"), get_settings().event_bus_name)
+
+
+@lru_cache(maxsize=1)
+def sender_account_service() -> SenderAccountService:
+    return SenderAccountService(repository(), vault(), events(), get_settings())
+
+
+@lru_cache(maxsize=1)
+def bulk_jobs() -> BulkJobRepository:
+    settings = get_settings()
+    return BulkJobRepository(client("dynamodb"), settings.jobs_table_name, settings.table_name)
+
+
+@lru_cache(maxsize=1)
+def bulk_intake() -> BulkIntakeService:
+    return BulkIntakeService(
+        bulk_jobs(), vault(), client("sqs"), get_settings().bulk_queue_url, events()
+    )
+
+
+@lru_cache(maxsize=1)
+def bulk_validator() -> BulkValidator:
+    return BulkValidator(bulk_jobs(), vault(), events(), get_settings())
+
+
+CACHED_FACTORIES = (
+    repository,
+    vault,
+    events,
+    sender_account_service,
+    bulk_jobs,
+    bulk_intake,
+    bulk_validator,
+)
