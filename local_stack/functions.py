@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import threading
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from types import ModuleType
@@ -48,12 +48,11 @@ class LambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-@cache
-def load_handler_module(code_uri: str, handler: str) -> ModuleType:
+def _load_module(code_uri: str, handler: str, instance: int) -> ModuleType:
     ensure_layer_on_path()
     module_name, _ = handler.rsplit(".", 1)
     path = PROJECT_ROOT / code_uri / f"{module_name}.py"
-    unique = f"function_{code_uri.strip('/').replace('/', '_')}_{module_name}"
+    unique = f"function_{code_uri.strip('/').replace('/', '_')}_{module_name}_{instance}"
     spec = importlib.util.spec_from_file_location(unique, path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {path}")
@@ -63,16 +62,58 @@ def load_handler_module(code_uri: str, handler: str) -> ModuleType:
     return module
 
 
-def handler_for(template: StackTemplate, logical_id: str) -> Callable[[dict[str, Any], Any], Any]:
-    props = template.function_properties(logical_id)
-    module = load_handler_module(props["CodeUri"], props["Handler"])
-    return getattr(module, props["Handler"].rsplit(".", 1)[1])
+@cache
+def load_handler_module(code_uri: str, handler: str) -> ModuleType:
+    """The function's module as its first execution environment holds it."""
+    return _load_module(code_uri, handler, 0)
+
+
+class _InstancePool:
+    """Execution environments of one function. Each handles one event at a time, as in Lambda:
+    handler modules keep per-request state (the resolver's current event)."""
+
+    def __init__(self, code_uri: str, handler: str) -> None:
+        self._code_uri = code_uri
+        self._handler = handler
+        self._idle: list[ModuleType] = []
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def acquire(self) -> ModuleType:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+            instance = self._count
+            self._count += 1
+        if instance == 0:
+            return load_handler_module(self._code_uri, self._handler)
+        return _load_module(self._code_uri, self._handler, instance)
+
+    def release(self, module: ModuleType) -> None:
+        with self._lock:
+            self._idle.append(module)
+
+
+_pools: dict[str, _InstancePool] = {}
+_pools_lock = threading.Lock()
+
+
+def _pool(template: StackTemplate, logical_id: str) -> _InstancePool:
+    with _pools_lock:
+        if logical_id not in _pools:
+            props = template.function_properties(logical_id)
+            _pools[logical_id] = _InstancePool(props["CodeUri"], props["Handler"])
+        return _pools[logical_id]
 
 
 def invoke(template: StackTemplate, logical_id: str, event: dict[str, Any]) -> Any:
     """Run one function on one event with a Lambda context carrying its template timeout."""
     props = template.function_properties(logical_id)
-    context = LambdaContext(
-        logical_id, float(props.get("Timeout", 3)), int(props.get("MemorySize", 128))
-    )
-    return handler_for(template, logical_id)(event, context)
+    timeout = float(props.get("Timeout", 3))
+    context = LambdaContext(logical_id, timeout, int(props.get("MemorySize", 128)))
+    pool = _pool(template, logical_id)
+    module = pool.acquire()
+    try:
+        return getattr(module, props["Handler"].rsplit(".", 1)[1])(event, context)
+    finally:
+        pool.release(module)

@@ -13,6 +13,7 @@ from .atomic_writes import make_dynamodb_writes_atomic
 from .functions import ensure_layer_on_path
 from .gateway import LocalApiGateway
 from .provision import REGION, ProvisionedStack, provision
+from .pump import QueuePump
 from .template import StackTemplate, load_template
 
 LOOPBACK_NETWORKS = "127.0.0.0/8,::1/128"
@@ -23,8 +24,10 @@ class LocalRuntime:
     moto: ThreadedMotoServer
     stack: ProvisionedStack
     gateway: LocalApiGateway
+    pump: QueuePump
 
     def stop(self) -> None:
+        self.pump.stop()
         self.moto.stop()
 
 
@@ -78,4 +81,6 @@ def start_local_runtime(
     stack = provision(endpoint, parameter_overrides=overrides, template=template)
     apply_function_environment(stack, environment_overrides or {})
     reset_process_caches()
-    return LocalRuntime(moto, stack, LocalApiGateway(template))
+    pump = QueuePump(stack)
+    pump.start()
+    return LocalRuntime(moto, stack, LocalApiGateway(template), pump)

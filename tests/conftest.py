@@ -30,6 +30,8 @@ IN_CI = os.environ.get("CI") == "true"
 
 @pytest.fixture(scope="session")
 def runtime() -> Iterator[LocalRuntime]:
+    # Failed queue messages come back after 1 s instead of the queue's 6 minutes.
+    os.environ["LOCAL_QUEUE_VISIBILITY_SECONDS"] = "1"
     stack = start_local_runtime(environment_overrides={"MAIL_STEP_TIMEOUT_SECONDS": "8"})
     yield stack
     stack.stop()

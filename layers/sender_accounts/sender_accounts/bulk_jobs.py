@@ -249,7 +249,8 @@ class BulkJobRepository:
                 Key=serialize(job_key(job_id)),
                 UpdateExpression="SET #s = :completed, completed_at = :now",
                 ConditionExpression=(
-                    "processed_count = total_rows AND #s <> :completed AND #s <> :failed"
+                    "attribute_exists(pk) AND processed_count = total_rows"
+                    " AND #s <> :completed AND #s <> :failed"
                 ),
                 ExpressionAttributeNames={"#s": "status"},
                 ExpressionAttributeValues=serialize(

@@ -1,0 +1,38 @@
+"""The bulk dead-letter queue's consumer: rows that exhausted their retries fail, jobs complete."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from sender_accounts.bulk_validator import BulkItemMessage
+from sender_accounts.observability import logger, metrics, tracer
+from sender_accounts.wiring import bulk_validator
+
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def fail_row(record: SQSRecord) -> None:
+    try:
+        message = BulkItemMessage.model_validate_json(record.body)
+    except ValueError:
+        # Names no row of any job: nothing to fail; dropping it keeps the queue moving.
+        logger.error("unreadable dead letter dropped", extra={"message_id": record.message_id})
+        return
+    bulk_validator().give_up(message)
+    bulk_validator().finish({message.job_id})
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(
+        event=event, record_handler=fail_row, processor=processor, context=context
+    )

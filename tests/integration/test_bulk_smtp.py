@@ -1,0 +1,246 @@
+"""Bulk SMTP creation through SQS: exact counts, exactly-once effects, no job ever stuck."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from local_stack.functions import invoke
+from local_stack.pump import sqs_event
+from local_stack.runtime import LocalRuntime
+from tests.conftest import MAILBOX_PASSWORD, ApiClient, smtp_account
+from tests.support.dovecot import MailServer
+from tests.support.ports import free_port
+
+
+def wait_for_completion(client: ApiClient, job_id: str, timeout: float = 90) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = client.call("GET", f"/sender-accounts/smtp/bulk/{job_id}/progress")
+        assert response.status == 200, response.body
+        job = response.json()["job"]
+        if job["status"] in {"COMPLETED", "FAILED"}:
+            return dict(job)
+        time.sleep(0.2)
+    pytest.fail(f"job {job_id} did not complete: {job}")
+
+
+def _event_tap(runtime: LocalRuntime, name: str) -> tuple[Any, str]:
+    """A rule on the stack's bus feeding a fresh queue, to read what was published."""
+    from sender_accounts.aws_clients import client as aws
+    from sender_accounts.config import get_settings
+
+    sqs, events = aws("sqs"), aws("events")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
+    bus = get_settings().event_bus_name
+    events.put_rule(
+        Name=name, EventBusName=bus, EventPattern=json.dumps({"source": ["sender-accounts"]})
+    )
+    events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "t", "Arn": arn["QueueArn"]}])
+    return sqs, url
+
+
+def _drain(sqs: Any, url: str) -> list[dict[str, Any]]:
+    seen: list[dict[str, Any]] = []
+    while True:
+        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not batch:
+            return seen
+        for message in batch:
+            seen.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def test_mixed_job_completes_with_exact_counts(
+    runtime: LocalRuntime, mail_server: MailServer, workspace: Callable[..., ApiClient]
+) -> None:
+    # Given a workspace that already has one address, and an event tap on the bus
+    client = workspace()
+    sqs, tap = _event_tap(runtime, f"tap-{client.workspace_id[-8:]}")
+    existing = smtp_account(mail_server, email_address="existing@acme.test")
+    assert client.call("POST", "/sender-accounts/smtp", existing).status == 201
+    inboxes = [
+        smtp_account(mail_server, email_address="good1@acme.test"),
+        smtp_account(mail_server, email_address="good2@acme.test"),
+        smtp_account(mail_server, email_address="badpass@acme.test", smtp_password="wrong"),
+        smtp_account(mail_server, email_address="closed@acme.test", imap_port=free_port()),
+        smtp_account(mail_server, email_address="GOOD1@acme.test"),
+        smtp_account(mail_server, email_address="existing@acme.test"),
+        smtp_account(mail_server, email_address="good3@acme.test"),
+    ]
+    # When they are submitted as one job
+    accepted = client.call("POST", "/sender-accounts/smtp/bulk", {"inboxes": inboxes})
+    assert accepted.status == 202, accepted.body
+    body = accepted.json()
+    assert body["status"] == "PENDING"
+    assert body["total_rows"] == 7
+    job = wait_for_completion(client, body["job_id"])
+    # Then every row has its exact outcome
+    assert job["status"] == "COMPLETED"
+    assert (job["total_rows"], job["processed_count"]) == (7, 7)
+    assert (job["success_count"], job["failed_count"]) == (3, 4)
+    assert job["progress_percentage"] == 100.0
+    assert job["started_at"]
+    assert job["completed_at"]
+    results = {r["row"]: r for r in job["results"]}
+    assert [results[i]["status"] for i in range(7)] == [
+        "SUCCESS", "SUCCESS", "FAILED", "FAILED", "FAILED", "FAILED", "SUCCESS",
+    ]  # fmt: skip
+    assert results[2]["error_code"] == "AUTH_FAILED"
+    assert results[3]["error_code"] == "CONNECTION_FAILED"
+    assert results[4]["error_code"] == "DUPLICATE"
+    assert results[5]["error_code"] == "DUPLICATE"
+    for row in (0, 1, 6):
+        inbox = client.call("GET", f"/sender-accounts/{results[row]['inbox_id']}")
+        assert inbox.status == 200
+        assert inbox.json()["overall_status"] == "ACTIVE"
+    assert client.call("GET", "/sender-accounts").json()["pagination"]["total"] == 4
+    assert MAILBOX_PASSWORD not in json.dumps(job)
+    # And the bus saw one completion and one creation per inbox
+    deadline = time.monotonic() + 10
+    published: list[dict[str, Any]] = []
+    while time.monotonic() < deadline and not any(
+        e["detail-type"] == "BulkJobCompleted" for e in published
+    ):
+        published += _drain(sqs, tap)
+        time.sleep(0.2)
+    published += _drain(sqs, tap)
+    completions = [e for e in published if e["detail-type"] == "BulkJobCompleted"]
+    assert len(completions) == 1
+    assert completions[0]["detail"]["success_count"] == 3
+    created = [e for e in published if e["detail-type"] == "SenderAccountCreated"]
+    assert len([e for e in created if e["detail"].get("job_id") == body["job_id"]]) == 3
+
+
+def _side_job(
+    runtime: LocalRuntime, client: ApiClient, inboxes: list[dict[str, Any]]
+) -> tuple[str, list[dict[str, Any]]]:
+    """A job whose messages go to a queue no consumer reads, so a test can deliver them."""
+    from sender_accounts.aws_clients import client as aws
+    from sender_accounts.bulk_intake import BulkIntakeService
+    from sender_accounts.models import BulkCreateSmtpAccountsRequest
+    from sender_accounts.wiring import bulk_jobs, events, vault
+
+    sqs = aws("sqs")
+    url = sqs.create_queue(QueueName=f"side-{client.workspace_id[-12:]}")["QueueUrl"]
+    intake = BulkIntakeService(bulk_jobs(), vault(), sqs, url, events())
+    request = BulkCreateSmtpAccountsRequest.model_validate({"inboxes": inboxes})
+    job_id = intake.create_job(client.workspace_id, request).job_id
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    return job_id, messages
+
+
+def test_message_delivered_twice_changes_nothing(
+    runtime: LocalRuntime, mail_server: MailServer, workspace: Callable[..., ApiClient]
+) -> None:
+    # Given a one-row job whose message is delivered twice in one batch, then once more later
+    client = workspace()
+    job_id, messages = _side_job(runtime, client, [smtp_account(mail_server)])
+    assert len(messages) == 1
+    twice = [messages[0], {**messages[0], "MessageId": "redelivered"}]
+    template = runtime.stack.template
+    first = invoke(template, "BulkValidatorFunction", sqs_event(twice, "arn:side"))
+    again = invoke(template, "BulkValidatorFunction", sqs_event(messages, "arn:side"))
+    # Then it succeeded, counted once, and made one inbox
+    assert first == {"batchItemFailures": []}
+    assert again == {"batchItemFailures": []}
+    job = wait_for_completion(client, job_id, timeout=5)
+    assert (job["processed_count"], job["success_count"], job["failed_count"]) == (1, 1, 0)
+    assert client.call("GET", "/sender-accounts").json()["pagination"]["total"] == 1
+
+
+def test_poison_message_ends_in_the_dead_letter_queue_and_the_job_completes(
+    runtime: LocalRuntime, mail_server: MailServer, workspace: Callable[..., ApiClient]
+) -> None:
+    from sender_accounts.aws_clients import client as aws
+    from sender_accounts.bulk_jobs import row_key
+    from sender_accounts.config import get_settings
+    from sender_accounts.repository import serialize
+
+    # Given a two-row job where row 1's stored ciphertext no longer decrypts (a poison item)
+    client = workspace()
+    inboxes = [
+        smtp_account(mail_server, email_address="fine@acme.test"),
+        smtp_account(mail_server, email_address="poison@acme.test"),
+    ]
+    job_id, messages = _side_job(runtime, client, inboxes)
+    aws("dynamodb").update_item(
+        TableName=get_settings().jobs_table_name,
+        Key=serialize(row_key(job_id, 1)),
+        UpdateExpression="SET smtp_password_ciphertext = :junk",
+        ExpressionAttributeValues=serialize({":junk": b"not a kms ciphertext"}),
+    )
+    # When its messages reach the real queue, whose consumer retries and then dead-letters
+    sqs = aws("sqs")
+    for message in messages:
+        sqs.send_message(QueueUrl=get_settings().bulk_queue_url, MessageBody=message["Body"])
+    # Then the job completes, the poison row failed as PROCESSING_FAILED, the other created
+    job = wait_for_completion(client, job_id, timeout=120)
+    results = {r["row"]: r for r in job["results"]}
+    assert results[0]["status"] == "SUCCESS"
+    assert results[1]["status"] == "FAILED"
+    assert results[1]["error_code"] == "PROCESSING_FAILED"
+    assert (job["success_count"], job["failed_count"]) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("body", "location"),
+    [
+        ({"inboxes": []}, ["body", "inboxes"]),
+        ({}, ["body", "inboxes"]),
+    ],
+)
+def test_intake_rejects_bad_shapes(
+    workspace: Callable[..., ApiClient], body: dict[str, Any], location: list[Any]
+) -> None:
+    response = workspace().call("POST", "/sender-accounts/smtp/bulk", body)
+    assert response.status == 422
+    assert location in [p["loc"][:2] for p in response.json()["detail"]]
+
+
+def test_intake_names_row_and_field_and_queues_nothing(
+    mail_server: MailServer, workspace: Callable[..., ApiClient]
+) -> None:
+    from sender_accounts.aws_clients import client as aws
+    from sender_accounts.config import get_settings
+
+    client = workspace()
+    too_many = {
+        "inboxes": [smtp_account(mail_server, email_address=f"x{i}@acme.test") for i in range(101)]
+    }
+    assert client.call("POST", "/sender-accounts/smtp/bulk", too_many).status == 422
+    inboxes = [smtp_account(mail_server, email_address=f"r{i}@acme.test") for i in range(5)]
+    inboxes[3]["smtp_port"] = 70000
+
+    def queued() -> dict[str, str]:
+        attributes = aws("sqs").get_queue_attributes(
+            QueueUrl=get_settings().bulk_queue_url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )
+        return dict(attributes["Attributes"])
+
+    before = queued()
+    response = client.call("POST", "/sender-accounts/smtp/bulk", {"inboxes": inboxes})
+    assert response.status == 422
+    assert ["body", "inboxes", 3, "smtp_port"] in [p["loc"] for p in response.json()["detail"]]
+    assert queued() == before
+
+
+def test_another_workspaces_job_is_404(
+    mail_server: MailServer, workspace: Callable[..., ApiClient]
+) -> None:
+    owner, stranger = workspace(), workspace()
+    accepted = owner.call(
+        "POST", "/sender-accounts/smtp/bulk", {"inboxes": [smtp_account(mail_server)]}
+    )
+    job_id = accepted.json()["job_id"]
+    response = stranger.call("GET", f"/sender-accounts/smtp/bulk/{job_id}/progress")
+    assert response.status == 404
+    assert response.json() == {"detail": "Job not found"}
+    assert stranger.call("GET", "/sender-accounts/smtp/bulk/unknown/progress").status == 404
+    wait_for_completion(owner, job_id)
