@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import socket
 import ssl
 from collections.abc import Awaitable, Sequence
@@ -22,6 +23,28 @@ from .outbound import open_pinned_socket
 from .tls import client_tls_context
 
 T = TypeVar("T")
+
+
+_GREETING_CAPABILITIES = re.compile(rb"\[CAPABILITY ([^\]]+)\]", re.IGNORECASE)
+
+
+class _GreetingCapabilitiesProtocol(aioimaplib.IMAP4ClientProtocol):
+    """Takes the capabilities a server volunteers in its greeting (RFC 3501 7.1) instead of
+    asking with CAPABILITY: one round trip less per validation. Falls back when absent."""
+
+    async def welcome(self, command: bytes) -> None:
+        found = _GREETING_CAPABILITIES.search(command)
+        if found is None or b"BYE" in command[:8]:
+            await super().welcome(command)
+            return
+        async with self.state_condition:
+            self.state = aioimaplib.AUTH if b"PREAUTH" in command else aioimaplib.NONAUTH
+            self.capabilities = set(found.group(1).decode("ascii", "replace").split())
+            versions = [
+                c.upper() for c in self.capabilities if c.upper() in aioimaplib.AllowedVersions
+            ]
+            self.imap_version = versions[0] if versions else "IMAP4REV1"
+            self.state_condition.notify_all()
 
 
 class PinnedImapClient(aioimaplib.IMAP4):
@@ -53,7 +76,7 @@ class PinnedImapClient(aioimaplib.IMAP4):
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         local_loop = loop or asyncio.get_running_loop()
-        self.protocol = aioimaplib.IMAP4ClientProtocol(local_loop, conn_lost_cb)
+        self.protocol = _GreetingCapabilitiesProtocol(local_loop, conn_lost_cb)
         self._client_task = local_loop.create_task(
             local_loop.create_connection(
                 lambda: self.protocol,
@@ -149,7 +172,7 @@ async def probe_imap(
             raise ProbeFailure(
                 ErrorCode.CONNECTION_FAILED, "INBOX could not be opened", _last_line(response)
             )
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(client.protocol.logout(), min(step_timeout, 2.0))
+        # No LOGOUT: the probe's session has nothing to finish, and waiting for the server's
+        # answer would cost every validation one more round trip.
     finally:
         client.close()
