@@ -1,48 +1,99 @@
-"""`make bench`: figures printed as a table (seconds unless stated)."""
+"""`make bench`: the figures in one run, printed as a table and drawn in bench-results/.
+
+How to read them is in the README ("Benchmarks").
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
+from pathlib import Path
 
 from local_stack.template import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT / "layers" / "sender_accounts"))
 
+from tests.bench.bulk_parallelism import (
+    MINIMUM_ROUND_TRIPS,
+    BenchTarget,
+    bulk_job_through_runtime,
+    local_http_api,
+    machine_floor,
+    one_validation_through_runtime,
+    round_trips_of_one_validation,
+    sequential_stdlib,
+)
+from tests.bench.chart import draw
 from tests.bench.import_times import measure_import_times
 from tests.bench.single_validation import measure_single_validation
 from tests.support.certificates import make_pki
+from tests.support.delay_proxy import DelayProxy
 from tests.support.dovecot import start_mail_server
 
 USER, PASSWORD = "bench@acme.test", "bench-password-1"
+ROWS = int(os.environ.get("BENCH_ROWS", "100"))
+ONE_WAY_DELAY = 0.025  # 50 ms round trip
+RESULTS = PROJECT_ROOT / "bench-results"
 
 
 def _row(name: str, value: str) -> None:
-    print(f"| {name:<40} | {value:>14} |")
+    print(f"| {name:<52} | {value:>16} |", flush=True)
 
 
 def main() -> int:
-    import tempfile
-    from pathlib import Path
-
     pki = make_pki(Path(tempfile.mkdtemp(prefix="bench-pki-")))
     os.environ["SSL_CERT_FILE"] = str(pki.ca_cert)
+    os.environ.setdefault("LOCAL_QUEUE_VISIBILITY_SECONDS", "30")
     server = start_mail_server(pki, {USER: PASSWORD})
+    smtp_proxy = DelayProxy(server.submission_starttls_port, ONE_WAY_DELAY).start()
+    imap_proxy = DelayProxy(server.imaps_port, ONE_WAY_DELAY).start()
+    target = BenchTarget(smtp_proxy, imap_proxy, USER, PASSWORD)
+    from local_stack.runtime import start_local_runtime
+
+    runtime = start_local_runtime()
+    from sender_accounts.api_keys import issue_key
+    from sender_accounts.wiring import repository
+
+    _, key = issue_key(repository(), "bench", prefix="cs_test_")
+    base, http = local_http_api(runtime)
+    figures: dict[str, float] = {}
     try:
-        single = measure_single_validation(server, USER, PASSWORD)
+        print(f"| {'figure (one run, same servers)':<52} | {'value':>16} |")
+        print(f"|{'-' * 54}|{'-' * 18}|")
+        direct = measure_single_validation(server, USER, PASSWORD)
+        _row("one validation, direct to Dovecot, median (ms)", f"{direct['median'] * 1000:.1f}")
+        trips = round_trips_of_one_validation(target)
+        for protocol in ("smtp", "imap"):
+            ratio = trips[protocol] / MINIMUM_ROUND_TRIPS[protocol]
+            minimum = MINIMUM_ROUND_TRIPS[protocol]
+            label = f"{protocol.upper()} round trips (protocol minimum {minimum})"
+            _row(label, f"{trips[protocol]} ({ratio:.2f}x)")
+        figures["a"] = one_validation_through_runtime(base, key, target)
+        _row("(a) one validation via local runtime, 50 ms RTT (s)", f"{figures['a']:.3f}")
+        figures["f"] = machine_floor(target, ROWS)
+        _row(f"(f) floor: {ROWS} concurrent, probe code only (s)", f"{figures['f']:.3f}")
+        figures["b"] = bulk_job_through_runtime(base, key, target, ROWS)
+        _row(f"(b) bulk job of {ROWS}, POST to COMPLETED (s)", f"{figures['b']:.3f}")
+        figures["c"] = sequential_stdlib(target, ROWS)
+        _row(f"(c) {ROWS} sequential, smtplib + imaplib (s)", f"{figures['c']:.3f}")
+        _row("(b)/(f)  bulk vs floor (goal <= 1.5)", f"{figures['b'] / figures['f']:.2f}")
+        _row("(b)/(a)  bulk vs one validation", f"{figures['b'] / figures['a']:.2f}")
+        _row("(c)/(b)  sequential baseline vs bulk", f"{figures['c'] / figures['b']:.1f}")
     finally:
+        http.shutdown()
+        runtime.stop()
+        smtp_proxy.stop()
+        imap_proxy.stop()
         server.stop()
     imports = measure_import_times()
-    print(f"| {'figure':<40} | {'value':>14} |")
-    print(f"|{'-' * 42}|{'-' * 16}|")
-    _row("one validation, median (ms)", f"{single['median'] * 1000:.1f}")
-    _row(
-        "one validation, min / max (ms)", f"{single['min'] * 1000:.1f} / {single['max'] * 1000:.1f}"
-    )
     baseline = imports["bare import boto3"]
     for name, seconds in imports.items():
-        ratio = "" if name == "bare import boto3" else f" ({seconds / baseline:.1f}x)"
-        _row(f"import {name} (ms)", f"{seconds * 1000:.0f}{ratio}")
+        times = "" if name == "bare import boto3" else f" ({seconds / baseline:.1f}x boto3)"
+        _row(f"import {name} (ms)", f"{seconds * 1000:.0f}{times}")
+    RESULTS.mkdir(exist_ok=True)
+    chart = draw(figures, imports, trips, MINIMUM_ROUND_TRIPS, ROWS, RESULTS / "bench.png")
+    print(f"chart: {chart.relative_to(PROJECT_ROOT)}")
     return 0
 
 

@@ -172,7 +172,7 @@ def test_poison_message_ends_in_the_dead_letter_queue_and_the_job_completes(
     aws("dynamodb").update_item(
         TableName=get_settings().jobs_table_name,
         Key=serialize(row_key(job_id, 1)),
-        UpdateExpression="SET smtp_password_ciphertext = :junk",
+        UpdateExpression="SET passwords_ciphertext = :junk",
         ExpressionAttributeValues=serialize({":junk": b"not a kms ciphertext"}),
     )
     # When its messages reach the real queue, whose consumer retries and then dead-letters

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import Callable, Iterator
 
@@ -83,15 +84,15 @@ def test_passwords_are_stored_only_as_kms_ciphertext(
         TableName=get_settings().table_name, Key=serialize(inbox_key(client.workspace_id, inbox_id))
     )["Item"]
     assert MAILBOX_PASSWORD.encode() not in repr(raw).encode()
-    ciphertext = raw["smtp_password_ciphertext"]["B"]
+    ciphertext = raw["passwords_ciphertext"]["B"]
     kms = aws("kms")
     context = {
         "workspace_id": client.workspace_id,
         "inbox_id": inbox_id,
-        "purpose": "smtp_password",
+        "purpose": "mailbox_passwords",
     }
     plain = kms.decrypt(CiphertextBlob=ciphertext, EncryptionContext=context)["Plaintext"]
-    assert plain.decode() == MAILBOX_PASSWORD
+    assert json.loads(plain) == {"smtp": MAILBOX_PASSWORD, "imap": MAILBOX_PASSWORD}
     # Bound to its inbox: under another inbox's context the ciphertext does not decrypt.
     with pytest.raises(ClientError):
         kms.decrypt(CiphertextBlob=ciphertext, EncryptionContext={**context, "inbox_id": "other"})

@@ -80,6 +80,8 @@ submission_relay_port = {relay_port}
 submission_relay_trusted = yes
 hostname = localhost
 login_trusted_networks = 127.0.0.0/8
+default_process_limit = 500
+default_client_limit = 4000
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN {root}/users
@@ -89,6 +91,9 @@ userdb {{
   args = uid=dovecot gid=dovecot home={root}/mail/%u
 }}
 protocol imap {{
+  mail_max_userip_connections = 1000
+}}
+protocol submission {{
   mail_max_userip_connections = 1000
 }}
 service imap-login {{

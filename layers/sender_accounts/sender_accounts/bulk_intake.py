@@ -13,7 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from .bulk_jobs import BulkJobRepository, expiry
 from .errors import DependencyUnavailable
 from .events import EventPublisher
-from .inbox_records import request_without_secrets, utc_now
+from .inbox_records import passwords_of, request_without_secrets, utc_now
 from .models import (
     BulkCreateSmtpAccountsRequest,
     BulkJobAccepted,
@@ -25,7 +25,7 @@ from .observability import logger, metrics
 from .password_vault import PasswordVault
 
 SQS_BATCH = 10
-# KMS calls are network-bound; a small pool keeps 200 encryptions well under a second.
+# KMS calls are network-bound; a small pool keeps 100 encryptions well under a second.
 ENCRYPTION_THREADS = 16
 
 
@@ -118,11 +118,8 @@ class BulkIntakeService:
         def encrypt(index: int) -> None:
             item, row = request.inboxes[index], rows[index]
             inbox_id = row["inbox_id"]
-            row["smtp_password_ciphertext"] = self._vault.encrypt(
-                item.smtp_password, workspace_id, inbox_id, "smtp_password"
-            )
-            row["imap_password_ciphertext"] = self._vault.encrypt(
-                item.imap_password, workspace_id, inbox_id, "imap_password"
+            row["passwords_ciphertext"] = self._vault.seal(
+                passwords_of(item), workspace_id, inbox_id
             )
 
         with ThreadPoolExecutor(max_workers=ENCRYPTION_THREADS) as pool:

@@ -177,10 +177,8 @@ class BulkJobRepository:
             "Update": {
                 "TableName": self._jobs,
                 "Key": serialize(row_key(job_id, row)),
-                # The row's ciphertexts go once the row is decided: no secret outlives its use.
-                "UpdateExpression": "SET "
-                + ", ".join(sets)
-                + " REMOVE smtp_password_ciphertext, imap_password_ciphertext",
+                # The row's ciphertext goes once the row is decided: no secret outlives its use.
+                "UpdateExpression": "SET " + ", ".join(sets) + " REMOVE passwords_ciphertext",
                 "ConditionExpression": "#s = :pending",
                 "ExpressionAttributeNames": names,
                 "ExpressionAttributeValues": serialize(

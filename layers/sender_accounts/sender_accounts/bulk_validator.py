@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -60,14 +59,12 @@ class BulkValidator:
         if row is None or row["status"] != "PENDING":
             return
         inbox_id = row["inbox_id"]
-        smtp_ciphertext = row["smtp_password_ciphertext"]
-        imap_ciphertext = row["imap_password_ciphertext"]
-        smtp_password, imap_password = await asyncio.gather(
-            asyncio.to_thread(self._decrypt, smtp_ciphertext, message, inbox_id, "smtp_password"),
-            asyncio.to_thread(self._decrypt, imap_ciphertext, message, inbox_id, "imap_password"),
+        ciphertext = bytes(row["passwords_ciphertext"])
+        passwords = await asyncio.to_thread(
+            self._vault.open, ciphertext, message.workspace_id, inbox_id
         )
         request = CreateSmtpAccountRequest.model_validate(
-            {**row["request"], "smtp_password": smtp_password, "imap_password": imap_password}
+            {**row["request"], "smtp_password": passwords.smtp, "imap_password": passwords.imap}
         )
         smtp, imap = logins_for(request)
         settings = self._settings
@@ -88,9 +85,7 @@ class BulkValidator:
                 first.detail,
             )
             return
-        record = new_inbox_record(
-            inbox_id, request, failures, bytes(smtp_ciphertext), bytes(imap_ciphertext), utc_now()
-        )
+        record = new_inbox_record(inbox_id, request, failures, ciphertext, utc_now())
         outcome = await asyncio.to_thread(
             self._jobs.complete_row_success,
             message.workspace_id,
@@ -119,11 +114,6 @@ class BulkValidator:
                     "job_id": message.job_id,
                 },
             )
-
-    def _decrypt(
-        self, ciphertext: Any, message: BulkItemMessage, inbox_id: str, purpose: str
-    ) -> str:
-        return self._vault.decrypt(bytes(ciphertext), message.workspace_id, inbox_id, purpose)
 
     def give_up(self, message: BulkItemMessage) -> None:
         """A message that exhausted its receives: its row fails, so the job still completes."""

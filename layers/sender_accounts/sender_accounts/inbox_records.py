@@ -8,6 +8,7 @@ from typing import Any
 from .mail.endpoints import MailServerLogin, imap_security, smtp_security
 from .mail.validation import StageFailure
 from .models import CreateSmtpAccountRequest, InboxStatus
+from .password_vault import MailboxPasswords
 
 
 def utc_now() -> str:
@@ -24,8 +25,7 @@ def new_inbox_record(
     inbox_id: str,
     request: CreateSmtpAccountRequest,
     failures: list[StageFailure],
-    smtp_password_ciphertext: bytes,
-    imap_password_ciphertext: bytes,
+    passwords_ciphertext: bytes,
     now: str,
 ) -> dict[str, Any]:
     """Everything stored for a new inbox; the passwords only as KMS ciphertext."""
@@ -49,8 +49,7 @@ def new_inbox_record(
         "imap_use_ssl": request.imap_use_ssl,
         "smtp_security": request.smtp_security.value if request.smtp_security else None,
         "imap_security": request.imap_security.value if request.imap_security else None,
-        "smtp_password_ciphertext": smtp_password_ciphertext,
-        "imap_password_ciphertext": imap_password_ciphertext,
+        "passwords_ciphertext": passwords_ciphertext,
         "settings": request.settings(),
         "connection_errors": [failure.as_dict() for failure in failures],
         "last_validated_at": now,
@@ -58,6 +57,10 @@ def new_inbox_record(
         "updated_at": now,
     }
     return {key: value for key, value in record.items() if value is not None}
+
+
+def passwords_of(request: CreateSmtpAccountRequest) -> MailboxPasswords:
+    return MailboxPasswords(smtp=request.smtp_password, imap=request.imap_password)
 
 
 def request_without_secrets(request: CreateSmtpAccountRequest) -> dict[str, Any]:

@@ -1,15 +1,34 @@
-"""Mailbox passwords under KMS: encrypted with a context that binds them to workspace and inbox.
+"""Mailbox passwords under KMS, bound to their workspace and inbox by the encryption context.
 
-The context means a ciphertext copied onto another inbox or workspace cannot be decrypted there.
+An inbox's SMTP and IMAP passwords are sealed together in one KMS call: one Encrypt when it is
+connected and one Decrypt when a connection is made, half the KMS round trips (and cost) of
+sealing each alone. The context means a ciphertext copied onto another inbox or workspace
+cannot be opened there.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .errors import DependencyUnavailable
+
+PURPOSE = "mailbox_passwords"
+
+
+@dataclass(frozen=True)
+class MailboxPasswords:
+    """The two secrets of a mailbox; repr never shows them."""
+
+    smtp: str = field(repr=False)
+    imap: str = field(repr=False)
+
+
+def encryption_context(workspace_id: str, inbox_id: str) -> dict[str, str]:
+    return {"workspace_id": workspace_id, "inbox_id": inbox_id, "purpose": PURPOSE}
 
 
 class PasswordVault:
@@ -17,30 +36,28 @@ class PasswordVault:
         self._kms = kms
         self._key_id = key_id
 
-    @staticmethod
-    def _context(workspace_id: str, inbox_id: str, purpose: str) -> dict[str, str]:
-        return {"workspace_id": workspace_id, "inbox_id": inbox_id, "purpose": purpose}
-
-    def encrypt(self, plaintext: str, workspace_id: str, inbox_id: str, purpose: str) -> bytes:
+    def seal(self, passwords: MailboxPasswords, workspace_id: str, inbox_id: str) -> bytes:
+        plaintext = json.dumps({"smtp": passwords.smtp, "imap": passwords.imap}).encode()
         try:
             response = self._kms.encrypt(
                 KeyId=self._key_id,
-                Plaintext=plaintext.encode(),
-                EncryptionContext=self._context(workspace_id, inbox_id, purpose),
+                Plaintext=plaintext,
+                EncryptionContext=encryption_context(workspace_id, inbox_id),
             )
         except (ClientError, BotoCoreError) as exc:
             raise DependencyUnavailable("KMS", _error_code(exc)) from None
         return bytes(response["CiphertextBlob"])
 
-    def decrypt(self, ciphertext: bytes, workspace_id: str, inbox_id: str, purpose: str) -> str:
+    def open(self, ciphertext: bytes, workspace_id: str, inbox_id: str) -> MailboxPasswords:
         try:
             response = self._kms.decrypt(
                 CiphertextBlob=ciphertext,
-                EncryptionContext=self._context(workspace_id, inbox_id, purpose),
+                EncryptionContext=encryption_context(workspace_id, inbox_id),
             )
         except (ClientError, BotoCoreError) as exc:
             raise DependencyUnavailable("KMS", _error_code(exc)) from None
-        return bytes(response["Plaintext"]).decode()
+        sealed = json.loads(bytes(response["Plaintext"]))
+        return MailboxPasswords(smtp=sealed["smtp"], imap=sealed["imap"])
 
 
 def _error_code(exc: Exception) -> str:

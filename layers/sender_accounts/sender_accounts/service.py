@@ -12,7 +12,7 @@ from typing import Any
 from .config import IpNetwork, Settings
 from .errors import ConnectionValidationFailed, DuplicateAddress
 from .events import EventPublisher
-from .inbox_records import logins_for, new_inbox_record, utc_now
+from .inbox_records import logins_for, new_inbox_record, passwords_of, utc_now
 from .mail.endpoints import MailServerLogin
 from .mail.validation import StageFailure, failure_body, validate_mailbox
 from .models import (
@@ -90,8 +90,7 @@ class SenderAccountService:
             inbox_id,
             request,
             failures,
-            self._vault.encrypt(request.smtp_password, workspace_id, inbox_id, "smtp_password"),
-            self._vault.encrypt(request.imap_password, workspace_id, inbox_id, "imap_password"),
+            self._vault.seal(passwords_of(request), workspace_id, inbox_id),
             now,
         )
         status = InboxStatus(record["overall_status"])

@@ -46,7 +46,9 @@ def classify(exc: BaseException) -> ProbeFailure:
         if isinstance(link, ProbeFailure):
             return link
     for link in chain:
-        if isinstance(link, aiosmtplib.SMTPAuthenticationError):
+        # Only a permanent refusal (535, 534, ...) is about the credentials; a 4xx answer to
+        # AUTH (421 too many connections, 454 temporary failure) is the server's state.
+        if isinstance(link, aiosmtplib.SMTPAuthenticationError) and link.code >= 500:
             return ProbeFailure(
                 ErrorCode.AUTH_FAILED,
                 "Authentication failed",
