@@ -11,11 +11,11 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sender_accounts.bulk_validator import BulkItemMessage
+from sender_accounts.bulk_jobs import BulkItemMessage
 from sender_accounts.observability import logger, metrics, tracer
 from sender_accounts.wiring import bulk_validator
 
-processor = BatchProcessor(event_type=EventType.SQS)
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def fail_row(record: SQSRecord) -> None:
@@ -26,7 +26,7 @@ def fail_row(record: SQSRecord) -> None:
         logger.error("unreadable dead letter dropped", extra={"message_id": record.message_id})
         return
     bulk_validator().give_up(message)
-    bulk_validator().finish({message.job_id})
+    bulk_validator().finish({message.job_id}, [])
 
 
 @logger.inject_lambda_context(clear_state=True)

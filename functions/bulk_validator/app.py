@@ -11,35 +11,28 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sender_accounts.bulk_validator import BulkItemMessage
+from sender_accounts.bulk_jobs import BulkItemMessage
 from sender_accounts.observability import logger, metrics, tracer
 from sender_accounts.wiring import bulk_validator
 
-processor = AsyncBatchProcessor(event_type=EventType.SQS)
-
-
-async def validate_row(record: SQSRecord) -> None:
-    await bulk_validator().process(BulkItemMessage.model_validate_json(record.body))
-
-
-def _job_ids(event: dict[str, Any]) -> set[str]:
-    job_ids = set()
-    for record in event.get("Records", []):
-        try:
-            job_ids.add(BulkItemMessage.model_validate_json(record["body"]).job_id)
-        except ValueError:
-            continue  # an unreadable message fails alone, in its record handler
-    return job_ids
+# A batch whose every record failed is reported like any other, record by record.
+processor = AsyncBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    job_ids = _job_ids(event)
-    bulk_validator().start(job_ids)
+    outbox: list[tuple[str, dict[str, Any]]] = []
+    job_ids: set[str] = set()
+
+    async def validate_row(record: SQSRecord) -> None:
+        message = BulkItemMessage.model_validate_json(record.body)
+        job_ids.add(message.job_id)
+        await bulk_validator().process(message, outbox)
+
     response = async_process_partial_response(
         event=event, record_handler=validate_row, processor=processor, context=context
     )
-    bulk_validator().finish(job_ids)
+    bulk_validator().finish(job_ids, outbox)
     return response

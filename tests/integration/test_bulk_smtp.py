@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Callable
@@ -158,27 +159,21 @@ def test_poison_message_ends_in_the_dead_letter_queue_and_the_job_completes(
     runtime: LocalRuntime, mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     from sender_accounts.aws_clients import client as aws
-    from sender_accounts.bulk_jobs import row_key
     from sender_accounts.config import get_settings
-    from sender_accounts.repository import serialize
 
-    # Given a two-row job where row 1's stored ciphertext no longer decrypts (a poison item)
+    # Given a two-row job where row 1's sealed passwords no longer open (a poison message)
     client = workspace()
     inboxes = [
         smtp_account(mail_server, email_address="fine@acme.test"),
         smtp_account(mail_server, email_address="poison@acme.test"),
     ]
     job_id, messages = _side_job(runtime, client, inboxes)
-    aws("dynamodb").update_item(
-        TableName=get_settings().jobs_table_name,
-        Key=serialize(row_key(job_id, 1)),
-        UpdateExpression="SET passwords_ciphertext = :junk",
-        ExpressionAttributeValues=serialize({":junk": b"not a kms ciphertext"}),
-    )
+    bodies = sorted((json.loads(m["Body"]) for m in messages), key=lambda b: b["row"])
+    bodies[1]["passwords_ciphertext"] = base64.b64encode(b"not a kms ciphertext").decode()
     # When its messages reach the real queue, whose consumer retries and then dead-letters
     sqs = aws("sqs")
-    for message in messages:
-        sqs.send_message(QueueUrl=get_settings().bulk_queue_url, MessageBody=message["Body"])
+    for body in bodies:
+        sqs.send_message(QueueUrl=get_settings().bulk_queue_url, MessageBody=json.dumps(body))
     # Then the job completes, the poison row failed as PROCESSING_FAILED, the other created
     job = wait_for_completion(client, job_id, timeout=120)
     results = {r["row"]: r for r in job["results"]}

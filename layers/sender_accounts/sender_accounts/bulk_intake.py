@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -10,7 +9,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .bulk_jobs import BulkJobRepository, expiry
+from .bulk_jobs import BulkItemMessage, BulkJobRepository, expiry
 from .errors import DependencyUnavailable
 from .events import EventPublisher
 from .inbox_records import passwords_of, request_without_secrets, utc_now
@@ -76,10 +75,10 @@ class BulkIntakeService:
                     error=f"A sender account with address {item.email_address} already exists",
                 )
             else:
-                row.update(inbox_id=str(uuid.uuid4()), request=request_without_secrets(item))
+                row["inbox_id"] = str(uuid.uuid4())
                 queued.append(index)
             rows.append(row)
-        self._encrypt_passwords(workspace_id, request, rows, queued)
+        sealed = self._seal_passwords(workspace_id, request, rows, queued)
         failed_now = len(rows) - len(queued)
         job = {
             "job_id": job_id,
@@ -96,7 +95,18 @@ class BulkIntakeService:
         if not queued:
             job["completed_at"] = now
         self._jobs.create(job, rows)
-        self._enqueue(workspace_id, job_id, queued, now)
+        messages = [
+            BulkItemMessage.sealed(
+                sealed[index],
+                job_id=job_id,
+                workspace_id=workspace_id,
+                row=index,
+                inbox_id=rows[index]["inbox_id"],
+                request=request_without_secrets(request.inboxes[index]),
+            )
+            for index in queued
+        ]
+        self._enqueue(job_id, messages, now)
         metrics.add_metric(name="BulkJobsAccepted", unit="Count", value=1)
         metrics.add_metric(name="BulkRowsQueued", unit="Count", value=len(queued))
         if not queued:
@@ -108,35 +118,28 @@ class BulkIntakeService:
             total_rows=len(rows),
         )
 
-    def _encrypt_passwords(
+    def _seal_passwords(
         self,
         workspace_id: str,
         request: BulkCreateSmtpAccountsRequest,
         rows: list[dict[str, Any]],
         queued: list[int],
-    ) -> None:
-        def encrypt(index: int) -> None:
-            item, row = request.inboxes[index], rows[index]
-            inbox_id = row["inbox_id"]
-            row["passwords_ciphertext"] = self._vault.seal(
-                passwords_of(item), workspace_id, inbox_id
-            )
+    ) -> dict[int, bytes]:
+        def seal(index: int) -> bytes:
+            inbox_id = rows[index]["inbox_id"]
+            return self._vault.seal(passwords_of(request.inboxes[index]), workspace_id, inbox_id)
 
         with ThreadPoolExecutor(max_workers=ENCRYPTION_THREADS) as pool:
-            list(pool.map(encrypt, queued))  # re-raises the first failure: nothing written yet
+            # map re-raises the first failure, before anything is written
+            return dict(zip(queued, pool.map(seal, queued), strict=True))
 
-    def _enqueue(self, workspace_id: str, job_id: str, queued: list[int], now: str) -> None:
-        """One message per row, ten a call. Messages carry ids only, never a secret."""
+    def _enqueue(self, job_id: str, messages: list[BulkItemMessage], now: str) -> None:
+        """One message per row, ten a call; passwords only as KMS ciphertext."""
         try:
-            for start in range(0, len(queued), SQS_BATCH):
+            for start in range(0, len(messages), SQS_BATCH):
                 entries = [
-                    {
-                        "Id": str(row),
-                        "MessageBody": json.dumps(
-                            {"job_id": job_id, "workspace_id": workspace_id, "row": row}
-                        ),
-                    }
-                    for row in queued[start : start + SQS_BATCH]
+                    {"Id": str(m.row), "MessageBody": m.to_json()}
+                    for m in messages[start : start + SQS_BATCH]
                 ]
                 for _attempt in range(3):
                     response = self._sqs.send_message_batch(
@@ -186,9 +189,13 @@ def job_progress(
             job = finished
     rows = sorted(jobs.rows(job_id), key=lambda r: r["row"])
     total = int(job["total_rows"])
+    status = JobStatus(str(job["status"]))
+    if status is JobStatus.PENDING and job.get("started_at"):
+        # A job is processing from its first counted row on (stamped by that row's write).
+        status = JobStatus.PROCESSING
     return BulkJobProgress(
         job_id=job_id,
-        status=JobStatus(job["status"]),
+        status=status,
         progress_percentage=round(100.0 * int(job["processed_count"]) / total, 1)
         if total
         else 100.0,

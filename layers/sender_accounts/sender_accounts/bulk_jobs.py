@@ -12,14 +12,16 @@ Both expire through the table's TTL (`expires_at`).
 
 from __future__ import annotations
 
-import contextlib
+import base64
 import time
 from enum import Enum
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import BaseModel
 
 from .errors import DependencyUnavailable, NotFound
+from .inbox_records import utc_now
 from .repository import address_key, deserialize, inbox_key, serialize
 
 JOB_TTL_SECONDS = 7 * 24 * 3600
@@ -36,6 +38,30 @@ def row_key(job_id: str, row: int) -> dict[str, str]:
 
 def expiry() -> int:
     return int(time.time()) + JOB_TTL_SECONDS
+
+
+class BulkItemMessage(BaseModel):
+    """One queued row: what the validator needs, so it reads nothing before validating.
+
+    The passwords travel only as the KMS ciphertext sealed for this workspace and inbox.
+    """
+
+    job_id: str
+    workspace_id: str
+    row: int
+    inbox_id: str
+    request: dict[str, Any]
+    passwords_ciphertext: str  # base64 of the KMS ciphertext
+
+    @classmethod
+    def sealed(cls, ciphertext: bytes, **fields: Any) -> BulkItemMessage:
+        return cls(passwords_ciphertext=base64.b64encode(ciphertext).decode(), **fields)
+
+    def ciphertext(self) -> bytes:
+        return base64.b64decode(self.passwords_ciphertext)
+
+    def to_json(self) -> str:
+        return self.model_dump_json()
 
 
 class RowOutcome(Enum):
@@ -141,28 +167,22 @@ class BulkJobRepository:
 
     # Progress -------------------------------------------------------------------------------
 
-    def mark_started(self, job_id: str, now: str) -> None:
-        # A condition failure means already started (or finished): nothing to do.
-        with contextlib.suppress(ClientError):
-            self._call(
-                "update_item",
-                TableName=self._jobs,
-                Key=serialize(job_key(job_id)),
-                UpdateExpression="SET #s = :processing, started_at = :now",
-                ConditionExpression="#s = :pending",
-                ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=serialize(
-                    {":processing": "PROCESSING", ":pending": "PENDING", ":now": now}
-                ),
-            )
-
     def _count(self, job_id: str, outcome_counter: str) -> dict[str, Any]:
         return {
             "Update": {
                 "TableName": self._jobs,
                 "Key": serialize(job_key(job_id)),
-                "UpdateExpression": f"ADD processed_count :one, {outcome_counter} :one",
-                "ExpressionAttributeValues": serialize({":one": 1}),
+                # The first counted row also stamps started_at; a job that could not be queued
+                # as a whole (FAILED) takes no more rows.
+                "UpdateExpression": (
+                    f"ADD processed_count :one, {outcome_counter} :one "
+                    "SET started_at = if_not_exists(started_at, :now)"
+                ),
+                "ConditionExpression": "#s <> :failed",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": serialize(
+                    {":one": 1, ":now": utc_now(), ":failed": "FAILED"}
+                ),
             }
         }
 
@@ -177,8 +197,7 @@ class BulkJobRepository:
             "Update": {
                 "TableName": self._jobs,
                 "Key": serialize(row_key(job_id, row)),
-                # The row's ciphertext goes once the row is decided: no secret outlives its use.
-                "UpdateExpression": "SET " + ", ".join(sets) + " REMOVE passwords_ciphertext",
+                "UpdateExpression": "SET " + ", ".join(sets),
                 "ConditionExpression": "#s = :pending",
                 "ExpressionAttributeNames": names,
                 "ExpressionAttributeValues": serialize(
@@ -214,8 +233,8 @@ class BulkJobRepository:
             self._call("transact_write_items", TransactItems=items)
         except ClientError as exc:
             reasons = _reasons(exc)
-            if len(reasons) > 2 and reasons[2] == "ConditionalCheckFailed":
-                return RowOutcome.ALREADY_DONE
+            if "ConditionalCheckFailed" in reasons[2:]:
+                return RowOutcome.ALREADY_DONE  # decided before, or its job failed
             if "ConditionalCheckFailed" in reasons[:2]:
                 return RowOutcome.DUPLICATE
             raise DependencyUnavailable("DynamoDB", "transact_write_items") from None
@@ -232,7 +251,7 @@ class BulkJobRepository:
         try:
             self._call("transact_write_items", TransactItems=items)
         except ClientError as exc:
-            if _reasons(exc)[:1] == ["ConditionalCheckFailed"]:
+            if "ConditionalCheckFailed" in _reasons(exc):
                 return False
             raise DependencyUnavailable("DynamoDB", "transact_write_items") from None
         return True

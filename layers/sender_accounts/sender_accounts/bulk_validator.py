@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-
-from pydantic import BaseModel
+from typing import Any
 
 from .bulk_intake import publish_job_completed
-from .bulk_jobs import BulkJobRepository, RowOutcome
+from .bulk_jobs import BulkItemMessage, BulkJobRepository, RowOutcome
 from .config import Settings
 from .events import EventPublisher
 from .inbox_records import logins_for, new_inbox_record, utc_now
@@ -17,14 +16,6 @@ from .observability import logger, metrics
 from .password_vault import PasswordVault
 
 PROCESSING_FAILED_MESSAGE = "The item could not be processed after its retries"
-
-
-class BulkItemMessage(BaseModel):
-    """What one queue message says: which row of which job. Never a secret."""
-
-    job_id: str
-    workspace_id: str
-    row: int
 
 
 class BulkValidator:
@@ -40,12 +31,9 @@ class BulkValidator:
         self._events = events
         self._settings = settings
 
-    def start(self, job_ids: set[str]) -> None:
-        now = utc_now()
-        for job_id in job_ids:
-            self._jobs.mark_started(job_id, now)
-
-    def finish(self, job_ids: set[str]) -> None:
+    def finish(self, job_ids: set[str], outbox: list[tuple[str, dict[str, Any]]]) -> None:
+        """Publish the batch's events, then complete the jobs whose every row is counted."""
+        self._events.publish_all(outbox)
         now = utc_now()
         for job_id in job_ids:
             job = self._jobs.finish_if_done(job_id, now)
@@ -53,18 +41,19 @@ class BulkValidator:
                 metrics.add_metric(name="BulkJobsCompleted", unit="Count", value=1)
                 publish_job_completed(self._events, job)
 
-    async def process(self, message: BulkItemMessage) -> None:
-        """Validate one row and record the outcome; a redelivered message changes nothing."""
-        row = await asyncio.to_thread(self._jobs.get_row, message.job_id, message.row)
-        if row is None or row["status"] != "PENDING":
-            return
-        inbox_id = row["inbox_id"]
-        ciphertext = bytes(row["passwords_ciphertext"])
+    async def process(
+        self, message: BulkItemMessage, outbox: list[tuple[str, dict[str, Any]]]
+    ) -> None:
+        """Validate one row and record the outcome; a redelivered message changes nothing.
+
+        Events go to `outbox`, published together when the batch ends (one call per ten)."""
+        inbox_id = message.inbox_id
+        ciphertext = message.ciphertext()
         passwords = await asyncio.to_thread(
             self._vault.open, ciphertext, message.workspace_id, inbox_id
         )
         request = CreateSmtpAccountRequest.model_validate(
-            {**row["request"], "smtp_password": passwords.smtp, "imap_password": passwords.imap}
+            {**message.request, "smtp_password": passwords.smtp, "imap_password": passwords.imap}
         )
         smtp, imap = logins_for(request)
         settings = self._settings
@@ -103,16 +92,18 @@ class BulkValidator:
             )
         elif outcome is RowOutcome.CREATED:
             metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
-            self._events.publish(
-                "SenderAccountCreated",
-                {
-                    "workspace_id": message.workspace_id,
-                    "inbox_id": inbox_id,
-                    "email_address": request.email_address,
-                    "inbox_type": request.inbox_type.value,
-                    "status": record["overall_status"],
-                    "job_id": message.job_id,
-                },
+            outbox.append(
+                (
+                    "SenderAccountCreated",
+                    {
+                        "workspace_id": message.workspace_id,
+                        "inbox_id": inbox_id,
+                        "email_address": request.email_address,
+                        "inbox_type": request.inbox_type.value,
+                        "status": record["overall_status"],
+                        "job_id": message.job_id,
+                    },
+                )
             )
 
     def give_up(self, message: BulkItemMessage) -> None:

@@ -19,18 +19,29 @@ class EventPublisher:
         self._bus = bus_name
 
     def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
-        """Best effort: the change is already stored, so a failed publish is logged, not raised."""
-        if not self._bus:
+        self.publish_all([(detail_type, detail)])
+
+    def publish_all(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+        """Ten a call. Best effort: the changes are already stored, so a failed publish is
+        logged, not raised."""
+        if not self._bus or not events:
             return
-        entry = {
-            "Source": SOURCE,
-            "DetailType": detail_type,
-            "EventBusName": self._bus,
-            "Detail": json.dumps({**detail, "occurred_at": datetime.now(UTC).isoformat()}),
-        }
-        try:
-            result = self._events.put_events(Entries=[entry])
-            if result.get("FailedEntryCount"):
-                logger.warning("event not published", extra={"detail_type": detail_type})
-        except (ClientError, BotoCoreError):
-            logger.warning("event not published", extra={"detail_type": detail_type})
+        now = datetime.now(UTC).isoformat()
+        entries = [
+            {
+                "Source": SOURCE,
+                "DetailType": detail_type,
+                "EventBusName": self._bus,
+                "Detail": json.dumps({**detail, "occurred_at": now}),
+            }
+            for detail_type, detail in events
+        ]
+        for start in range(0, len(entries), 10):
+            chunk = entries[start : start + 10]
+            try:
+                result = self._events.put_events(Entries=chunk)
+                failed = int(result.get("FailedEntryCount", 0))
+            except (ClientError, BotoCoreError):
+                failed = len(chunk)
+            if failed:
+                logger.warning("events not published", extra={"count": failed})
