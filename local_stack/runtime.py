@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from moto.server import ThreadedMotoServer
 
-from .atomic_writes import make_dynamodb_writes_atomic
+from .emulation_fixes import apply_emulation_fixes
 from .functions import ensure_layer_on_path
 from .gateway import LocalApiGateway
 from .provision import REGION, ProvisionedStack, provision
@@ -70,7 +70,7 @@ def start_local_runtime(
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log is loud
     # Functions without a metric in one request flush nothing; that is normal, not news.
     warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
-    make_dynamodb_writes_atomic()
+    apply_emulation_fixes()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     moto.start()
     host, bound_port = moto.get_host_and_port()
