@@ -1,4 +1,5 @@
-"""The bulk dead-letter queue's consumer: rows that exhausted their retries fail, jobs complete."""
+"""The bulk dead-letter queues' consumer: rows that exhausted their retries fail, so every job
+completes. Serves the dead letters of bulk creation and bulk deletion alike."""
 
 from typing import Any
 
@@ -11,22 +12,21 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sender_accounts.bulk_jobs import BulkItemMessage
+from sender_accounts.bulk_queue import RowReference, give_up
 from sender_accounts.observability import logger, metrics, tracer
-from sender_accounts.wiring import bulk_validator
+from sender_accounts.wiring import bulk_jobs, events
 
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def fail_row(record: SQSRecord) -> None:
     try:
-        message = BulkItemMessage.model_validate_json(record.body)
+        reference = RowReference.model_validate_json(record.body)
     except ValueError:
         # Names no row of any job: nothing to fail; dropping it keeps the queue moving.
         logger.error("unreadable dead letter dropped", extra={"message_id": record.message_id})
         return
-    bulk_validator().give_up(message)
-    bulk_validator().finish({message.job_id}, [])
+    give_up(bulk_jobs(), events(), reference)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -10,14 +11,15 @@ import pytest
 from tests.conftest import ApiClient
 
 
-def _seed(client: ApiClient, count: int) -> list[dict[str, Any]]:
+def seed_inboxes(client: ApiClient, count: int) -> list[dict[str, Any]]:
     """Inboxes stored directly through the repository: listing does not need mail servers."""
     from sender_accounts.wiring import repository
 
     seeded = []
     for index in range(count):
         inbox = {
-            "inbox_id": f"00000000-0000-4000-8000-{index:012d}",
+            # Ids sort like creation times, and differ between workspaces.
+            "inbox_id": f"{index:08d}-{uuid.uuid4().hex[:4]}-4000-8000-{uuid.uuid4().hex[:12]}",
             "email_address": f"sender{index:02d}@{'alpha' if index % 2 else 'beta'}.test",
             "email_lower": f"sender{index:02d}@{'alpha' if index % 2 else 'beta'}.test",
             "display_name": f"Sender {index}",
@@ -36,7 +38,7 @@ def _seed(client: ApiClient, count: int) -> list[dict[str, Any]]:
 
 def test_pages_cover_every_item_once(workspace: Callable[..., ApiClient]) -> None:
     client = workspace()
-    _seed(client, 23)
+    seed_inboxes(client, 23)
     seen: list[str] = []
     for page in (1, 2, 3):
         body = client.call("GET", "/sender-accounts", query={"page": page, "limit": 10}).json()
@@ -60,7 +62,7 @@ def test_pages_cover_every_item_once(workspace: Callable[..., ApiClient]) -> Non
 
 def test_filters_search_and_sort(workspace: Callable[..., ApiClient]) -> None:
     client = workspace()
-    seeded = _seed(client, 12)
+    seeded = seed_inboxes(client, 12)
     query = {
         "inbox_type": "CUSTOM_SMTP",
         "status": "ACTIVE",

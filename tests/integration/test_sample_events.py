@@ -20,11 +20,17 @@ SAMPLE_STATUS = {
     "DeleteSenderAccountFunction": 404,
     "BulkCreateSmtpAccountsFunction": 202,
     "GetBulkSmtpJobProgressFunction": 404,
+    "BulkDeleteSenderAccountsFunction": 202,
+    "GetBulkDeleteJobProgressFunction": 404,
 }
 # Queue consumers answer a partial-batch response. The samples name no existing job: the
 # dead-letter consumer has nothing to fail, and the validator cannot open the sample's
 # ciphertext (it was not sealed by this stack's key), so that record is left to be retried.
-QUEUE_FAILURES = {"BulkValidatorFunction": 1, "BulkDeadLetterFunction": 0}
+QUEUE_FAILURES = {
+    "BulkValidatorFunction": 1,
+    "BulkDeadLetterFunction": 0,
+    "BulkDeleteWorkerFunction": 0,
+}
 
 
 def sample_path(logical_id: str) -> Path:

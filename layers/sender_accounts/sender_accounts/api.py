@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 
 from .api_keys import Principal
 from .errors import (
+    ConfirmationRequired,
     ConnectionValidationFailed,
     DependencyUnavailable,
     DuplicateAddress,
@@ -70,6 +71,10 @@ def create_resolver() -> APIGatewayRestResolver:
     @app.exception_handler(Unauthenticated)
     def _unauthenticated(exc: Unauthenticated) -> Response[Any]:
         return _json(401, {"detail": str(exc)})
+
+    @app.exception_handler(ConfirmationRequired)
+    def _unconfirmed(exc: ConfirmationRequired) -> Response[Any]:
+        return _json(400, {"detail": str(exc), "error_code": "CONFIRMATION_REQUIRED"})
 
     @app.exception_handler(ConnectionValidationFailed)
     def _validation_failed(exc: ConnectionValidationFailed) -> Response[Any]:

@@ -7,10 +7,15 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from .bulk_jobs import BulkItemMessage, BulkJobRepository, expiry
-from .errors import DependencyUnavailable
+from .bulk_queue import (
+    enqueue_rows,
+    finish_stale_job,
+    percentage,
+    publish_job_completed,
+    shown_status,
+    when,
+)
 from .events import EventPublisher
 from .inbox_records import passwords_of, request_without_secrets, utc_now
 from .models import (
@@ -20,10 +25,10 @@ from .models import (
     BulkRowResult,
     JobStatus,
 )
-from .observability import logger, metrics
+from .observability import metrics
 from .password_vault import PasswordVault
 
-SQS_BATCH = 10
+JOB_TYPE = "BULK_SMTP_CREATE"
 # KMS calls are network-bound; a small pool keeps 100 encryptions well under a second.
 ENCRYPTION_THREADS = 16
 
@@ -82,7 +87,7 @@ class BulkIntakeService:
         failed_now = len(rows) - len(queued)
         job = {
             "job_id": job_id,
-            "job_type": "BULK_SMTP_CREATE",
+            "job_type": JOB_TYPE,
             "workspace_id": workspace_id,
             "status": "PENDING" if queued else "COMPLETED",
             "total_rows": len(rows),
@@ -106,7 +111,8 @@ class BulkIntakeService:
             )
             for index in queued
         ]
-        self._enqueue(job_id, messages, now)
+        bodies = [(m.row, m.to_json()) for m in messages]
+        enqueue_rows(self._sqs, self._queue_url, self._jobs, job_id, bodies, now)
         metrics.add_metric(name="BulkJobsAccepted", unit="Count", value=1)
         metrics.add_metric(name="BulkRowsQueued", unit="Count", value=len(queued))
         if not queued:
@@ -133,82 +139,24 @@ class BulkIntakeService:
             # map re-raises the first failure, before anything is written
             return dict(zip(queued, pool.map(seal, queued), strict=True))
 
-    def _enqueue(self, job_id: str, messages: list[BulkItemMessage], now: str) -> None:
-        """One message per row, ten a call; passwords only as KMS ciphertext."""
-        try:
-            for start in range(0, len(messages), SQS_BATCH):
-                entries = [
-                    {"Id": str(m.row), "MessageBody": m.to_json()}
-                    for m in messages[start : start + SQS_BATCH]
-                ]
-                for _attempt in range(3):
-                    response = self._sqs.send_message_batch(
-                        QueueUrl=self._queue_url, Entries=entries
-                    )
-                    failed = {f["Id"] for f in response.get("Failed", [])}
-                    entries = [e for e in entries if e["Id"] in failed]
-                    if not entries:
-                        break
-                if entries:
-                    raise DependencyUnavailable("SQS", "send_message_batch: failed entries")
-        except (ClientError, BotoCoreError, DependencyUnavailable) as exc:
-            # The job cannot run as a whole: say so on the job, and answer 503.
-            logger.warning("bulk job could not be queued", extra={"job_id": job_id})
-            self._jobs.mark_failed(job_id, now)
-            if isinstance(exc, DependencyUnavailable):
-                raise
-            raise DependencyUnavailable("SQS", type(exc).__name__) from None
-
-
-def publish_job_completed(events: EventPublisher, job: dict[str, Any]) -> None:
-    events.publish(
-        "BulkJobCompleted",
-        {
-            "workspace_id": job["workspace_id"],
-            "job_id": job["job_id"],
-            "job_type": job.get("job_type", "BULK_SMTP_CREATE"),
-            "status": job["status"],
-            "total_rows": job["total_rows"],
-            "success_count": job["success_count"],
-            "failed_count": job["failed_count"],
-        },
-    )
-
 
 def job_progress(
     jobs: BulkJobRepository, events: EventPublisher, workspace_id: str, job_id: str
 ) -> BulkJobProgress:
     """The job as the contract shows it, with per-row results."""
-    job = jobs.get_job(workspace_id, job_id)
-    if job["status"] in {"PENDING", "PROCESSING"} and job["processed_count"] >= job["total_rows"]:
-        # Every row is counted but the finishing write was lost (a crash after the last row):
-        # finish it now, so no job stays in progress for ever.
-        finished = jobs.finish_if_done(job_id, utc_now())
-        if finished is not None:
-            publish_job_completed(events, finished)
-            job = finished
+    job = jobs.get_job(workspace_id, job_id, JOB_TYPE)
+    job = finish_stale_job(jobs, events, job, utc_now())
     rows = sorted(jobs.rows(job_id), key=lambda r: r["row"])
-    total = int(job["total_rows"])
-    status = JobStatus(str(job["status"]))
-    if status is JobStatus.PENDING and job.get("started_at"):
-        # A job is processing from its first counted row on (stamped by that row's write).
-        status = JobStatus.PROCESSING
     return BulkJobProgress(
         job_id=job_id,
-        status=status,
-        progress_percentage=round(100.0 * int(job["processed_count"]) / total, 1)
-        if total
-        else 100.0,
-        total_rows=total,
+        status=JobStatus(shown_status(job)),
+        progress_percentage=percentage(job),
+        total_rows=int(job["total_rows"]),
         processed_count=int(job["processed_count"]),
         success_count=int(job["success_count"]),
         failed_count=int(job["failed_count"]),
         created_at=datetime.fromisoformat(job["created_at"]),
-        started_at=_when(job.get("started_at")),
-        completed_at=_when(job.get("completed_at")),
+        started_at=when(job.get("started_at")),
+        completed_at=when(job.get("completed_at")),
         results=[BulkRowResult.model_validate(r) for r in rows],
     )
-
-
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None

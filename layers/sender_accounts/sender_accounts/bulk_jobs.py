@@ -65,8 +65,8 @@ class BulkItemMessage(BaseModel):
 
 
 class RowOutcome(Enum):
-    CREATED = "created"
-    DUPLICATE = "duplicate"
+    DONE = "done"
+    EFFECT_REFUSED = "effect_refused"
     ALREADY_DONE = "already_done"
 
 
@@ -129,13 +129,13 @@ class BulkJobRepository:
 
     # Reads ----------------------------------------------------------------------------------
 
-    def get_job(self, workspace_id: str, job_id: str) -> dict[str, Any]:
-        """The job, or NotFound when it is unknown or another workspace's."""
+    def get_job(self, workspace_id: str, job_id: str, job_type: str) -> dict[str, Any]:
+        """The job, or NotFound when it is unknown, another workspace's, or of another type."""
         response = self._call(
             "get_item", TableName=self._jobs, Key=serialize(job_key(job_id)), ConsistentRead=True
         )
         job = deserialize(response["Item"]) if "Item" in response else None
-        if job is None or job.get("workspace_id") != workspace_id:
+        if job is None or job.get("workspace_id") != workspace_id or job["job_type"] != job_type:
             raise NotFound("Job")
         return job
 
@@ -206,12 +206,35 @@ class BulkJobRepository:
             }
         }
 
+    def decide_row(
+        self,
+        job_id: str,
+        row: int,
+        values: dict[str, Any],
+        counter: str,
+        effects: tuple[dict[str, Any], ...] = (),
+    ) -> RowOutcome:
+        """Apply a row's `effects`, close the row with `values` and count it under `counter`,
+        all or nothing. ALREADY_DONE when the row was decided before (or its job failed),
+        EFFECT_REFUSED when one of the effects' own conditions failed."""
+        items = [*effects, self._close_row(job_id, row, values), self._count(job_id, counter)]
+        try:
+            self._call("transact_write_items", TransactItems=items)
+        except ClientError as exc:
+            reasons = _reasons(exc)
+            if "ConditionalCheckFailed" in reasons[len(effects) :]:
+                return RowOutcome.ALREADY_DONE
+            if "ConditionalCheckFailed" in reasons[: len(effects)]:
+                return RowOutcome.EFFECT_REFUSED
+            raise DependencyUnavailable("DynamoDB", "transact_write_items") from None
+        return RowOutcome.DONE
+
     def complete_row_success(
         self, workspace_id: str, job_id: str, row: int, inbox: dict[str, Any]
     ) -> RowOutcome:
-        """Create the inbox, close the row and count it, all or nothing."""
+        """Create the inbox with its address guard; EFFECT_REFUSED means a duplicate address."""
         guard = {**address_key(workspace_id, inbox["email_address"]), "inbox_id": inbox["inbox_id"]}
-        items = [
+        creation = (
             {
                 "Put": {
                     "TableName": self._accounts,
@@ -226,35 +249,35 @@ class BulkJobRepository:
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             },
-            self._close_row(job_id, row, {"status": "SUCCESS", "inbox_id": inbox["inbox_id"]}),
-            self._count(job_id, "success_count"),
-        ]
-        try:
-            self._call("transact_write_items", TransactItems=items)
-        except ClientError as exc:
-            reasons = _reasons(exc)
-            if "ConditionalCheckFailed" in reasons[2:]:
-                return RowOutcome.ALREADY_DONE  # decided before, or its job failed
-            if "ConditionalCheckFailed" in reasons[:2]:
-                return RowOutcome.DUPLICATE
-            raise DependencyUnavailable("DynamoDB", "transact_write_items") from None
-        return RowOutcome.CREATED
+        )
+        values = {"status": "SUCCESS", "inbox_id": inbox["inbox_id"]}
+        return self.decide_row(job_id, row, values, "success_count", creation)
 
     def complete_row_failure(self, job_id: str, row: int, error_code: str, error: str) -> bool:
         """Close the row as failed and count it; False if it was closed before."""
-        items = [
-            self._close_row(
-                job_id, row, {"status": "FAILED", "error_code": error_code, "error": error}
-            ),
-            self._count(job_id, "failed_count"),
-        ]
-        try:
-            self._call("transact_write_items", TransactItems=items)
-        except ClientError as exc:
-            if "ConditionalCheckFailed" in _reasons(exc):
-                return False
-            raise DependencyUnavailable("DynamoDB", "transact_write_items") from None
-        return True
+        values = {"status": "FAILED", "error_code": error_code, "error": error}
+        return self.decide_row(job_id, row, values, "failed_count") is RowOutcome.DONE
+
+    def delete_inbox_row(
+        self, workspace_id: str, job_id: str, row: int, inbox: dict[str, Any]
+    ) -> RowOutcome:
+        """Delete the inbox and its address guard; EFFECT_REFUSED when it is already gone."""
+        deletion = (
+            {
+                "Delete": {
+                    "TableName": self._accounts,
+                    "Key": serialize(inbox_key(workspace_id, inbox["inbox_id"])),
+                    "ConditionExpression": "attribute_exists(pk)",
+                }
+            },
+            {
+                "Delete": {
+                    "TableName": self._accounts,
+                    "Key": serialize(address_key(workspace_id, inbox["email_address"])),
+                }
+            },
+        )
+        return self.decide_row(job_id, row, {"status": "DELETED"}, "deleted_count", deletion)
 
     def finish_if_done(self, job_id: str, now: str) -> dict[str, Any] | None:
         """Mark the job COMPLETED once every row is counted; the job, only for the one caller

@@ -5,17 +5,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from .bulk_intake import publish_job_completed
 from .bulk_jobs import BulkItemMessage, BulkJobRepository, RowOutcome
+from .bulk_queue import publish_job_completed
 from .config import Settings
 from .events import EventPublisher
 from .inbox_records import logins_for, new_inbox_record, utc_now
 from .mail.validation import validate_mailbox
 from .models import CreateSmtpAccountRequest, ValidationFailurePolicy
-from .observability import logger, metrics
+from .observability import metrics
 from .password_vault import PasswordVault
-
-PROCESSING_FAILED_MESSAGE = "The item could not be processed after its retries"
 
 
 class BulkValidator:
@@ -82,7 +80,7 @@ class BulkValidator:
             message.row,
             record,
         )
-        if outcome is RowOutcome.DUPLICATE:
+        if outcome is RowOutcome.EFFECT_REFUSED:  # the address exists
             await asyncio.to_thread(
                 self._jobs.complete_row_failure,
                 message.job_id,
@@ -90,7 +88,7 @@ class BulkValidator:
                 "DUPLICATE",
                 f"A sender account with address {request.email_address} already exists",
             )
-        elif outcome is RowOutcome.CREATED:
+        elif outcome is RowOutcome.DONE:
             metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
             outbox.append(
                 (
@@ -104,14 +102,4 @@ class BulkValidator:
                         "job_id": message.job_id,
                     },
                 )
-            )
-
-    def give_up(self, message: BulkItemMessage) -> None:
-        """A message that exhausted its receives: its row fails, so the job still completes."""
-        if self._jobs.complete_row_failure(
-            message.job_id, message.row, "PROCESSING_FAILED", PROCESSING_FAILED_MESSAGE
-        ):
-            logger.warning(
-                "bulk row failed after its retries",
-                extra={"job_id": message.job_id, "row": message.row},
             )

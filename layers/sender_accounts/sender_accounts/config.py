@@ -17,6 +17,7 @@ class Settings(BaseModel):
     kms_key_id: str = ""
     event_bus_name: str = ""
     bulk_queue_url: str = ""
+    bulk_delete_queue_url: str = ""
     # Networks exempt from the outbound-address rule; empty when deployed.
     allowed_private_networks: tuple[IpNetwork, ...] = ()
     mail_step_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
@@ -43,6 +44,7 @@ class Settings(BaseModel):
             "kms_key_id": env.get("KMS_KEY_ID", ""),
             "event_bus_name": env.get("EVENT_BUS_NAME", ""),
             "bulk_queue_url": env.get("BULK_QUEUE_URL", ""),
+            "bulk_delete_queue_url": env.get("BULK_DELETE_QUEUE_URL", ""),
             "allowed_private_networks": env.get("ALLOWED_PRIVATE_NETWORKS", ""),
         }
         if env.get("MAIL_STEP_TIMEOUT_SECONDS"):

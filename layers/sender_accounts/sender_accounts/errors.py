@@ -47,3 +47,10 @@ class DependencyUnavailable(DomainError):
         self.service = service
         # The failed operation and the service's error code only: never a message or a value.
         self.cause = cause
+
+
+class ConfirmationRequired(DomainError):
+    """A destructive request without `confirm_deletion: true`."""
+
+    def __init__(self) -> None:
+        super().__init__("confirm_deletion must be true to delete sender accounts")

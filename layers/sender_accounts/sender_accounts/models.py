@@ -274,3 +274,46 @@ class BulkJobProgress(BaseModel):
 class BulkJobProgressResponse(BaseModel):
     success: bool = True
     job: BulkJobProgress
+
+
+class BulkDeleteRequest(BaseModel):
+    """POST /sender-accounts/bulk/delete."""
+
+    inbox_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        min_length=1, max_length=100
+    )
+    confirm_deletion: bool = False
+
+
+class DeleteRowStatus(StrEnum):
+    PENDING = "PENDING"
+    DELETED = "DELETED"
+    SKIPPED = "SKIPPED"
+    FAILED = "FAILED"
+
+
+class BulkDeleteRowResult(BaseModel):
+    row: int
+    inbox_id: str
+    status: DeleteRowStatus
+    error: str | None = None
+
+
+class BulkDeleteProgress(BaseModel):
+    job_id: str
+    status: JobStatus
+    progress_percentage: float
+    total_rows: int
+    processed_count: int
+    deleted_count: int
+    failed_count: int
+    skipped_count: int
+    created_at: datetime
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    results: list[BulkDeleteRowResult]
+
+
+class BulkDeleteProgressResponse(BaseModel):
+    success: bool = True
+    job: BulkDeleteProgress

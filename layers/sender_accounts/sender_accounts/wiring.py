@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .aws_clients import client
+from .bulk_delete import BulkDeleteService
 from .bulk_intake import BulkIntakeService
 from .bulk_jobs import BulkJobRepository
 from .bulk_validator import BulkValidator
@@ -57,7 +58,15 @@ def bulk_validator() -> BulkValidator:
     return BulkValidator(bulk_jobs(), vault(), events(), get_settings())
 
 
+@lru_cache(maxsize=1)
+def bulk_delete() -> BulkDeleteService:
+    return BulkDeleteService(
+        bulk_jobs(), repository(), client("sqs"), get_settings().bulk_delete_queue_url, events()
+    )
+
+
 CACHED_FACTORIES = (
+    bulk_delete,
     repository,
     vault,
     events,

@@ -1,0 +1,34 @@
+"""POST /sender-accounts/bulk/delete: up to 100 ids, confirmed; deleted asynchronously."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from sender_accounts.api import API_PREFIX, caller, create_resolver
+from sender_accounts.api_keys import WRITE_SCOPE
+from sender_accounts.models import BulkDeleteRequest, BulkJobAccepted
+from sender_accounts.observability import logger, metrics, tracer
+from sender_accounts.wiring import bulk_delete
+
+app = create_resolver()
+
+
+@app.post(f"{API_PREFIX}/sender-accounts/bulk/delete")
+def create_bulk_delete_job(
+    request: Annotated[BulkDeleteRequest, Body()],
+) -> Response[BulkJobAccepted]:
+    principal = caller(app, WRITE_SCOPE)
+    accepted = bulk_delete().create_job(principal.workspace_id, request)
+    return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=accepted)
+
+
+@logger.inject_lambda_context(
+    correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
+)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,163 @@
+"""Bulk deletion: up to 100 ids, confirmed, deleted asynchronously through SQS, once each."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from .bulk_jobs import BulkJobRepository, RowOutcome, expiry
+from .bulk_queue import (
+    enqueue_rows,
+    finish_stale_job,
+    percentage,
+    publish_job_completed,
+    shown_status,
+    when,
+)
+from .errors import ConfirmationRequired, NotFound
+from .events import EventPublisher
+from .inbox_records import utc_now
+from .models import (
+    BulkDeleteProgress,
+    BulkDeleteRequest,
+    BulkDeleteRowResult,
+    BulkJobAccepted,
+    JobStatus,
+)
+from .observability import metrics
+from .repository import SenderAccountRepository
+
+JOB_TYPE = "BULK_DELETE"
+NOT_IN_WORKSPACE = "No sender account with this id in the workspace"
+
+
+class DeleteRowMessage(BaseModel):
+    job_id: str
+    workspace_id: str
+    row: int
+    inbox_id: str
+
+
+class BulkDeleteService:
+    def __init__(
+        self,
+        jobs: BulkJobRepository,
+        accounts: SenderAccountRepository,
+        sqs: Any,
+        queue_url: str,
+        events: EventPublisher,
+    ) -> None:
+        self._jobs = jobs
+        self._accounts = accounts
+        self._sqs = sqs
+        self._queue_url = queue_url
+        self._events = events
+
+    def create_job(self, workspace_id: str, request: BulkDeleteRequest) -> BulkJobAccepted:
+        if not request.confirm_deletion:
+            raise ConfirmationRequired()
+        job_id, now = str(uuid.uuid4()), utc_now()
+        first_row: dict[str, int] = {}
+        rows: list[dict[str, Any]] = []
+        for index, inbox_id in enumerate(request.inbox_ids):
+            row: dict[str, Any] = {
+                "row": index,
+                "inbox_id": inbox_id,
+                "status": "PENDING",
+                "expires_at": expiry(),
+            }
+            if first_row.setdefault(inbox_id, index) != index:
+                row.update(status="SKIPPED", error=f"Listed before, in row {first_row[inbox_id]}")
+            rows.append(row)
+        queued = [r for r in rows if r["status"] == "PENDING"]
+        skipped_now = len(rows) - len(queued)
+        job = {
+            "job_id": job_id,
+            "job_type": JOB_TYPE,
+            "workspace_id": workspace_id,
+            "status": "PENDING",
+            "total_rows": len(rows),
+            "processed_count": skipped_now,
+            "deleted_count": 0,
+            "skipped_count": skipped_now,
+            "failed_count": 0,
+            "created_at": now,
+            "expires_at": expiry(),
+        }
+        self._jobs.create(job, rows)
+        bodies = [
+            (
+                r["row"],
+                DeleteRowMessage(
+                    job_id=job_id, workspace_id=workspace_id, row=r["row"], inbox_id=r["inbox_id"]
+                ).model_dump_json(),
+            )
+            for r in queued
+        ]
+        enqueue_rows(self._sqs, self._queue_url, self._jobs, job_id, bodies, now)
+        metrics.add_metric(name="BulkDeleteJobsAccepted", unit="Count", value=1)
+        return BulkJobAccepted(
+            message=f"Bulk delete accepted: {len(queued)} of {len(rows)} ids queued",
+            job_id=job_id,
+            status=JobStatus.PENDING,
+            total_rows=len(rows),
+        )
+
+    def process(self, message: DeleteRowMessage, outbox: list[tuple[str, dict[str, Any]]]) -> None:
+        """Delete one row's inbox, or skip it when the workspace has no such id; once."""
+        try:
+            inbox = self._accounts.get_inbox(message.workspace_id, message.inbox_id)
+        except NotFound:
+            inbox = None
+        if inbox is not None:
+            outcome = self._jobs.delete_inbox_row(
+                message.workspace_id, message.job_id, message.row, inbox
+            )
+            if outcome is RowOutcome.DONE:
+                outbox.append(
+                    (
+                        "SenderAccountDeleted",
+                        {
+                            "workspace_id": message.workspace_id,
+                            "inbox_id": message.inbox_id,
+                            "email_address": inbox["email_address"],
+                            "old_status": inbox["overall_status"],
+                            "job_id": message.job_id,
+                        },
+                    )
+                )
+                return
+            if outcome is RowOutcome.ALREADY_DONE:
+                return
+        values = {"status": "SKIPPED", "error": NOT_IN_WORKSPACE}
+        self._jobs.decide_row(message.job_id, message.row, values, "skipped_count")
+
+    def finish(self, job_ids: set[str], outbox: list[tuple[str, dict[str, Any]]]) -> None:
+        self._events.publish_all(outbox)
+        now = utc_now()
+        for job_id in job_ids:
+            job = self._jobs.finish_if_done(job_id, now)
+            if job is not None:
+                publish_job_completed(self._events, job)
+
+    def progress(self, workspace_id: str, job_id: str) -> BulkDeleteProgress:
+        job = self._jobs.get_job(workspace_id, job_id, JOB_TYPE)
+        job = finish_stale_job(self._jobs, self._events, job, utc_now())
+        rows = sorted(self._jobs.rows(job_id), key=lambda r: r["row"])
+        return BulkDeleteProgress(
+            job_id=job_id,
+            status=JobStatus(shown_status(job)),
+            progress_percentage=percentage(job),
+            total_rows=int(job["total_rows"]),
+            processed_count=int(job["processed_count"]),
+            deleted_count=int(job["deleted_count"]),
+            failed_count=int(job["failed_count"]),
+            skipped_count=int(job["skipped_count"]),
+            created_at=datetime.fromisoformat(job["created_at"]),
+            started_at=when(job.get("started_at")),
+            completed_at=when(job.get("completed_at")),
+            results=[BulkDeleteRowResult.model_validate(r) for r in rows],
+        )

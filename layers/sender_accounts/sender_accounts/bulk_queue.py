@@ -1,0 +1,116 @@
+"""Putting a bulk job's rows on its queue, and saying so on the job when that fails."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import BaseModel
+
+from .bulk_jobs import BulkJobRepository
+from .errors import DependencyUnavailable
+from .events import EventPublisher
+from .inbox_records import utc_now
+from .observability import logger
+
+SQS_BATCH = 10
+
+
+def enqueue_rows(
+    sqs: Any,
+    queue_url: str,
+    jobs: BulkJobRepository,
+    job_id: str,
+    bodies: list[tuple[int, str]],
+    now: str,
+) -> None:
+    """One message per row, ten a call, failed entries retried; if the rows cannot all be
+    queued the job is marked FAILED (it cannot run as a whole) and the caller answers 503."""
+    try:
+        for start in range(0, len(bodies), SQS_BATCH):
+            entries = [
+                {"Id": str(row), "MessageBody": body}
+                for row, body in bodies[start : start + SQS_BATCH]
+            ]
+            for _attempt in range(3):
+                response = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
+                failed = {f["Id"] for f in response.get("Failed", [])}
+                entries = [e for e in entries if e["Id"] in failed]
+                if not entries:
+                    break
+            if entries:
+                raise DependencyUnavailable("SQS", "send_message_batch: failed entries")
+    except (ClientError, BotoCoreError, DependencyUnavailable) as exc:
+        logger.warning("bulk job could not be queued", extra={"job_id": job_id})
+        jobs.mark_failed(job_id, now)
+        if isinstance(exc, DependencyUnavailable):
+            raise
+        raise DependencyUnavailable("SQS", type(exc).__name__) from None
+
+
+COUNTERS = ("success_count", "deleted_count", "skipped_count", "failed_count")
+
+
+def publish_job_completed(events: EventPublisher, job: dict[str, Any]) -> None:
+    detail = {
+        "workspace_id": job["workspace_id"],
+        "job_id": job["job_id"],
+        "job_type": job["job_type"],
+        "status": job["status"],
+        "total_rows": job["total_rows"],
+    }
+    detail.update({name: job[name] for name in COUNTERS if name in job})
+    events.publish("BulkJobCompleted", detail)
+
+
+def finish_stale_job(
+    jobs: BulkJobRepository, events: EventPublisher, job: dict[str, Any], now: str
+) -> dict[str, Any]:
+    """A job whose every row is counted but whose finishing write was lost (a crash after the
+    last row) is finished when read, so no job stays in progress for ever."""
+    if job["status"] in {"PENDING", "PROCESSING"} and job["processed_count"] >= job["total_rows"]:
+        finished = jobs.finish_if_done(job["job_id"], now)
+        if finished is not None:
+            publish_job_completed(events, finished)
+            return finished
+    return job
+
+
+def shown_status(job: dict[str, Any]) -> str:
+    """A job is processing from its first counted row on (stamped by that row's write)."""
+    if job["status"] == "PENDING" and job.get("started_at"):
+        return "PROCESSING"
+    return str(job["status"])
+
+
+def percentage(job: dict[str, Any]) -> float:
+    total = int(job["total_rows"])
+    return round(100.0 * int(job["processed_count"]) / total, 1) if total else 100.0
+
+
+def when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+PROCESSING_FAILED_MESSAGE = "The item could not be processed after its retries"
+
+
+class RowReference(BaseModel):
+    """The part of any bulk message a dead letter needs: which row of which job."""
+
+    job_id: str
+    row: int
+
+
+def give_up(jobs: BulkJobRepository, events: EventPublisher, ref: RowReference) -> None:
+    """A message that exhausted its receives: its row fails, so the job still completes."""
+    if jobs.complete_row_failure(
+        ref.job_id, ref.row, "PROCESSING_FAILED", PROCESSING_FAILED_MESSAGE
+    ):
+        logger.warning(
+            "bulk row failed after its retries", extra={"job_id": ref.job_id, "row": ref.row}
+        )
+    finished = jobs.finish_if_done(ref.job_id, utc_now())
+    if finished is not None:
+        publish_job_completed(events, finished)
