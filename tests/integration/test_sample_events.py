@@ -22,6 +22,8 @@ SAMPLE_STATUS = {
     "GetBulkSmtpJobProgressFunction": 404,
     "BulkDeleteSenderAccountsFunction": 202,
     "GetBulkDeleteJobProgressFunction": 404,
+    "SendTestEmailFunction": 404,
+    "UpdateSenderAccountFunction": 404,
 }
 # Queue consumers answer a partial-batch response. The samples name no existing job: the
 # dead-letter consumer has nothing to fail, and the validator cannot open the sample's

@@ -10,11 +10,15 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 
 from .api_keys import Principal
 from .errors import (
+    ConcurrentUpdate,
     ConfirmationRequired,
     ConnectionValidationFailed,
+    DailyLimitReached,
     DependencyUnavailable,
     DuplicateAddress,
+    FieldRuleViolated,
     InsufficientScope,
+    InvalidStatusTransition,
     NotFound,
     Unauthenticated,
 )
@@ -71,6 +75,24 @@ def create_resolver() -> APIGatewayRestResolver:
     @app.exception_handler(Unauthenticated)
     def _unauthenticated(exc: Unauthenticated) -> Response[Any]:
         return _json(401, {"detail": str(exc)})
+
+    @app.exception_handler(DailyLimitReached)
+    def _daily_limit(exc: DailyLimitReached) -> Response[Any]:
+        body = {"detail": str(exc), "error_code": "DAILY_LIMIT_REACHED"}
+        return _json(429, body, {"Retry-After": str(exc.retry_after_seconds)})
+
+    @app.exception_handler(InvalidStatusTransition)
+    def _invalid_transition(exc: InvalidStatusTransition) -> Response[Any]:
+        return _json(400, {"detail": str(exc), "error_code": "INVALID_STATUS_TRANSITION"})
+
+    @app.exception_handler(ConcurrentUpdate)
+    def _concurrent(exc: ConcurrentUpdate) -> Response[Any]:
+        return _json(409, {"detail": str(exc), "error_code": "CONCURRENT_UPDATE"})
+
+    @app.exception_handler(FieldRuleViolated)
+    def _field_rule(exc: FieldRuleViolated) -> Response[Any]:
+        problem = {"loc": ["body", exc.field], "msg": str(exc), "type": "value_error"}
+        return _json(422, {"detail": [problem]})
 
     @app.exception_handler(ConfirmationRequired)
     def _unconfirmed(exc: ConfirmationRequired) -> Response[Any]:

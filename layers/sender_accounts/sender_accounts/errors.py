@@ -54,3 +54,26 @@ class ConfirmationRequired(DomainError):
 
     def __init__(self) -> None:
         super().__init__("confirm_deletion must be true to delete sender accounts")
+
+
+class DailyLimitReached(DomainError):
+    def __init__(self, daily_limit: int, retry_after_seconds: int) -> None:
+        super().__init__(f"The inbox reached its daily limit of {daily_limit} emails (UTC day)")
+        self.retry_after_seconds = retry_after_seconds
+
+
+class InvalidStatusTransition(DomainError):
+    """A status change the inbox's state does not allow."""
+
+
+class ConcurrentUpdate(DomainError):
+    def __init__(self) -> None:
+        super().__init__("The sender account changed while this request ran; retry it")
+
+
+class FieldRuleViolated(DomainError):
+    """A field breaks a rule that needs stored state (e.g. the provider's daily maximum)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field

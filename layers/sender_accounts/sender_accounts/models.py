@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -317,3 +317,75 @@ class BulkDeleteProgress(BaseModel):
 class BulkDeleteProgressResponse(BaseModel):
     success: bool = True
     job: BulkDeleteProgress
+
+
+def _single_line(value: str | None) -> str | None:
+    if value is not None and ("\r" in value or "\n" in value):
+        raise ValueError("must be a single line")
+    return value
+
+
+class TestEmailRequest(BaseModel):
+    """POST /sender-accounts/{inbox_id}/test-email."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    recipient_email: Annotated[str, Field(min_length=5, max_length=255)]
+    subject: str | None = Field(default=None, min_length=1, max_length=255)
+    body: str | None = Field(default=None, min_length=1, max_length=100_000)
+
+    @field_validator("recipient_email")
+    @classmethod
+    def _valid_recipient(cls, value: str) -> str:
+        return check_email_address(value)
+
+    @field_validator("subject")
+    @classmethod
+    def _no_header_injection(cls, value: str | None) -> str | None:
+        return _single_line(value)
+
+
+class TestEmailResponse(BaseModel):
+    success: bool = True
+    inbox_id: str
+    inbox_email: str
+    sent_at: datetime
+    message_id: str
+
+
+class UpdateSenderAccountRequest(SmartLeadSettings):
+    """PATCH /sender-accounts/{inbox_id}: only what is given changes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: Text255 | None = None
+    daily_limit: int | None = Field(default=None, ge=1)
+    status: Literal["ACTIVE", "PAUSED"] | None = None
+    smtp_host: Text255 | None = None
+    smtp_port: Port | None = None
+    smtp_username: Text255 | None = None
+    smtp_password: Secret | None = None
+    smtp_use_tls: bool | None = None
+    smtp_security: Security | None = None
+    imap_host: Text255 | None = None
+    imap_port: Port | None = None
+    imap_username: Text255 | None = None
+    imap_password: Secret | None = None
+    imap_use_ssl: bool | None = None
+    imap_security: Security | None = None
+
+    CONNECTION_FIELDS: ClassVar[tuple[str, ...]] = (
+        "smtp_host", "smtp_port", "smtp_username", "smtp_password", "smtp_use_tls",
+        "smtp_security", "imap_host", "imap_port", "imap_username", "imap_password",
+        "imap_use_ssl", "imap_security",
+    )  # fmt: skip
+
+    def given(self) -> set[str]:
+        return set(self.model_fields_set)
+
+    def changes_connection(self) -> bool:
+        return bool(self.given() & set(self.CONNECTION_FIELDS))
+
+    def settings_given(self) -> dict[str, Any]:
+        fields = self.given() & set(SmartLeadSettings.model_fields)
+        return self.model_dump(include=fields, mode="json")

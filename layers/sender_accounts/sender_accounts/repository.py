@@ -15,6 +15,7 @@ workspace's partition (`begins_with(sk, "INBOX#")`), never the table.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .errors import DependencyUnavailable, DuplicateAddress, NotFound
+from .errors import ConcurrentUpdate, DependencyUnavailable, DuplicateAddress, NotFound
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -35,6 +36,7 @@ LIST_ATTRIBUTES = (
     "overall_status",
     "daily_limit",
     "emails_sent_today",
+    "sent_day",
     "health_score",
     "created_at",
 )
@@ -184,6 +186,92 @@ class SenderAccountRepository:
         except ClientError as exc:  # deleted concurrently by another request
             raise NotFound() from exc
         return inbox
+
+    def reserve_send(self, workspace_id: str, inbox_id: str, today: str) -> bool:
+        """Count one email against today's limit, atomically; False when the limit is reached.
+
+        The counter belongs to a UTC day (`sent_day`): the first send of a new day starts it
+        again at one. Two conditional writes cover the two cases; retried if a new day began
+        between them."""
+        key = serialize(inbox_key(workspace_id, inbox_id))
+        values = serialize({":one": 1, ":today": today})
+        for _attempt in range(3):
+            try:
+                self._call(
+                    "update_item",
+                    TableName=self._table,
+                    Key=key,
+                    UpdateExpression="SET emails_sent_today = emails_sent_today + :one",
+                    ConditionExpression=(
+                        "attribute_exists(pk) AND sent_day = :today"
+                        " AND emails_sent_today < daily_limit"
+                    ),
+                    ExpressionAttributeValues=values,
+                )
+                return True
+            except ClientError:
+                pass
+            try:
+                self._call(
+                    "update_item",
+                    TableName=self._table,
+                    Key=key,
+                    UpdateExpression="SET emails_sent_today = :one, sent_day = :today",
+                    ConditionExpression=(
+                        "attribute_exists(pk) AND (attribute_not_exists(sent_day)"
+                        " OR sent_day <> :today) AND daily_limit >= :one"
+                    ),
+                    ExpressionAttributeValues=values,
+                )
+                return True
+            except ClientError:
+                pass
+            current = self.get_inbox(workspace_id, inbox_id)  # NotFound if deleted meanwhile
+            if (
+                current.get("sent_day") == today
+                and current["emails_sent_today"] >= current["daily_limit"]
+            ):
+                return False
+        return False
+
+    def release_send(self, workspace_id: str, inbox_id: str, today: str) -> None:
+        """Give back a counted email whose sending failed."""
+        # A condition failure means a new day began meanwhile: nothing of today's to give back.
+        with contextlib.suppress(ClientError):
+            self._call(
+                "update_item",
+                TableName=self._table,
+                Key=serialize(inbox_key(workspace_id, inbox_id)),
+                UpdateExpression="SET emails_sent_today = emails_sent_today - :one",
+                ConditionExpression="sent_day = :today AND emails_sent_today > :zero",
+                ExpressionAttributeValues=serialize({":one": 1, ":zero": 0, ":today": today}),
+            )
+
+    def update_inbox(
+        self,
+        workspace_id: str,
+        inbox_id: str,
+        changes: dict[str, Any],
+        expected_updated_at: str,
+    ) -> dict[str, Any]:
+        """Apply `changes` if nobody changed the inbox since it was read; the inbox after."""
+        names = {f"#f{i}": name for i, name in enumerate(changes)}
+        values = {f":v{i}": value for i, value in enumerate(changes.values())}
+        values[":expected"] = expected_updated_at
+        try:
+            response = self._call(
+                "update_item",
+                TableName=self._table,
+                Key=serialize(inbox_key(workspace_id, inbox_id)),
+                UpdateExpression="SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes))),
+                ConditionExpression="attribute_exists(pk) AND updated_at = :expected",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=serialize(values),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as exc:
+            raise ConcurrentUpdate() from exc
+        return deserialize(response["Attributes"])
 
     def iter_inbox_summaries(
         self,

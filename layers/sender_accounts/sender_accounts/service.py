@@ -6,7 +6,7 @@ import asyncio
 import math
 import uuid
 from collections.abc import Callable, Coroutine, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from .config import IpNetwork, Settings
@@ -122,9 +122,7 @@ class SenderAccountService:
         )
 
     def get(self, workspace_id: str, inbox_id: str) -> SenderAccountDetail:
-        record = self._repository.get_inbox(workspace_id, inbox_id)
-        public = {k: v for k, v in record.items() if not k.endswith("_ciphertext")}
-        return SenderAccountDetail.model_validate({**public, **public.get("settings", {})})
+        return public_detail(self._repository.get_inbox(workspace_id, inbox_id))
 
     def list(self, workspace_id: str, query: ListQuery) -> ListSenderAccountsResponse:
         items = list(
@@ -140,7 +138,8 @@ class SenderAccountService:
         pages = math.ceil(total / query.limit) if total else 0
         start = (query.page - 1) * query.limit
         page_items = [
-            SenderAccountSummary.model_validate(i) for i in items[start : start + query.limit]
+            SenderAccountSummary.model_validate(with_todays_count(i))
+            for i in items[start : start + query.limit]
         ]
         return ListSenderAccountsResponse(
             message=f"Retrieved {len(page_items)} sender accounts",
@@ -179,3 +178,16 @@ def _sort_key(field: SortField) -> Callable[[dict[str, Any]], Any]:
     if field is SortField.EMAIL_ADDRESS:
         return lambda item: (str(item["email_address"]).lower(), item["inbox_id"])
     return lambda item: (str(item.get(field.value, "")), item["inbox_id"])
+
+
+def with_todays_count(record: dict[str, Any]) -> dict[str, Any]:
+    """The sent counter belongs to a UTC day: a count from an earlier day reads as zero."""
+    if record.get("sent_day") != datetime.now(UTC).date().isoformat():
+        return {**record, "emails_sent_today": 0}
+    return record
+
+
+def public_detail(record: dict[str, Any]) -> SenderAccountDetail:
+    """An inbox as GET shows it: every field but its secrets, settings flattened."""
+    public = {k: v for k, v in with_todays_count(record).items() if not k.endswith("_ciphertext")}
+    return SenderAccountDetail.model_validate({**public, **public.get("settings", {})})

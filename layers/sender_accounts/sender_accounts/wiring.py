@@ -15,6 +15,7 @@ from .bulk_jobs import BulkJobRepository
 from .bulk_validator import BulkValidator
 from .config import get_settings
 from .events import EventPublisher
+from .lifecycle import LifecycleService
 from .password_vault import PasswordVault
 from .repository import SenderAccountRepository
 from .service import SenderAccountService
@@ -65,7 +66,13 @@ def bulk_delete() -> BulkDeleteService:
     )
 
 
+@lru_cache(maxsize=1)
+def lifecycle() -> LifecycleService:
+    return LifecycleService(repository(), vault(), events(), get_settings())
+
+
 CACHED_FACTORIES = (
+    lifecycle,
     bulk_delete,
     repository,
     vault,

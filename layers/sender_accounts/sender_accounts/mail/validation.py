@@ -73,7 +73,7 @@ def provider_hint(stage: str, failure: ProbeFailure) -> str | None:
     return None
 
 
-async def _run_stage(
+async def run_stage(
     stage: str,
     probe: Probe,
     login: MailServerLogin,
@@ -108,8 +108,8 @@ async def validate_mailbox(
     """Both stages concurrently; the failures, SMTP first, or an empty list when both log in."""
     secrets = [smtp.password, imap.password]
     results = await asyncio.gather(
-        _run_stage("smtp", probe_smtp, smtp, allowed_networks, step_timeout, deadline, secrets),
-        _run_stage("imap", probe_imap, imap, allowed_networks, step_timeout, deadline, secrets),
+        run_stage("smtp", probe_smtp, smtp, allowed_networks, step_timeout, deadline, secrets),
+        run_stage("imap", probe_imap, imap, allowed_networks, step_timeout, deadline, secrets),
     )
     return [failure for failure in results if failure is not None]
 

@@ -1,0 +1,252 @@
+"""After connection: a real test email, settings and pause/resume, new credentials."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from .config import IpNetwork, Settings
+from .errors import (
+    ConnectionValidationFailed,
+    DailyLimitReached,
+    FieldRuleViolated,
+    InvalidStatusTransition,
+)
+from .events import EventPublisher
+from .inbox_records import utc_now
+from .mail.endpoints import MailServerLogin, Security, imap_security, smtp_security
+from .mail.sending import compose_test_email, send_through
+from .mail.validation import failure_body, run_stage, validate_mailbox
+from .models import (
+    PROVIDER_MAX_DAILY_LIMIT,
+    InboxStatus,
+    InboxType,
+    SenderAccountDetail,
+    TestEmailRequest,
+    TestEmailResponse,
+    UpdateSenderAccountRequest,
+)
+from .observability import metrics
+from .password_vault import MailboxPasswords, PasswordVault
+from .repository import SenderAccountRepository
+from .service import public_detail
+
+DEFAULT_TEST_BODY = (
+    "This is a test email. It was sent through this sender account's own SMTP server to check "
+    "that it can send."
+)
+
+
+def seconds_to_next_utc_day(now: datetime) -> int:
+    tomorrow = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(1, int((tomorrow - now).total_seconds()))
+
+
+def _login(
+    inbox: dict[str, Any], prefix: str, password: str, overrides: dict[str, Any]
+) -> MailServerLogin:
+    def pick(field: str) -> Any:
+        name = f"{prefix}_{field}"
+        return overrides[name] if name in overrides else inbox.get(name)
+
+    port = int(pick("port"))
+    override = pick("security")
+    security_override = Security(override) if override else None
+    if prefix == "smtp":
+        security = smtp_security(port, bool(pick("use_tls")), security_override)
+    else:
+        security = imap_security(port, bool(pick("use_ssl")), security_override)
+    return MailServerLogin(str(pick("host")), port, security, str(pick("username")), password)
+
+
+class LifecycleService:
+    def __init__(
+        self,
+        repository: SenderAccountRepository,
+        vault: PasswordVault,
+        events: EventPublisher,
+        settings: Settings,
+    ) -> None:
+        self._repository = repository
+        self._vault = vault
+        self._events = events
+        self._settings = settings
+
+    # Test email -------------------------------------------------------------------------
+
+    def send_test_email(
+        self, workspace_id: str, inbox_id: str, request: TestEmailRequest
+    ) -> TestEmailResponse:
+        inbox = self._repository.get_inbox(workspace_id, inbox_id)
+        now = datetime.now(UTC)
+        today = now.date().isoformat()
+        if not self._repository.reserve_send(workspace_id, inbox_id, today):
+            raise DailyLimitReached(int(inbox["daily_limit"]), seconds_to_next_utc_day(now))
+        try:
+            message = self._send(workspace_id, inbox, request)
+        except BaseException:
+            # Not sent, not counted.
+            self._repository.release_send(workspace_id, inbox_id, today)
+            raise
+        metrics.add_metric(name="TestEmailsSent", unit="Count", value=1)
+        return TestEmailResponse(
+            inbox_id=inbox_id,
+            inbox_email=inbox["email_address"],
+            sent_at=datetime.now(UTC).replace(microsecond=0),
+            message_id=str(message["Message-ID"]),
+        )
+
+    def _send(
+        self, workspace_id: str, inbox: dict[str, Any], request: TestEmailRequest
+    ) -> EmailMessage:
+        settings = inbox.get("settings", {})
+        message = compose_test_email(
+            sender_name=inbox["display_name"],
+            sender_address=inbox["email_address"],
+            recipient=request.recipient_email,
+            subject=request.subject or f"Test email from {inbox['display_name']}",
+            body=request.body or DEFAULT_TEST_BODY,
+            reply_to=settings.get("reply_to"),
+            signature_html=settings.get("signature"),
+        )
+        recipients = [request.recipient_email, *([settings["bcc"]] if settings.get("bcc") else [])]
+        passwords = self._vault.open(
+            bytes(inbox["passwords_ciphertext"]), workspace_id, inbox["inbox_id"]
+        )
+        login = _login(inbox, "smtp", passwords.smtp, {})
+
+        async def deliver(
+            login: MailServerLogin, allowed: Sequence[IpNetwork], step_timeout: float
+        ) -> None:
+            await send_through(login, message, recipients, allowed, step_timeout)
+
+        cfg = self._settings
+        failure = asyncio.run(
+            run_stage(
+                "smtp",
+                deliver,
+                login,
+                cfg.allowed_private_networks,
+                cfg.mail_step_timeout_seconds,
+                cfg.validation_deadline_seconds,
+                [passwords.smtp, passwords.imap],
+            )
+        )
+        if failure is not None:
+            raise ConnectionValidationFailed(failure_body([failure]))
+        return message
+
+    # Update -----------------------------------------------------------------------------
+
+    def update(
+        self, workspace_id: str, inbox_id: str, request: UpdateSenderAccountRequest
+    ) -> SenderAccountDetail:
+        inbox = self._repository.get_inbox(workspace_id, inbox_id)
+        given = request.given()
+        changes: dict[str, Any] = {}
+        if "display_name" in given and request.display_name is not None:
+            changes["display_name"] = request.display_name
+        if "daily_limit" in given and request.daily_limit is not None:
+            maximum = PROVIDER_MAX_DAILY_LIMIT[InboxType(inbox["inbox_type"])]
+            if request.daily_limit > maximum:
+                raise FieldRuleViolated(
+                    "daily_limit", f"must be at most {maximum} for {inbox['inbox_type']}"
+                )
+            changes["daily_limit"] = request.daily_limit
+        if request.settings_given():
+            changes["settings"] = {**inbox.get("settings", {}), **request.settings_given()}
+        old_status = InboxStatus(inbox["overall_status"])
+        new_status = old_status
+        if request.changes_connection():
+            # Validated before anything is saved; on failure the old credentials stay.
+            changes.update(self._new_credentials(workspace_id, inbox, request))
+            if old_status is InboxStatus.DISABLED:
+                new_status = InboxStatus.ACTIVE
+        if request.status is not None:
+            if new_status is InboxStatus.DISABLED:
+                raise InvalidStatusTransition(
+                    "A DISABLED sender account becomes active only through new credentials "
+                    "that validate: send them in the same request"
+                )
+            new_status = InboxStatus(request.status)
+        if new_status is not old_status:
+            changes["overall_status"] = new_status.value
+        if not changes:
+            return public_detail(inbox)
+        changes["updated_at"] = utc_now()
+        updated = self._repository.update_inbox(
+            workspace_id, inbox_id, changes, expected_updated_at=inbox["updated_at"]
+        )
+        self._publish(workspace_id, inbox, changes, old_status, new_status)
+        return public_detail(updated)
+
+    def _new_credentials(
+        self, workspace_id: str, inbox: dict[str, Any], request: UpdateSenderAccountRequest
+    ) -> dict[str, Any]:
+        stored = self._vault.open(
+            bytes(inbox["passwords_ciphertext"]), workspace_id, inbox["inbox_id"]
+        )
+        overrides = {
+            name: getattr(request, name)
+            for name in request.CONNECTION_FIELDS
+            if name in request.given() and not name.endswith("_password")
+        }
+        overrides = {k: (v.value if isinstance(v, Security) else v) for k, v in overrides.items()}
+        passwords = MailboxPasswords(
+            smtp=request.smtp_password or stored.smtp, imap=request.imap_password or stored.imap
+        )
+        smtp = _login(inbox, "smtp", passwords.smtp, overrides)
+        imap = _login(inbox, "imap", passwords.imap, overrides)
+        cfg = self._settings
+        failures = asyncio.run(
+            validate_mailbox(
+                smtp,
+                imap,
+                cfg.allowed_private_networks,
+                cfg.mail_step_timeout_seconds,
+                cfg.validation_deadline_seconds,
+            )
+        )
+        if failures:
+            raise ConnectionValidationFailed(failure_body(failures))
+        now = utc_now()
+        return {
+            **overrides,
+            "passwords_ciphertext": self._vault.seal(passwords, workspace_id, inbox["inbox_id"]),
+            "connection_errors": [],
+            "health_score": 100,
+            "last_validated_at": now,
+        }
+
+    def _publish(
+        self,
+        workspace_id: str,
+        inbox: dict[str, Any],
+        changes: dict[str, Any],
+        old_status: InboxStatus,
+        new_status: InboxStatus,
+    ) -> None:
+        base = {
+            "workspace_id": workspace_id,
+            "inbox_id": inbox["inbox_id"],
+            "email_address": inbox["email_address"],
+        }
+        changed = sorted(
+            name
+            for name in changes
+            if name not in {"updated_at", "overall_status", "passwords_ciphertext"}
+        )
+        events: list[tuple[str, dict[str, Any]]] = []
+        if changed:
+            events.append(("SenderAccountUpdated", {**base, "changed_fields": changed}))
+        if new_status is not old_status:
+            events.append(
+                (
+                    "SenderAccountStatusChanged",
+                    {**base, "old_status": old_status.value, "new_status": new_status.value},
+                )
+            )
+        self._events.publish_all(events)
