@@ -61,7 +61,9 @@ def test_test_email_arrives_with_proper_headers(
     assert message["Bcc"] is None
     assert "archive@acme.test" in message["X-RcptTo"]
     html = [part for part in message.walk() if part.get_content_type() == "text/html"]
-    assert "<b>Jane Roe</b>, Acme" in html[0].get_payload(decode=True).decode()
+    payload = html[0].get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    assert "<b>Jane Roe</b>, Acme" in payload.decode()
     detail = client.call("GET", f"/sender-accounts/{inbox_id}").json()
     assert detail["emails_sent_today"] == 1
 
