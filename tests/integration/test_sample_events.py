@@ -24,6 +24,12 @@ SAMPLE_STATUS = {
     "GetBulkDeleteJobProgressFunction": 404,
     "SendTestEmailFunction": 404,
     "UpdateSenderAccountFunction": 404,
+    "CreateDomainFunction": 201,
+    "ListDomainsFunction": 200,
+    "GetDomainFunction": 404,
+    "DeleteDomainFunction": 404,
+    "CreateNativeAccountFunction": 404,
+    "BulkCreateNativeAccountsFunction": 404,
 }
 # Queue consumers answer a partial-batch response. The samples name no existing job: the
 # dead-letter consumer has nothing to fail, and the validator cannot open the sample's

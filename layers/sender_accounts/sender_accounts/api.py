@@ -15,7 +15,10 @@ from .errors import (
     ConnectionValidationFailed,
     DailyLimitReached,
     DependencyUnavailable,
+    DomainInUse,
+    DomainNotActive,
     DuplicateAddress,
+    DuplicateDomain,
     FieldRuleViolated,
     InsufficientScope,
     InvalidStatusTransition,
@@ -93,6 +96,18 @@ def create_resolver() -> APIGatewayRestResolver:
     def _field_rule(exc: FieldRuleViolated) -> Response[Any]:
         problem = {"loc": ["body", exc.field], "msg": str(exc), "type": "value_error"}
         return _json(422, {"detail": [problem]})
+
+    @app.exception_handler(DomainNotActive)
+    def _domain_not_active(exc: DomainNotActive) -> Response[Any]:
+        return _json(400, {"detail": str(exc), "error_code": "DOMAIN_NOT_ACTIVE"})
+
+    @app.exception_handler(DomainInUse)
+    def _domain_in_use(exc: DomainInUse) -> Response[Any]:
+        return _json(409, {"detail": str(exc), "error_code": "IN_USE"})
+
+    @app.exception_handler(DuplicateDomain)
+    def _duplicate_domain(exc: DuplicateDomain) -> Response[Any]:
+        return _json(409, {"detail": str(exc), "error_code": "DUPLICATE"})
 
     @app.exception_handler(ConfirmationRequired)
     def _unconfirmed(exc: ConfirmationRequired) -> Response[Any]:

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from .errors import DependencyUnavailable, NotFound
 from .inbox_records import utc_now
-from .repository import address_key, deserialize, inbox_key, serialize
+from .repository import address_key, deserialize, domain_release, inbox_key, serialize
 
 JOB_TTL_SECONDS = 7 * 24 * 3600
 JOB_SK = "JOB"
@@ -276,6 +276,7 @@ class BulkJobRepository:
                     "Key": serialize(address_key(workspace_id, inbox["email_address"])),
                 }
             },
+            *domain_release(self._accounts, workspace_id, inbox),
         )
         return self.decide_row(job_id, row, {"status": "DELETED"}, "deleted_count", deletion)
 

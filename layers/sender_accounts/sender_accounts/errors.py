@@ -77,3 +77,20 @@ class FieldRuleViolated(DomainError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class DomainNotActive(DomainError):
+    def __init__(self, domain: str, status: str) -> None:
+        super().__init__(
+            f"The domain {domain} is {status}: publish its DNS records and wait until it is ACTIVE"
+        )
+
+
+class DomainInUse(DomainError):
+    def __init__(self, count: int) -> None:
+        super().__init__(f"The domain is used by {count} sender account(s): delete them first")
+
+
+class DuplicateDomain(DomainError):
+    def __init__(self, domain: str) -> None:
+        super().__init__(f"The domain {domain} is already registered")

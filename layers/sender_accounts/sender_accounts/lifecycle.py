@@ -8,18 +8,22 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from .config import IpNetwork, Settings
 from .errors import (
     ConnectionValidationFailed,
     DailyLimitReached,
+    DependencyUnavailable,
     FieldRuleViolated,
     InvalidStatusTransition,
 )
 from .events import EventPublisher
 from .inbox_records import utc_now
 from .mail.endpoints import MailServerLogin, Security, imap_security, smtp_security
+from .mail.failures import ErrorCode
 from .mail.sending import compose_test_email, send_through
-from .mail.validation import failure_body, run_stage, validate_mailbox
+from .mail.validation import StageFailure, failure_body, run_stage, validate_mailbox
 from .models import (
     PROVIDER_MAX_DAILY_LIMIT,
     InboxStatus,
@@ -69,11 +73,13 @@ class LifecycleService:
         vault: PasswordVault,
         events: EventPublisher,
         settings: Settings,
+        ses: Any,
     ) -> None:
         self._repository = repository
         self._vault = vault
         self._events = events
         self._settings = settings
+        self._ses = ses
 
     # Test email -------------------------------------------------------------------------
 
@@ -113,6 +119,9 @@ class LifecycleService:
             signature_html=settings.get("signature"),
         )
         recipients = [request.recipient_email, *([settings["bcc"]] if settings.get("bcc") else [])]
+        if inbox["inbox_type"] == InboxType.COLDSEND.value:
+            self._send_with_ses(inbox, message, recipients)
+            return message
         passwords = self._vault.open(
             bytes(inbox["passwords_ciphertext"]), workspace_id, inbox["inbox_id"]
         )
@@ -138,6 +147,30 @@ class LifecycleService:
         if failure is not None:
             raise ConnectionValidationFailed(failure_body([failure]))
         return message
+
+    def _send_with_ses(
+        self, inbox: dict[str, Any], message: EmailMessage, recipients: list[str]
+    ) -> None:
+        """Native inboxes send through SES from their verified domain."""
+        try:
+            self._ses.send_raw_email(
+                Source=inbox["email_address"],
+                Destinations=recipients,
+                RawMessage={"Data": message.as_bytes()},
+            )
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            if error.get("Code") == "MessageRejected":
+                failure = StageFailure(
+                    stage="ses",
+                    error_code=ErrorCode.CONNECTION_FAILED,
+                    detail="SES rejected the message",
+                    server_reply=str(error.get("Message", ""))[:500],
+                )
+                raise ConnectionValidationFailed(failure_body([failure])) from None
+            raise DependencyUnavailable("SES", str(error.get("Code"))) from None
+        except BotoCoreError as exc:
+            raise DependencyUnavailable("SES", type(exc).__name__) from None
 
     # Update -----------------------------------------------------------------------------
 

@@ -389,3 +389,114 @@ class UpdateSenderAccountRequest(SmartLeadSettings):
     def settings_given(self) -> dict[str, Any]:
         fields = self.given() & set(SmartLeadSettings.model_fields)
         return self.model_dump(include=fields, mode="json")
+
+
+_DOMAIN_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+DOMAIN_PATTERN = re.compile(rf"^(?=.{{4,253}}$){_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})+$")
+LOCAL_PART_PATTERN = re.compile(rf"^{_LOCAL_PART}$")
+
+
+class DomainStatus(StrEnum):
+    PENDING = "PENDING"
+    DNS_PENDING = "DNS_PENDING"
+    ACTIVE = "ACTIVE"
+    FAILED = "FAILED"
+
+
+class CreateDomainRequest(BaseModel):
+    """POST /domains."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    domain: Annotated[str, Field(min_length=4, max_length=253)]
+
+    @field_validator("domain")
+    @classmethod
+    def _lower_case_dns_name(cls, value: str) -> str:
+        if not DOMAIN_PATTERN.fullmatch(value):
+            raise ValueError("must be a lower-case DNS name such as acme.com")
+        return value
+
+
+class DnsRecord(BaseModel):
+    type: Literal["CNAME", "TXT", "MX"]
+    name: str
+    value: str
+    purpose: Literal["DKIM", "SPF", "DMARC", "MX"]
+
+
+class DomainResponse(BaseModel):
+    success: bool = True
+    domain_id: str
+    domain: str
+    status: DomainStatus
+    dns_records: list[DnsRecord]
+    inbox_count: int = 0
+    created_at: datetime
+
+
+class DomainListResponse(BaseModel):
+    success: bool = True
+    message: str
+    domains: list[DomainResponse]
+    pagination: Pagination
+
+
+class DeleteDomainResponse(BaseModel):
+    success: bool = True
+    message: str
+    domain_id: str
+
+
+def check_email_prefix(value: str) -> str:
+    lowered = value.lower()
+    if len(lowered) > 64 or not LOCAL_PART_PATTERN.fullmatch(lowered):
+        raise ValueError("must be a valid email local part such as john or sales.team")
+    return lowered
+
+
+EmailPrefix = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class NativeInboxItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email_prefix: EmailPrefix
+    display_name: Text255
+
+    @field_validator("email_prefix")
+    @classmethod
+    def _local_part(cls, value: str) -> str:
+        return check_email_prefix(value)
+
+
+class CreateNativeAccountRequest(NativeInboxItem):
+    """POST /sender-accounts/coldsend-native."""
+
+    domain_id: Annotated[str, Field(min_length=1, max_length=64)]
+    daily_limit: int = Field(default=100, ge=1, le=PROVIDER_MAX_DAILY_LIMIT[InboxType.COLDSEND])
+
+
+class BulkCreateNativeAccountsRequest(BaseModel):
+    """POST /sender-accounts/coldsend-native/bulk."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    domain_id: Annotated[str, Field(min_length=1, max_length=64)]
+    inboxes: list[NativeInboxItem] = Field(min_length=1, max_length=100)
+
+
+class NativeRowResult(BaseModel):
+    row: int
+    email_prefix: str
+    status: RowStatus
+    inbox_id: str | None = None
+    error_code: str | None = None
+    error: str | None = None
+
+
+class BulkCreateNativeAccountsResponse(BaseModel):
+    success: bool = True
+    created_count: int
+    failed_count: int
+    results: list[NativeRowResult]

@@ -50,6 +50,26 @@ def inbox_key(workspace_id: str, inbox_id: str) -> dict[str, str]:
     return {"pk": workspace_key(workspace_id), "sk": f"INBOX#{inbox_id}"}
 
 
+def domain_key(workspace_id: str, domain_id: str) -> dict[str, str]:
+    return {"pk": workspace_key(workspace_id), "sk": f"DOMAIN#{domain_id}"}
+
+
+def domain_release(table: str, workspace_id: str, inbox: dict[str, Any]) -> list[dict[str, Any]]:
+    """The transaction item that uncounts a native inbox from its domain (none for others)."""
+    if not inbox.get("domain_id"):
+        return []
+    return [
+        {
+            "Update": {
+                "TableName": table,
+                "Key": serialize(domain_key(workspace_id, inbox["domain_id"])),
+                "UpdateExpression": "ADD inbox_count :minus_one",
+                "ExpressionAttributeValues": serialize({":minus_one": -1}),
+            }
+        }
+    ]
+
+
 def address_key(workspace_id: str, email_address: str) -> dict[str, str]:
     return {"pk": workspace_key(workspace_id), "sk": f"ADDRESS#{email_address.lower()}"}
 
@@ -99,7 +119,7 @@ class SenderAccountRepository:
         self._db = dynamodb
         self._table = table_name
 
-    def _call(self, operation: str, **kwargs: Any) -> Any:
+    def call(self, operation: str, **kwargs: Any) -> Any:
         try:
             return getattr(self._db, operation)(**kwargs)
         except ClientError as exc:
@@ -111,7 +131,7 @@ class SenderAccountRepository:
             raise DependencyUnavailable("DynamoDB", f"{operation}: {type(exc).__name__}") from None
 
     def address_taken(self, workspace_id: str, email_address: str) -> bool:
-        response = self._call(
+        response = self.call(
             "get_item",
             TableName=self._table,
             Key=serialize(address_key(workspace_id, email_address)),
@@ -128,7 +148,7 @@ class SenderAccountRepository:
             "inbox_id": inbox["inbox_id"],
         }
         try:
-            self._call(
+            self.call(
                 "transact_write_items",
                 TransactItems=[
                     {
@@ -151,7 +171,7 @@ class SenderAccountRepository:
             raise DuplicateAddress(inbox["email_address"]) from exc
 
     def get_inbox(self, workspace_id: str, inbox_id: str) -> dict[str, Any]:
-        response = self._call(
+        response = self.call(
             "get_item",
             TableName=self._table,
             Key=serialize(inbox_key(workspace_id, inbox_id)),
@@ -165,7 +185,7 @@ class SenderAccountRepository:
         """Delete the inbox with its guard and secrets; NotFound if the workspace has no such id."""
         inbox = self.get_inbox(workspace_id, inbox_id)
         try:
-            self._call(
+            self.call(
                 "transact_write_items",
                 TransactItems=[
                     {
@@ -181,6 +201,7 @@ class SenderAccountRepository:
                             "Key": serialize(address_key(workspace_id, inbox["email_address"])),
                         }
                     },
+                    *domain_release(self._table, workspace_id, inbox),
                 ],
             )
         except ClientError as exc:  # deleted concurrently by another request
@@ -197,7 +218,7 @@ class SenderAccountRepository:
         values = serialize({":one": 1, ":today": today})
         for _attempt in range(3):
             try:
-                self._call(
+                self.call(
                     "update_item",
                     TableName=self._table,
                     Key=key,
@@ -212,7 +233,7 @@ class SenderAccountRepository:
             except ClientError:
                 pass
             try:
-                self._call(
+                self.call(
                     "update_item",
                     TableName=self._table,
                     Key=key,
@@ -238,7 +259,7 @@ class SenderAccountRepository:
         """Give back a counted email whose sending failed."""
         # A condition failure means a new day began meanwhile: nothing of today's to give back.
         with contextlib.suppress(ClientError):
-            self._call(
+            self.call(
                 "update_item",
                 TableName=self._table,
                 Key=serialize(inbox_key(workspace_id, inbox_id)),
@@ -259,7 +280,7 @@ class SenderAccountRepository:
         values = {f":v{i}": value for i, value in enumerate(changes.values())}
         values[":expected"] = expected_updated_at
         try:
-            response = self._call(
+            response = self.call(
                 "update_item",
                 TableName=self._table,
                 Key=serialize(inbox_key(workspace_id, inbox_id)),
@@ -307,7 +328,7 @@ class SenderAccountRepository:
         if filters:
             request["FilterExpression"] = " AND ".join(filters)
         while True:
-            response = self._call("query", **request)
+            response = self.call("query", **request)
             for item in response.get("Items", []):
                 yield deserialize(item)
             if "LastEvaluatedKey" not in response:
@@ -315,13 +336,13 @@ class SenderAccountRepository:
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def get_api_key(self, key_hash: str) -> dict[str, Any] | None:
-        response = self._call(
+        response = self.call(
             "get_item", TableName=self._table, Key=serialize(api_key_key(key_hash))
         )
         return deserialize(response["Item"]) if "Item" in response else None
 
     def put_api_key(self, key_hash: str, record: dict[str, Any]) -> None:
-        self._call(
+        self.call(
             "put_item",
             TableName=self._table,
             Item=serialize({**api_key_key(key_hash), **record}),
@@ -331,7 +352,7 @@ class SenderAccountRepository:
     def workspace_id_for_name(self, name: str, new_id: str) -> str:
         """The id of the workspace called `name`, creating it with `new_id` if it is new."""
         try:
-            self._call(
+            self.call(
                 "transact_write_items",
                 TransactItems=[
                     {
@@ -355,7 +376,7 @@ class SenderAccountRepository:
             )
             return new_id
         except ClientError:
-            response = self._call(
+            response = self.call(
                 "get_item",
                 TableName=self._table,
                 Key=serialize({"pk": f"WSNAME#{name}", "sk": "WSNAME"}),

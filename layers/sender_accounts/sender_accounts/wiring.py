@@ -14,8 +14,10 @@ from .bulk_intake import BulkIntakeService
 from .bulk_jobs import BulkJobRepository
 from .bulk_validator import BulkValidator
 from .config import get_settings
+from .domains import DomainService
 from .events import EventPublisher
 from .lifecycle import LifecycleService
+from .native import NativeAccountService
 from .password_vault import PasswordVault
 from .repository import SenderAccountRepository
 from .service import SenderAccountService
@@ -68,10 +70,22 @@ def bulk_delete() -> BulkDeleteService:
 
 @lru_cache(maxsize=1)
 def lifecycle() -> LifecycleService:
-    return LifecycleService(repository(), vault(), events(), get_settings())
+    return LifecycleService(repository(), vault(), events(), get_settings(), client("ses"))
+
+
+@lru_cache(maxsize=1)
+def domains() -> DomainService:
+    return DomainService(repository(), get_settings().table_name, client("ses"), events())
+
+
+@lru_cache(maxsize=1)
+def native_accounts() -> NativeAccountService:
+    return NativeAccountService(repository(), domains(), get_settings().table_name, events())
 
 
 CACHED_FACTORIES = (
+    domains,
+    native_accounts,
     lifecycle,
     bulk_delete,
     repository,

@@ -1,0 +1,165 @@
+"""Managed (native) inboxes on a workspace's ACTIVE domains: no credentials, SES sends."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from .domains import DomainService
+from .errors import DomainNotActive, DuplicateAddress
+from .events import EventPublisher
+from .inbox_records import utc_now
+from .models import (
+    BulkCreateNativeAccountsRequest,
+    BulkCreateNativeAccountsResponse,
+    CreateAccountResponse,
+    CreateNativeAccountRequest,
+    DomainStatus,
+    InboxStatus,
+    InboxType,
+    NativeInboxItem,
+    NativeRowResult,
+    RowStatus,
+)
+from .observability import metrics
+from .repository import SenderAccountRepository, address_key, domain_key, inbox_key, serialize
+
+NATIVE_MESSAGE = "ColdSend native inbox created successfully"
+
+
+class NativeAccountService:
+    def __init__(
+        self,
+        accounts: SenderAccountRepository,
+        domains: DomainService,
+        table: str,
+        events: EventPublisher,
+    ) -> None:
+        self._accounts = accounts
+        self._domains = domains
+        self._table = table
+        self._events = events
+
+    def _active_domain(self, workspace_id: str, domain_id: str) -> dict[str, Any]:
+        domain = self._domains.get_item(workspace_id, domain_id)  # NotFound for others'
+        if domain["status"] != DomainStatus.ACTIVE.value:
+            raise DomainNotActive(domain["domain"], domain["status"])
+        return domain
+
+    def create(
+        self, workspace_id: str, request: CreateNativeAccountRequest
+    ) -> CreateAccountResponse:
+        domain = self._active_domain(workspace_id, request.domain_id)
+        return self._create_one(workspace_id, domain, request, request.daily_limit)
+
+    def create_many(
+        self, workspace_id: str, request: BulkCreateNativeAccountsRequest
+    ) -> BulkCreateNativeAccountsResponse:
+        domain = self._active_domain(workspace_id, request.domain_id)
+        results: list[NativeRowResult] = []
+        for row, item in enumerate(request.inboxes):
+            try:
+                created = self._create_one(workspace_id, domain, item, 100)
+                results.append(
+                    NativeRowResult(
+                        row=row, email_prefix=item.email_prefix, status=RowStatus.SUCCESS,
+                        inbox_id=created.inbox_id,
+                    )
+                )  # fmt: skip
+            except (DuplicateAddress, DomainNotActive) as exc:
+                code = "DUPLICATE" if isinstance(exc, DuplicateAddress) else "DOMAIN_NOT_ACTIVE"
+                results.append(
+                    NativeRowResult(
+                        row=row, email_prefix=item.email_prefix, status=RowStatus.FAILED,
+                        error_code=code, error=str(exc),
+                    )
+                )  # fmt: skip
+        created_count = sum(r.status is RowStatus.SUCCESS for r in results)
+        return BulkCreateNativeAccountsResponse(
+            created_count=created_count, failed_count=len(results) - created_count, results=results
+        )
+
+    def _create_one(
+        self,
+        workspace_id: str,
+        domain: dict[str, Any],
+        item: NativeInboxItem,
+        daily_limit: int,
+    ) -> CreateAccountResponse:
+        address = f"{item.email_prefix}@{domain['domain']}"
+        inbox_id, now = str(uuid.uuid4()), utc_now()
+        inbox = {
+            "inbox_id": inbox_id,
+            "email_address": address,
+            "email_lower": address,
+            "display_name": item.display_name,
+            "inbox_type": InboxType.COLDSEND.value,
+            "domain_id": domain["domain_id"],
+            "daily_limit": daily_limit,
+            "overall_status": InboxStatus.ACTIVE.value,
+            "emails_sent_today": 0,
+            "health_score": 100,
+            "settings": {},
+            "connection_errors": [],
+            "created_at": now,
+            "updated_at": now,
+        }
+        try:
+            self._accounts.call(
+                "transact_write_items",
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": serialize(
+                                {**address_key(workspace_id, address), "inbox_id": inbox_id}
+                            ),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": serialize({**inbox_key(workspace_id, inbox_id), **inbox}),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        # The domain counts its inboxes, so it cannot be deleted under them.
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": serialize(domain_key(workspace_id, domain["domain_id"])),
+                            "UpdateExpression": "ADD inbox_count :one",
+                            "ConditionExpression": "#s = :active",
+                            "ExpressionAttributeNames": {"#s": "status"},
+                            "ExpressionAttributeValues": serialize(
+                                {":one": 1, ":active": DomainStatus.ACTIVE.value}
+                            ),
+                        }
+                    },
+                ],
+            )
+        except ClientError as exc:
+            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if len(reasons) > 2 and reasons[2] == "ConditionalCheckFailed":
+                raise DomainNotActive(domain["domain"], "no longer ACTIVE") from exc
+            raise DuplicateAddress(address) from exc
+        metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
+        self._events.publish(
+            "SenderAccountCreated",
+            {"workspace_id": workspace_id, "inbox_id": inbox_id, "email_address": address,
+             "inbox_type": InboxType.COLDSEND.value, "status": InboxStatus.ACTIVE.value},
+        )  # fmt: skip
+        return CreateAccountResponse(
+            message=NATIVE_MESSAGE,
+            inbox_id=inbox_id,
+            email_address=address,
+            display_name=item.display_name,
+            inbox_type=InboxType.COLDSEND,
+            daily_limit=daily_limit,
+            overall_status=InboxStatus.ACTIVE,
+            created_at=datetime.fromisoformat(now),
+        )
