@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sender_accounts.api import API_PREFIX, caller, create_resolver
 from sender_accounts.api_keys import WRITE_SCOPE
+from sender_accounts.edge import serve
 from sender_accounts.models import BulkCreateSmtpAccountsRequest, BulkJobAccepted
 from sender_accounts.observability import logger, metrics, tracer
 from sender_accounts.wiring import bulk_intake
@@ -31,4 +32,4 @@ def create_bulk_smtp_job(
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return serve(app, event, context)

@@ -18,6 +18,8 @@ class Settings(BaseModel):
     event_bus_name: str = ""
     bulk_queue_url: str = ""
     bulk_delete_queue_url: str = ""
+    request_control_table_name: str = ""
+    rate_limit_per_minute: int = Field(default=600, ge=0)
     # Networks exempt from the outbound-address rule; empty when deployed.
     allowed_private_networks: tuple[IpNetwork, ...] = ()
     mail_step_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
@@ -45,10 +47,13 @@ class Settings(BaseModel):
             "event_bus_name": env.get("EVENT_BUS_NAME", ""),
             "bulk_queue_url": env.get("BULK_QUEUE_URL", ""),
             "bulk_delete_queue_url": env.get("BULK_DELETE_QUEUE_URL", ""),
+            "request_control_table_name": env.get("REQUEST_CONTROL_TABLE_NAME", ""),
             "allowed_private_networks": env.get("ALLOWED_PRIVATE_NETWORKS", ""),
         }
         if env.get("MAIL_STEP_TIMEOUT_SECONDS"):
             values["mail_step_timeout_seconds"] = env["MAIL_STEP_TIMEOUT_SECONDS"]
+        if env.get("RATE_LIMIT_PER_MINUTE"):
+            values["rate_limit_per_minute"] = env["RATE_LIMIT_PER_MINUTE"]
         if env.get("VALIDATION_DEADLINE_SECONDS"):
             values["validation_deadline_seconds"] = env["VALIDATION_DEADLINE_SECONDS"]
         return cls.model_validate(values)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
 from .aws_clients import client
 from .bulk_delete import BulkDeleteService
 from .bulk_intake import BulkIntakeService
@@ -19,6 +21,7 @@ from .events import EventPublisher
 from .lifecycle import LifecycleService
 from .native import NativeAccountService
 from .password_vault import PasswordVault
+from .rate_limits import RateLimiter
 from .repository import SenderAccountRepository
 from .service import SenderAccountService
 
@@ -83,7 +86,24 @@ def native_accounts() -> NativeAccountService:
     return NativeAccountService(repository(), domains(), get_settings().table_name, events())
 
 
+@lru_cache(maxsize=1)
+def rate_limiter() -> RateLimiter:
+    settings = get_settings()
+    return RateLimiter(
+        client("dynamodb"), settings.request_control_table_name, settings.rate_limit_per_minute
+    )
+
+
+@lru_cache(maxsize=1)
+def idempotency_store() -> DynamoDBPersistenceLayer:
+    return DynamoDBPersistenceLayer(
+        table_name=get_settings().request_control_table_name, boto3_client=client("dynamodb")
+    )
+
+
 CACHED_FACTORIES = (
+    rate_limiter,
+    idempotency_store,
     domains,
     native_accounts,
     lifecycle,
