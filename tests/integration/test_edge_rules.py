@@ -1,0 +1,156 @@
+"""Scopes on every write, isolation on every id, idempotency, rate limits, request shapes."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from local_stack.template import StackTemplate, load_template
+from tests.conftest import ApiClient, smtp_account
+from tests.integration.test_list_sender_accounts import seed_inboxes
+from tests.support.dovecot import MailServer
+
+ROUTES = StackTemplate(load_template()).api_routes()
+WRITE_ROUTES = sorted({(r.method, r.path) for r in ROUTES if r.method not in {"GET"}})
+ID_ROUTES = sorted({(r.method, r.path) for r in ROUTES if "{" in r.path})
+
+
+def _concrete(path: str, value: str) -> str:
+    parts = [value if p.startswith("{") else p for p in path.split("/")]
+    return "/".join(parts).removeprefix("/api/public/v1")
+
+
+@pytest.mark.parametrize(("method", "path"), WRITE_ROUTES)
+@pytest.mark.parametrize("body", [{}, {"inboxes": "not even a list"}])
+def test_read_only_key_gets_403_on_every_write(
+    workspace: Callable[..., ApiClient], method: str, path: str, body: dict[str, Any]
+) -> None:
+    reader = workspace(scopes=("sender_accounts:read",))
+    response = reader.call(method, _concrete(path, "some-id"), body)
+    assert response.status == 403, (method, path, response.body)
+    assert response.json() == {
+        "detail": "API key lacks a required scope",
+        "error": "insufficient_scopes",
+        "required": ["sender_accounts:write"],
+        "granted": ["sender_accounts:read"],
+    }
+
+
+@pytest.mark.parametrize(("method", "path"), ID_ROUTES)
+def test_another_workspaces_ids_are_404_on_every_route(
+    workspace: Callable[..., ApiClient], method: str, path: str
+) -> None:
+    owner, stranger = workspace(), workspace()
+    inbox_id = seed_inboxes(owner, 1)[0]["inbox_id"]
+    job_id = owner.call(
+        "POST", "/sender-accounts/bulk/delete", {"inbox_ids": ["x"], "confirm_deletion": True}
+    ).json()["job_id"]
+    domain_id = owner.call("POST", "/domains", {"domain": f"iso-{job_id[:8]}.example.test"}).json()[
+        "domain_id"
+    ]
+    value = job_id if "job_id" in path else domain_id if "domain_id" in path else inbox_id
+    bodies = {
+        "test-email": {"recipient_email": "a@example.test"},
+        "{inbox_id}": {"status": "PAUSED"},
+    }
+    body = next((b for k, b in bodies.items() if path.endswith(k) and method != "DELETE"), None)
+    before = owner.call("GET", f"/sender-accounts/{inbox_id}").json()
+    response = stranger.call(method, _concrete(path, value), body)
+    assert response.status == 404, (method, path, response.body)
+    assert owner.call("GET", f"/sender-accounts/{inbox_id}").json() == before
+    assert owner.call("GET", f"/domains/{domain_id}").status == 200
+
+
+def test_same_idempotency_key_and_body_replays_without_doing_the_work_again(
+    mail_server: MailServer, workspace: Callable[..., ApiClient]
+) -> None:
+    client = workspace()
+    request = smtp_account(mail_server)
+    headers = {"Idempotency-Key": "create-outreach-1"}
+    first = client.call("POST", "/sender-accounts/smtp", request, headers=headers)
+    again = client.call("POST", "/sender-accounts/smtp", request, headers=headers)
+    assert first.status == again.status == 201
+    assert again.json()["inbox_id"] == first.json()["inbox_id"]
+    assert client.call("GET", "/sender-accounts").json()["pagination"]["total"] == 1
+    other_body = {**request, "display_name": "Changed"}
+    reused = client.call("POST", "/sender-accounts/smtp", other_body, headers=headers)
+    assert reused.status == 409
+    assert reused.json()["error_code"] == "IDEMPOTENCY_KEY_REUSED"
+    # Without the key the same body is a new request: the address exists now
+    assert client.call("POST", "/sender-accounts/smtp", request).status == 409
+
+
+def test_idempotency_keys_are_scoped_to_the_workspace(
+    mail_server: MailServer, workspace: Callable[..., ApiClient]
+) -> None:
+    a, b = workspace(), workspace()
+    headers = {"Idempotency-Key": "shared-key"}
+    first = a.call("POST", "/sender-accounts/smtp", smtp_account(mail_server), headers=headers)
+    second = b.call("POST", "/sender-accounts/smtp", smtp_account(mail_server), headers=headers)
+    assert first.status == second.status == 201
+    assert first.json()["inbox_id"] != second.json()["inbox_id"]
+    too_long = a.call(
+        "POST", "/domains", {"domain": "x.example.test"}, headers={"Idempotency-Key": "k" * 256}
+    )
+    assert too_long.status == 422
+
+
+def test_rate_limit_answers_429_with_headers(
+    workspace: Callable[..., ApiClient], settings_env: Callable[[str, str], None]
+) -> None:
+    settings_env("RATE_LIMIT_PER_MINUTE", "3")
+    client = workspace()
+    answers = [client.call("GET", "/sender-accounts") for _ in range(4)]
+    assert [a.status for a in answers[:3]] == [200, 200, 200]
+    assert [a.headers["X-RateLimit-Remaining"] for a in answers[:3]] == ["2", "1", "0"]
+    assert all(a.headers["X-RateLimit-Limit"] == "3" for a in answers)
+    limited = answers[3]
+    assert limited.status == 429
+    assert limited.json()["error_code"] == "RATE_LIMITED"
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+    # Another workspace has its own budget
+    assert workspace().call("GET", "/sender-accounts").status == 200
+
+
+def test_rate_limit_holds_under_concurrency(runtime: object) -> None:
+    from sender_accounts.aws_clients import client
+    from sender_accounts.config import get_settings
+    from sender_accounts.rate_limits import RateLimiter
+
+    limiter = RateLimiter(client("dynamodb"), get_settings().request_control_table_name, 20)
+    allowed: list[bool] = []
+    lock = threading.Lock()
+
+    def hit() -> None:
+        decision = limiter.hit("ws-concurrency", now=1_800_000_000)
+        with lock:
+            allowed.append(decision.allowed)
+
+    threads = [threading.Thread(target=hit) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert allowed.count(True) == 20
+
+
+def test_request_shapes_are_4xx(workspace: Callable[..., ApiClient]) -> None:
+    client = workspace()
+    huge = json.dumps({"domain": "x" * 300_000}).encode()
+    assert client.call("POST", "/domains", huge).status == 413
+    deep = ("[" * 5000 + "]" * 5000).encode()
+    deep_answer = client.call("POST", "/domains", deep)
+    assert deep_answer.status == 422
+    assert deep_answer.json()["detail"][0]["loc"] == ["body"]
+    wrong_type = client.call(
+        "POST",
+        "/domains",
+        b"domain=x.test",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert wrong_type.status == 415
+    assert client.call("GET", "/domains").json()["pagination"]["total"] == 0
