@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import sys
@@ -21,6 +22,7 @@ from local_stack.gateway import GatewayResponse  # noqa: E402
 from local_stack.runtime import LocalRuntime, reset_process_caches, start_local_runtime  # noqa: E402
 from tests.support.certificates import ServerPki, make_pki  # noqa: E402
 from tests.support.dovecot import DOVECOT, MailServer, start_mail_server  # noqa: E402
+from tests.support.secret_scan import SCAN, ScanningHandler  # noqa: E402
 
 API = "/api/public/v1"
 MAILBOX_PASSWORD = "Tr0ub4dor&3-mailbox"
@@ -28,11 +30,36 @@ MAILBOX_USER = "outreach@acme.test"
 IN_CI = os.environ.get("CI") == "true"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def secret_scan() -> Iterator[None]:
+    """Every log record of the run (INFO and up, the product's own logger at every level) is
+    scanned for the passwords and keys the tests handed over; see pytest_sessionfinish."""
+    handler = ScanningHandler(SCAN)
+    root, product = logging.getLogger(), logging.getLogger("sender-accounts")
+    previous = root.level
+    root.setLevel(min(previous, logging.INFO))
+    root.addHandler(handler)
+    product.addHandler(handler)
+    SCAN.register(MAILBOX_PASSWORD)
+    yield
+    product.removeHandler(handler)
+    root.removeHandler(handler)
+    root.setLevel(previous)
+
+
 @pytest.fixture(scope="session")
 def runtime() -> Iterator[LocalRuntime]:
     # Failed queue messages come back after 1 s instead of the queue's 6 minutes.
     os.environ["LOCAL_QUEUE_VISIBILITY_SECONDS"] = "1"
     stack = start_local_runtime(environment_overrides={"MAIL_STEP_TIMEOUT_SECONDS": "8"})
+    handle = stack.gateway.handle
+
+    def scanned_handle(*args: Any, **kwargs: Any) -> GatewayResponse:
+        response = handle(*args, **kwargs)
+        SCAN.check_response(f"{response.headers} {response.body.decode('utf-8', 'replace')}")
+        return response
+
+    stack.gateway.handle = scanned_handle  # type: ignore[method-assign]
     yield stack
     stack.stop()
 
@@ -96,6 +123,7 @@ def workspace(runtime: LocalRuntime) -> Callable[..., ApiClient]:
     def make(scopes: tuple[str, ...] = ALL_SCOPES, name: str | None = None) -> ApiClient:
         label = name or f"workspace-{os.urandom(4).hex()}-{next(counter)}"
         workspace_id, key = issue_key(repository(), label, scopes=scopes, prefix="cs_test_")
+        SCAN.register(key)
         return ApiClient(runtime, key, workspace_id)
 
     return make
@@ -137,7 +165,15 @@ def smtp_account(server: MailServer, **overrides: Any) -> dict[str, Any]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """In CI a skipped test is a test that did not run: the run fails."""
+    """The secret scan's verdict; and in CI a skipped test is a test that did not run."""
+    if SCAN.secrets:
+        print(
+            f"\nsecret scan: {SCAN.responses} responses and {SCAN.log_records} log records "
+            f"checked for {len(SCAN.secrets)} secret spellings: {len(SCAN.findings)} found"
+        )
+    if SCAN.findings:
+        print("\n".join(SCAN.findings[:20]))
+        session.exitstatus = 1
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
     if IN_CI and skipped and exitstatus == 0:

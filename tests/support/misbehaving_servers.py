@@ -67,6 +67,7 @@ def misbehaving_server(behaviour: Behaviour) -> Iterator[int]:
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     ready.wait(5)
+
     async def shutdown() -> None:
         tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         for task in tasks:
