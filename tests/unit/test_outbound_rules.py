@@ -46,7 +46,34 @@ def test_allow_list_opens_only_its_networks() -> None:
     assert not is_address_allowed(ipaddress.ip_address("10.0.0.1"), loopback)
 
 
-@pytest.mark.parametrize("host", ["127.1", "2130706433", "0x7f000001", "0177.0.0.1", "localhost"])
+SPELLINGS = [
+    "127.1",
+    "2130706433",
+    "0x7f000001",
+    "0x7f.0.0.1",
+    "0177.0.0.1",
+    "0177.0.0.01",
+    "017700000001",
+    "localhost",
+    "::1",
+    "0:0:0:0:0:0:0:1",
+    "::ffff:127.0.0.1",
+    "::ffff:7f00:1",
+    "::ffff:a9fe:a9fe",
+    "169.254.169.254",
+    "2852039166",
+    "0xa9fea9fe",
+    "100.100.100.200",
+    "fd12:3456::1",
+    "fe80::1",
+    "0.0.0.0",
+    "10.0.0.1",
+    "192.168.0.1",
+    "172.31.255.255",
+]
+
+
+@pytest.mark.parametrize("host", SPELLINGS)
 def test_other_spellings_of_loopback_are_refused(host: str) -> None:
     with pytest.raises(ProbeFailure) as raised:
         asyncio.run(resolve_allowed(host, 25, [], timeout=5))
