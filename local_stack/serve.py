@@ -100,7 +100,12 @@ def make_handler(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
             )
             self._send(response.status, response.headers, response.body)
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle  # noqa: N815
+        def __getattr__(self, name: str) -> Any:
+            # Every method (QUERY, TRACE, ...) goes to the gateway, which answers an unknown
+            # route as API Gateway does, instead of http.server's HTML 501 page.
+            if name.startswith("do_"):
+                return self._handle
+            raise AttributeError(name)
 
     return Handler
 

@@ -3,6 +3,7 @@ limits, scopes by method, per-workspace rate limits, and Idempotency-Key replays
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from typing import Any
@@ -70,6 +71,12 @@ def _shape_problem(event: dict[str, Any]) -> dict[str, Any] | None:
         content_type = _headers(event).get("content-type", "application/json")
         if content_type.split(";")[0].strip().lower() != "application/json":
             return _response(415, {"detail": "Content-Type must be application/json"})
+        if event.get("isBase64Encoded"):
+            try:
+                body = base64.b64decode(body).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                problem = {"loc": ["body"], "msg": "must be UTF-8 JSON", "type": "value_error"}
+                return _response(422, {"detail": [problem]})
         if json_depth_exceeds(body, MAX_JSON_DEPTH):
             problem = {
                 "loc": ["body"],
