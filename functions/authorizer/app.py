@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sender_accounts.api_keys import authenticate
 from sender_accounts.observability import logger
-from sender_accounts.wiring import repository
+from sender_accounts.repository import repository
 
 
 @logger.inject_lambda_context(clear_state=True)

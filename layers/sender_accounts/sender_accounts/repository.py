@@ -18,11 +18,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .aws_clients import client
+from .config import get_settings
 from .errors import ConcurrentUpdate, DependencyUnavailable, DuplicateAddress, NotFound
 
 _serializer = TypeSerializer()
@@ -387,3 +390,10 @@ class SenderAccountRepository:
 
 def api_key_key(key_hash: str) -> dict[str, str]:
     return {"pk": f"APIKEY#{key_hash}", "sk": "APIKEY"}
+
+
+@lru_cache(maxsize=1)
+def repository() -> SenderAccountRepository:
+    """The process's repository; here rather than in wiring so the authorizer, which needs only
+    this, does not import the whole domain on a cold start."""
+    return SenderAccountRepository(client("dynamodb"), get_settings().table_name)

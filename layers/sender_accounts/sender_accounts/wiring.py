@@ -22,13 +22,8 @@ from .lifecycle import LifecycleService
 from .native import NativeAccountService
 from .password_vault import PasswordVault
 from .rate_limits import RateLimiter
-from .repository import SenderAccountRepository
+from .repository import repository
 from .service import SenderAccountService
-
-
-@lru_cache(maxsize=1)
-def repository() -> SenderAccountRepository:
-    return SenderAccountRepository(client("dynamodb"), get_settings().table_name)
 
 
 @lru_cache(maxsize=1)
@@ -108,7 +103,6 @@ CACHED_FACTORIES = (
     native_accounts,
     lifecycle,
     bulk_delete,
-    repository,
     vault,
     events,
     sender_account_service,
