@@ -142,13 +142,12 @@ def main() -> int:
     print(f"Ready: {url}", flush=True)
 
     stop = threading.Event()
+    # Both signals stop it, even where the shell started it with SIGINT ignored.
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
+    while not stop.wait(0.5):
         pass
     print("Stopping")
     server.shutdown()
