@@ -1,17 +1,14 @@
 """POST /sender-accounts/smtp (and ColdSend's older POST /sender-accounts)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sender_accounts.api import API_PREFIX, caller, create_resolver
 from sender_accounts.api_keys import WRITE_SCOPE
-from sender_accounts.edge import serve
+from sender_accounts.edge import api_handler
 from sender_accounts.models import CreateAccountResponse, CreateSmtpAccountRequest
-from sender_accounts.observability import logger, metrics, tracer
 from sender_accounts.wiring import sender_account_service
 
 app = create_resolver()
@@ -31,10 +28,4 @@ def create_smtp_account(
     )
 
 
-@logger.inject_lambda_context(
-    correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
-)
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return serve(app, event, context)
+lambda_handler = api_handler(app)

@@ -1,16 +1,13 @@
 """GET /domains: the workspace's domains, paginated like the inbox list."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sender_accounts.api import API_PREFIX, caller, create_resolver
 from sender_accounts.api_keys import READ_SCOPE
-from sender_accounts.edge import serve
+from sender_accounts.edge import api_handler
 from sender_accounts.models import DomainListResponse
-from sender_accounts.observability import logger, metrics, tracer
 from sender_accounts.wiring import domains
 
 app = create_resolver()
@@ -25,10 +22,4 @@ def list_domains(
     return domains().list(principal.workspace_id, page, limit)
 
 
-@logger.inject_lambda_context(
-    correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
-)
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return serve(app, event, context)
+lambda_handler = api_handler(app)

@@ -1,14 +1,12 @@
 """GET /sender-accounts: paginated, filtered, searched, sorted."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sender_accounts.api import API_PREFIX, caller, create_resolver
 from sender_accounts.api_keys import READ_SCOPE
-from sender_accounts.edge import serve
+from sender_accounts.edge import api_handler
 from sender_accounts.models import (
     InboxStatus,
     InboxType,
@@ -17,7 +15,6 @@ from sender_accounts.models import (
     SortField,
     SortOrder,
 )
-from sender_accounts.observability import logger, metrics, tracer
 from sender_accounts.wiring import sender_account_service
 
 app = create_resolver()
@@ -46,10 +43,4 @@ def list_sender_accounts(
     return sender_account_service().list(principal.workspace_id, query)
 
 
-@logger.inject_lambda_context(
-    correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
-)
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return serve(app, event, context)
+lambda_handler = api_handler(app)

@@ -198,3 +198,21 @@ def serve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> d
     from .wiring import idempotency_store, rate_limiter
 
     return handle(app, event, context, rate_limiter(), idempotency_store())
+
+
+def api_handler(app: APIGatewayRestResolver) -> Any:
+    """The Lambda entry point of an API function: Powertools' logging with the request's
+    correlation id, metrics and tracing around `serve`. Every API function uses this one."""
+    from aws_lambda_powertools.logging import correlation_paths
+
+    from .observability import logger, metrics, tracer
+
+    @logger.inject_lambda_context(
+        correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
+    )
+    @metrics.log_metrics
+    @tracer.capture_lambda_handler
+    def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return serve(app, event, context)
+
+    return lambda_handler
