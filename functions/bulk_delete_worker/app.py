@@ -12,8 +12,9 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sender_accounts.bulk_delete import DeleteRowMessage
+from sender_accounts.bulk_queue import finish_jobs
 from sender_accounts.observability import logger, metrics, tracer
-from sender_accounts.wiring import bulk_delete
+from sender_accounts.wiring import bulk_delete, bulk_jobs, events
 
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
@@ -33,5 +34,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
     response = process_partial_response(
         event=event, record_handler=delete_row, processor=processor, context=context
     )
-    bulk_delete().finish(job_ids, outbox)
+    finish_jobs(bulk_jobs(), events(), job_ids, outbox)
     return response

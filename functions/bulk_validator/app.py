@@ -12,8 +12,9 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sender_accounts.bulk_jobs import BulkItemMessage
+from sender_accounts.bulk_queue import finish_jobs
 from sender_accounts.observability import logger, metrics, tracer
-from sender_accounts.wiring import bulk_validator
+from sender_accounts.wiring import bulk_jobs, bulk_validator, events
 
 # A batch whose every record failed is reported like any other, record by record.
 processor = AsyncBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
@@ -34,5 +35,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
     response = async_process_partial_response(
         event=event, record_handler=validate_row, processor=processor, context=context
     )
-    bulk_validator().finish(job_ids, outbox)
+    finish_jobs(bulk_jobs(), events(), job_ids, outbox)
     return response

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 
 from .bulk_jobs import BulkJobRepository, RowOutcome, expiry
-from .bulk_queue import (
-    enqueue_rows,
-    finish_stale_job,
-    percentage,
-    publish_job_completed,
-    shown_status,
-    when,
-)
+from .bulk_queue import enqueue_rows, read_job
 from .errors import ConfirmationRequired, NotFound
 from .events import EventPublisher
 from .inbox_records import utc_now
@@ -135,29 +127,8 @@ class BulkDeleteService:
         values = {"status": "SKIPPED", "error": NOT_IN_WORKSPACE}
         self._jobs.decide_row(message.job_id, message.row, values, "skipped_count")
 
-    def finish(self, job_ids: set[str], outbox: list[tuple[str, dict[str, Any]]]) -> None:
-        self._events.publish_all(outbox)
-        now = utc_now()
-        for job_id in job_ids:
-            job = self._jobs.finish_if_done(job_id, now)
-            if job is not None:
-                publish_job_completed(self._events, job)
-
     def progress(self, workspace_id: str, job_id: str) -> BulkDeleteProgress:
-        job = self._jobs.get_job(workspace_id, job_id, JOB_TYPE)
-        job = finish_stale_job(self._jobs, self._events, job, utc_now())
-        rows = sorted(self._jobs.rows(job_id), key=lambda r: r["row"])
+        fields, rows = read_job(self._jobs, self._events, workspace_id, job_id, JOB_TYPE)
         return BulkDeleteProgress(
-            job_id=job_id,
-            status=JobStatus(shown_status(job)),
-            progress_percentage=percentage(job),
-            total_rows=int(job["total_rows"]),
-            processed_count=int(job["processed_count"]),
-            deleted_count=int(job["deleted_count"]),
-            failed_count=int(job["failed_count"]),
-            skipped_count=int(job["skipped_count"]),
-            created_at=datetime.fromisoformat(job["created_at"]),
-            started_at=when(job.get("started_at")),
-            completed_at=when(job.get("completed_at")),
-            results=[BulkDeleteRowResult.model_validate(r) for r in rows],
+            **fields, results=[BulkDeleteRowResult.model_validate(r) for r in rows]
         )

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from typing import Any
 
 from .bulk_jobs import BulkItemMessage, BulkJobRepository, expiry
-from .bulk_queue import (
-    enqueue_rows,
-    finish_stale_job,
-    percentage,
-    publish_job_completed,
-    shown_status,
-    when,
-)
+from .bulk_queue import enqueue_rows, publish_job_completed, read_job
 from .events import EventPublisher
 from .inbox_records import passwords_of, request_without_secrets, utc_now
 from .models import (
@@ -144,19 +136,5 @@ def job_progress(
     jobs: BulkJobRepository, events: EventPublisher, workspace_id: str, job_id: str
 ) -> BulkJobProgress:
     """The job as the contract shows it, with per-row results."""
-    job = jobs.get_job(workspace_id, job_id, JOB_TYPE)
-    job = finish_stale_job(jobs, events, job, utc_now())
-    rows = sorted(jobs.rows(job_id), key=lambda r: r["row"])
-    return BulkJobProgress(
-        job_id=job_id,
-        status=JobStatus(shown_status(job)),
-        progress_percentage=percentage(job),
-        total_rows=int(job["total_rows"]),
-        processed_count=int(job["processed_count"]),
-        success_count=int(job["success_count"]),
-        failed_count=int(job["failed_count"]),
-        created_at=datetime.fromisoformat(job["created_at"]),
-        started_at=when(job.get("started_at")),
-        completed_at=when(job.get("completed_at")),
-        results=[BulkRowResult.model_validate(r) for r in rows],
-    )
+    fields, rows = read_job(jobs, events, workspace_id, job_id, JOB_TYPE)
+    return BulkJobProgress(**fields, results=[BulkRowResult.model_validate(r) for r in rows])

@@ -139,15 +139,6 @@ class BulkJobRepository:
             raise NotFound("Job")
         return job
 
-    def get_row(self, job_id: str, row: int) -> dict[str, Any] | None:
-        response = self._call(
-            "get_item",
-            TableName=self._jobs,
-            Key=serialize(row_key(job_id, row)),
-            ConsistentRead=True,
-        )
-        return deserialize(response["Item"]) if "Item" in response else None
-
     def rows(self, job_id: str) -> list[dict[str, Any]]:
         request: dict[str, Any] = {
             "TableName": self._jobs,

@@ -12,7 +12,7 @@ from .bulk_jobs import BulkJobRepository
 from .errors import DependencyUnavailable
 from .events import EventPublisher
 from .inbox_records import utc_now
-from .observability import logger
+from .observability import logger, metrics
 
 SQS_BATCH = 10
 
@@ -114,3 +114,39 @@ def give_up(jobs: BulkJobRepository, events: EventPublisher, ref: RowReference) 
     finished = jobs.finish_if_done(ref.job_id, utc_now())
     if finished is not None:
         publish_job_completed(events, finished)
+
+
+def finish_jobs(
+    jobs: BulkJobRepository,
+    events: EventPublisher,
+    job_ids: set[str],
+    outbox: list[tuple[str, dict[str, Any]]],
+) -> None:
+    """After a batch: publish its events, then complete the jobs whose every row is counted."""
+    events.publish_all(outbox)
+    now = utc_now()
+    for job_id in job_ids:
+        job = jobs.finish_if_done(job_id, now)
+        if job is not None:
+            metrics.add_metric(name="BulkJobsCompleted", unit="Count", value=1)
+            publish_job_completed(events, job)
+
+
+def read_job(
+    jobs: BulkJobRepository, events: EventPublisher, workspace_id: str, job_id: str, job_type: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A job's progress fields as the contract shows them (its counters included) and its rows
+    in order; NotFound for another workspace's job or another kind of job."""
+    job = finish_stale_job(jobs, events, jobs.get_job(workspace_id, job_id, job_type), utc_now())
+    fields: dict[str, Any] = {
+        "job_id": job_id,
+        "status": shown_status(job),
+        "progress_percentage": percentage(job),
+        "total_rows": int(job["total_rows"]),
+        "processed_count": int(job["processed_count"]),
+        "created_at": datetime.fromisoformat(job["created_at"]),
+        "started_at": when(job.get("started_at")),
+        "completed_at": when(job.get("completed_at")),
+    }
+    fields.update({name: int(job[name]) for name in COUNTERS if name in job})
+    return fields, sorted(jobs.rows(job_id), key=lambda r: r["row"])

@@ -6,9 +6,7 @@ import asyncio
 from typing import Any
 
 from .bulk_jobs import BulkItemMessage, BulkJobRepository, RowOutcome
-from .bulk_queue import publish_job_completed
 from .config import Settings
-from .events import EventPublisher
 from .inbox_records import logins_for, new_inbox_record, utc_now
 from .mail.validation import validate_mailbox
 from .models import CreateSmtpAccountRequest, ValidationFailurePolicy
@@ -21,23 +19,11 @@ class BulkValidator:
         self,
         jobs: BulkJobRepository,
         vault: PasswordVault,
-        events: EventPublisher,
         settings: Settings,
     ) -> None:
         self._jobs = jobs
         self._vault = vault
-        self._events = events
         self._settings = settings
-
-    def finish(self, job_ids: set[str], outbox: list[tuple[str, dict[str, Any]]]) -> None:
-        """Publish the batch's events, then complete the jobs whose every row is counted."""
-        self._events.publish_all(outbox)
-        now = utc_now()
-        for job_id in job_ids:
-            job = self._jobs.finish_if_done(job_id, now)
-            if job is not None:
-                metrics.add_metric(name="BulkJobsCompleted", unit="Count", value=1)
-                publish_job_completed(self._events, job)
 
     async def process(
         self, message: BulkItemMessage, outbox: list[tuple[str, dict[str, Any]]]

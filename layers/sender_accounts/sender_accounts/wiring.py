@@ -56,7 +56,7 @@ def bulk_intake() -> BulkIntakeService:
 
 @lru_cache(maxsize=1)
 def bulk_validator() -> BulkValidator:
-    return BulkValidator(bulk_jobs(), vault(), events(), get_settings())
+    return BulkValidator(bulk_jobs(), vault(), get_settings())
 
 
 @lru_cache(maxsize=1)
