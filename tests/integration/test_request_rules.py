@@ -73,8 +73,10 @@ def test_malformed_bodies_are_4xx(workspace: Callable[..., ApiClient], raw: byte
 
 
 def test_provider_maximum_accepted_at_the_limit(workspace: Callable[..., ApiClient]) -> None:
-    # At the maximum the request passes validation and reaches the connection check (it fails
-    # there: the outbound rule refuses the .test hosts, which do not resolve).
-    response = workspace().call("POST", "/sender-accounts/smtp", {**VALID, "daily_limit": 2000})
+    # At the maximum the request passes validation and reaches the connection check, which
+    # fails there: nothing listens on loopback ports 1 and 2.
+    at_limit = {**VALID, "daily_limit": 2000, "smtp_host": "localhost", "smtp_port": 1}
+    at_limit.update(imap_host="localhost", imap_port=2)
+    response = workspace().call("POST", "/sender-accounts/smtp", at_limit)
     assert response.status == 400
-    assert response.json()["error_code"] in {"HOST_NOT_FOUND", "HOST_NOT_ALLOWED"}
+    assert response.json()["error_code"] == "CONNECTION_FAILED"
