@@ -77,7 +77,13 @@ def start_local_runtime(
     host, bound_port = moto.get_host_and_port()
     endpoint = f"http://{host}:{bound_port}"
     point_boto_at(endpoint)
-    overrides = {"AllowedPrivateNetworks": LOOPBACK_NETWORKS, **(parameter_overrides or {})}
+    # Locally: loopback mail servers are reachable, and domain ownership is taken as proven
+    # at once, as the emulated SES verifies at once.
+    overrides = {
+        "AllowedPrivateNetworks": LOOPBACK_NETWORKS,
+        "DomainOwnershipCheck": "assume",
+        **(parameter_overrides or {}),
+    }
     template = StackTemplate(load_template())
     stack = provision(endpoint, parameter_overrides=overrides, template=template)
     apply_function_environment(stack, environment_overrides or {})

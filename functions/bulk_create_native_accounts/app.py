@@ -8,6 +8,7 @@ from sender_accounts.api import API_PREFIX, caller, create_resolver
 from sender_accounts.api_keys import WRITE_SCOPE
 from sender_accounts.edge import api_handler
 from sender_accounts.models import BulkCreateNativeAccountsRequest, BulkCreateNativeAccountsResponse
+from sender_accounts.request_bodies import warned
 from sender_accounts.wiring import native_accounts
 
 app = create_resolver()
@@ -18,7 +19,7 @@ def create_native_accounts(
     request: Annotated[BulkCreateNativeAccountsRequest, Body()],
 ) -> BulkCreateNativeAccountsResponse:
     principal = caller(app, WRITE_SCOPE)
-    return native_accounts().create_many(principal.workspace_id, request)
+    return warned(native_accounts().create_many(principal.workspace_id, request), request)
 
 
 lambda_handler = api_handler(app)

@@ -9,6 +9,7 @@ from sender_accounts.api import API_PREFIX, caller, create_resolver
 from sender_accounts.api_keys import WRITE_SCOPE
 from sender_accounts.edge import api_handler
 from sender_accounts.models import BulkDeleteRequest, BulkJobAccepted
+from sender_accounts.request_bodies import warned
 from sender_accounts.wiring import bulk_delete
 
 app = create_resolver()
@@ -20,7 +21,9 @@ def create_bulk_delete_job(
 ) -> Response[BulkJobAccepted]:
     principal = caller(app, WRITE_SCOPE)
     accepted = bulk_delete().create_job(principal.workspace_id, request)
-    return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=accepted)
+    return Response(
+        status_code=202, content_type=content_types.APPLICATION_JSON, body=warned(accepted, request)
+    )
 
 
 lambda_handler = api_handler(app)

@@ -9,6 +9,7 @@ from sender_accounts.api import API_PREFIX, caller, create_resolver
 from sender_accounts.api_keys import WRITE_SCOPE
 from sender_accounts.edge import api_handler
 from sender_accounts.models import CreateDomainRequest, DomainResponse
+from sender_accounts.request_bodies import warned
 from sender_accounts.wiring import domains
 
 app = create_resolver()
@@ -18,7 +19,9 @@ app = create_resolver()
 def create_domain(request: Annotated[CreateDomainRequest, Body()]) -> Response[DomainResponse]:
     principal = caller(app, WRITE_SCOPE)
     created = domains().create(principal.workspace_id, request.domain)
-    return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=created)
+    return Response(
+        status_code=201, content_type=content_types.APPLICATION_JSON, body=warned(created, request)
+    )
 
 
 lambda_handler = api_handler(app)

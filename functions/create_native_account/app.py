@@ -9,6 +9,7 @@ from sender_accounts.api import API_PREFIX, caller, create_resolver
 from sender_accounts.api_keys import WRITE_SCOPE
 from sender_accounts.edge import api_handler
 from sender_accounts.models import CreateAccountResponse, CreateNativeAccountRequest
+from sender_accounts.request_bodies import warned
 from sender_accounts.wiring import native_accounts
 
 app = create_resolver()
@@ -20,7 +21,9 @@ def create_native_account(
 ) -> Response[CreateAccountResponse]:
     principal = caller(app, WRITE_SCOPE)
     created = native_accounts().create(principal.workspace_id, request)
-    return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=created)
+    return Response(
+        status_code=201, content_type=content_types.APPLICATION_JSON, body=warned(created, request)
+    )
 
 
 lambda_handler = api_handler(app)

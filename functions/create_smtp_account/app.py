@@ -9,6 +9,7 @@ from sender_accounts.api import API_PREFIX, caller, create_resolver
 from sender_accounts.api_keys import WRITE_SCOPE
 from sender_accounts.edge import api_handler
 from sender_accounts.models import CreateAccountResponse, CreateSmtpAccountRequest
+from sender_accounts.request_bodies import warned
 from sender_accounts.wiring import sender_account_service
 
 app = create_resolver()
@@ -24,7 +25,7 @@ def create_smtp_account(
     return Response(
         status_code=201,
         content_type=content_types.APPLICATION_JSON,
-        body=created,
+        body=warned(created, request),
     )
 
 

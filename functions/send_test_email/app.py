@@ -8,6 +8,7 @@ from sender_accounts.api import API_PREFIX, caller, create_resolver
 from sender_accounts.api_keys import WRITE_SCOPE
 from sender_accounts.edge import api_handler
 from sender_accounts.models import TestEmailRequest, TestEmailResponse
+from sender_accounts.request_bodies import warned
 from sender_accounts.wiring import lifecycle
 
 app = create_resolver()
@@ -18,7 +19,8 @@ def send_test_email(
     inbox_id: str, request: Annotated[TestEmailRequest, Body()]
 ) -> TestEmailResponse:
     principal = caller(app, WRITE_SCOPE)
-    return lifecycle().send_test_email(principal.workspace_id, inbox_id, request)
+    sent = lifecycle().send_test_email(principal.workspace_id, inbox_id, request)
+    return warned(sent, request)
 
 
 lambda_handler = api_handler(app)

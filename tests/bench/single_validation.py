@@ -8,10 +8,11 @@ import statistics
 import time
 
 from sender_accounts.mail.endpoints import MailServerLogin, Security
+from sender_accounts.mail.policy import OutboundPolicy
 from sender_accounts.mail.validation import validate_mailbox
 from tests.support.dovecot import MailServer
 
-LOOPBACK = [ipaddress.ip_network("127.0.0.0/8")]
+LOOPBACK = OutboundPolicy((ipaddress.ip_network("127.0.0.0/8"),))
 
 
 def logins(server: MailServer, user: str, password: str) -> tuple[MailServerLogin, MailServerLogin]:

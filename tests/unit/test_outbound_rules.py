@@ -9,7 +9,8 @@ import pytest
 
 from sender_accounts.mail.endpoints import Security, imap_security, smtp_security
 from sender_accounts.mail.failures import ErrorCode, ProbeFailure
-from sender_accounts.mail.outbound import is_address_allowed, resolve_allowed
+from sender_accounts.mail.outbound import resolve_allowed
+from sender_accounts.mail.policy import OutboundPolicy, is_address_allowed
 from sender_accounts.mail.validation import redact, secret_spellings
 
 REFUSED = [
@@ -27,21 +28,38 @@ REFUSED = [
     "::ffff:127.0.0.1",
     "::ffff:169.254.169.254",
     "2002:7f00:1::",
+    # IPv6 forms that embed a private IPv4 address, or are private by definition
+    "64:ff9b::a9fe:a9fe",
+    "64:ff9b::a00:1",
+    "64:ff9b::7f00:1",
+    "64:ff9b:1::a00:1",
+    "64:ff9b:1::808:808",
+    "::7f00:1",
+    "::a00:1",
+    "::a9fe:a9fe",
+    "::ffff:0:7f00:1",
+    "::ffff:0:a9fe:a9fe",
+    "fec0::1",
+    "feff::1",
+    "::",
 ]
 
 
 @pytest.mark.parametrize("address", REFUSED)
 def test_non_global_addresses_are_refused(address: str) -> None:
-    assert not is_address_allowed(ipaddress.ip_address(address), [])
+    assert not is_address_allowed(ipaddress.ip_address(address), OutboundPolicy())
 
 
-@pytest.mark.parametrize("address", ["8.8.8.8", "2607:f8b0:4004:800::200e", "1.1.1.1"])
+@pytest.mark.parametrize(
+    "address",
+    ["8.8.8.8", "2607:f8b0:4004:800::200e", "1.1.1.1", "64:ff9b::808:808", "::ffff:0:808:808"],
+)
 def test_global_addresses_are_allowed(address: str) -> None:
-    assert is_address_allowed(ipaddress.ip_address(address), [])
+    assert is_address_allowed(ipaddress.ip_address(address), OutboundPolicy())
 
 
 def test_allow_list_opens_only_its_networks() -> None:
-    loopback = [ipaddress.ip_network("127.0.0.0/8")]
+    loopback = OutboundPolicy((ipaddress.ip_network("127.0.0.0/8"),))
     assert is_address_allowed(ipaddress.ip_address("127.0.0.1"), loopback)
     assert not is_address_allowed(ipaddress.ip_address("10.0.0.1"), loopback)
 
@@ -70,13 +88,18 @@ SPELLINGS = [
     "10.0.0.1",
     "192.168.0.1",
     "172.31.255.255",
+    "64:ff9b::169.254.169.254",
+    "64:ff9b::10.0.0.1",
+    "::127.0.0.1",
+    "::ffff:0:127.0.0.1",
+    "fec0::1",
 ]
 
 
 @pytest.mark.parametrize("host", SPELLINGS)
 def test_other_spellings_of_loopback_are_refused(host: str) -> None:
     with pytest.raises(ProbeFailure) as raised:
-        asyncio.run(resolve_allowed(host, 25, [], timeout=5))
+        asyncio.run(resolve_allowed(host, 25, OutboundPolicy(), timeout=5))
     assert raised.value.code is ErrorCode.HOST_NOT_ALLOWED
 
 
@@ -118,3 +141,32 @@ def test_redaction_covers_plain_and_base64_spellings() -> None:
     cleaned = redact(reply, [secret])
     assert all(s not in cleaned for s in spellings)
     assert cleaned.startswith("535 bad credentials")
+
+
+@pytest.mark.parametrize("port", [25, 465, 587, 2525, 143, 993])
+def test_public_addresses_take_the_mail_ports(port: int) -> None:
+    asyncio.run(resolve_allowed("8.8.8.8", port, OutboundPolicy(), timeout=5))
+
+
+@pytest.mark.parametrize("port", [22, 80, 6379, 8080, 11211, 65535])
+def test_public_addresses_refuse_other_ports(port: int) -> None:
+    # Given a public address on a port that is not a mail port
+    # When it is resolved for a connection
+    with pytest.raises(ProbeFailure) as raised:
+        asyncio.run(resolve_allowed("8.8.8.8", port, OutboundPolicy(), timeout=5))
+    # Then it is refused, naming the port and the ports that are allowed
+    assert raised.value.code is ErrorCode.HOST_NOT_ALLOWED
+    assert f"Port {port} is not a mail port" in raised.value.reason
+
+
+def test_allow_listed_networks_may_use_any_port() -> None:
+    policy = OutboundPolicy((ipaddress.ip_network("127.0.0.0/8"),))
+    targets = asyncio.run(resolve_allowed("127.0.0.1", 6379, policy, timeout=5))
+    assert targets[0][1][:2] == ("127.0.0.1", 6379)
+
+
+def test_the_port_list_is_configurable() -> None:
+    policy = OutboundPolicy(public_ports=frozenset({587}))
+    asyncio.run(resolve_allowed("8.8.8.8", 587, policy, timeout=5))
+    with pytest.raises(ProbeFailure):
+        asyncio.run(resolve_allowed("8.8.8.8", 25, policy, timeout=5))

@@ -44,7 +44,7 @@ class BulkValidator:
         failures = await validate_mailbox(
             smtp,
             imap,
-            settings.allowed_private_networks,
+            settings.outbound_policy,
             settings.mail_step_timeout_seconds,
             settings.validation_deadline_seconds,
         )

@@ -8,7 +8,9 @@ from functools import lru_cache
 
 from pydantic import BaseModel, Field, field_validator
 
-IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+from .mail.policy import DEFAULT_MAIL_PORTS, IpNetwork, OutboundPolicy
+
+__all__ = ["IpNetwork", "Settings", "get_settings"]
 
 
 class Settings(BaseModel):
@@ -22,6 +24,8 @@ class Settings(BaseModel):
     rate_limit_per_minute: int = Field(default=600, ge=0)
     # Networks exempt from the outbound-address rule; empty when deployed.
     allowed_private_networks: tuple[IpNetwork, ...] = ()
+    # Ports validation may dial on public addresses (allow-listed networks may use any).
+    allowed_mail_ports: frozenset[int] = DEFAULT_MAIL_PORTS
     mail_step_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     # Ceiling for one whole validation: API Gateway gives up after 29 s.
     validation_deadline_seconds: float = Field(default=22.0, gt=0, le=27)
@@ -37,6 +41,20 @@ class Settings(BaseModel):
             )
         return value
 
+    @field_validator("allowed_mail_ports", mode="before")
+    @classmethod
+    def _parse_ports(cls, value: object) -> object:
+        if isinstance(value, str):
+            ports = frozenset(int(part) for part in value.split(",") if part.strip())
+            if not ports or not all(1 <= port <= 65535 for port in ports):
+                raise ValueError("must list ports between 1 and 65535")
+            return ports
+        return value
+
+    @property
+    def outbound_policy(self) -> OutboundPolicy:
+        return OutboundPolicy(self.allowed_private_networks, self.allowed_mail_ports)
+
     @classmethod
     def from_environment(cls) -> Settings:
         env = os.environ
@@ -50,6 +68,8 @@ class Settings(BaseModel):
             "request_control_table_name": env.get("REQUEST_CONTROL_TABLE_NAME", ""),
             "allowed_private_networks": env.get("ALLOWED_PRIVATE_NETWORKS", ""),
         }
+        if env.get("ALLOWED_MAIL_PORTS"):
+            values["allowed_mail_ports"] = env["ALLOWED_MAIL_PORTS"]
         if env.get("MAIL_STEP_TIMEOUT_SECONDS"):
             values["mail_step_timeout_seconds"] = env["MAIL_STEP_TIMEOUT_SECONDS"]
         if env.get("RATE_LIMIT_PER_MINUTE"):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .config import IpNetwork, Settings
+from .config import Settings
 from .errors import (
     ConnectionValidationFailed,
     DailyLimitReached,
@@ -22,6 +21,7 @@ from .events import EventPublisher
 from .inbox_records import utc_now
 from .mail.endpoints import MailServerLogin, Security, imap_security, smtp_security
 from .mail.failures import ErrorCode
+from .mail.policy import OutboundPolicy
 from .mail.sending import compose_test_email, send_through
 from .mail.validation import StageFailure, failure_body, run_stage, validate_mailbox
 from .models import (
@@ -128,9 +128,9 @@ class LifecycleService:
         login = _login(inbox, "smtp", passwords.smtp, {})
 
         async def deliver(
-            login: MailServerLogin, allowed: Sequence[IpNetwork], step_timeout: float
+            login: MailServerLogin, policy: OutboundPolicy, step_timeout: float
         ) -> None:
-            await send_through(login, message, recipients, allowed, step_timeout)
+            await send_through(login, message, recipients, policy, step_timeout)
 
         cfg = self._settings
         failure = asyncio.run(
@@ -138,7 +138,7 @@ class LifecycleService:
                 "smtp",
                 deliver,
                 login,
-                cfg.allowed_private_networks,
+                cfg.outbound_policy,
                 cfg.mail_step_timeout_seconds,
                 cfg.validation_deadline_seconds,
                 [passwords.smtp, passwords.imap],
@@ -238,7 +238,7 @@ class LifecycleService:
             validate_mailbox(
                 smtp,
                 imap,
-                cfg.allowed_private_networks,
+                cfg.outbound_policy,
                 cfg.mail_step_timeout_seconds,
                 cfg.validation_deadline_seconds,
             )

@@ -10,6 +10,17 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from .mail.endpoints import Security
+from .request_bodies import PatchBody, PostBody, WithWarnings
+from .text_rules import (
+    HeaderText255,
+    JsonBool,
+    JsonInt,
+    MultiLine,
+    Secret,
+    SingleLine,
+    Text255,
+    Username,
+)
 
 
 class InboxType(StrEnum):
@@ -52,29 +63,27 @@ def check_email_address(value: str) -> str:
     return value
 
 
-Text255 = Annotated[str, Field(min_length=1, max_length=255)]
-Secret = Annotated[str, Field(min_length=1, max_length=500)]
-Port = Annotated[int, Field(ge=1, le=65535)]
+Port = Annotated[JsonInt, Field(ge=1, le=65535)]
 
 
 class WarmupSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    enabled: bool = False
-    emails_per_day: int | None = Field(default=None, ge=1, le=50)
-    daily_rampup: int | None = Field(default=None, ge=5, le=20)
-    reply_rate_percentage: int | None = Field(default=None, ge=20, le=100)
+    enabled: JsonBool = False
+    emails_per_day: JsonInt | None = Field(default=None, ge=1, le=50)
+    daily_rampup: JsonInt | None = Field(default=None, ge=5, le=20)
+    reply_rate_percentage: JsonInt | None = Field(default=None, ge=20, le=100)
 
 
 class SmartLeadSettings(BaseModel):
     """SmartLead's optional account settings, accepted, stored and returned as given."""
 
-    reply_to: str | None = Field(default=None, max_length=255)
-    bcc: str | None = Field(default=None, max_length=255)
-    signature: str | None = Field(default=None, max_length=10_000)
-    min_minutes_between_emails: int | None = Field(default=None, ge=0, le=1440)
-    tracking_domain: str | None = Field(default=None, max_length=255)
-    client_id: str | None = Field(default=None, max_length=255)
+    reply_to: SingleLine | None = Field(default=None, max_length=255)
+    bcc: SingleLine | None = Field(default=None, max_length=255)
+    signature: MultiLine | None = Field(default=None, max_length=10_000)
+    min_minutes_between_emails: JsonInt | None = Field(default=None, ge=0, le=1440)
+    tracking_domain: SingleLine | None = Field(default=None, max_length=255)
+    client_id: SingleLine | None = Field(default=None, max_length=255)
     warmup: WarmupSettings | None = None
 
     @field_validator("reply_to", "bcc")
@@ -83,26 +92,26 @@ class SmartLeadSettings(BaseModel):
         return None if value is None else check_email_address(value)
 
 
-class CreateSmtpAccountRequest(SmartLeadSettings):
+class CreateSmtpAccountRequest(SmartLeadSettings, PostBody):
     """POST /sender-accounts/smtp."""
 
-    email_address: Annotated[str, Field(min_length=5, max_length=255)]
-    display_name: Text255
+    email_address: Annotated[SingleLine, Field(min_length=5, max_length=255)]
+    display_name: HeaderText255
     inbox_type: InboxType
     smtp_host: Text255
     smtp_port: Port
-    smtp_username: Text255
+    smtp_username: Username
     smtp_password: Secret
     imap_host: Text255
     imap_port: Port
-    imap_username: Text255
+    imap_username: Username
     imap_password: Secret
-    daily_limit: int = Field(default=100, ge=1)
-    smtp_use_tls: bool = True
-    imap_use_ssl: bool = True
+    daily_limit: JsonInt = Field(default=100, ge=1)
+    smtp_use_tls: JsonBool = True
+    imap_use_ssl: JsonBool = True
     smtp_security: Security | None = None
     imap_security: Security | None = None
-    suspended: bool = False
+    suspended: JsonBool = False
     on_validation_failure: ValidationFailurePolicy = ValidationFailurePolicy.REJECT
 
     @field_validator("email_address")
@@ -136,7 +145,7 @@ class CreateSmtpAccountRequest(SmartLeadSettings):
         )
 
 
-class CreateAccountResponse(BaseModel):
+class CreateAccountResponse(WithWarnings):
     success: bool = True
     message: str
     inbox_id: str
@@ -194,7 +203,7 @@ class ListQuery(BaseModel):
     limit: int = Field(default=20, ge=1, le=100)
     inbox_type: InboxType | None = None
     status: InboxStatus | None = None
-    search: str | None = Field(default=None, max_length=255)
+    search: SingleLine | None = Field(default=None, max_length=255)
     sort_by: SortField = SortField.CREATED_AT
     sort_order: SortOrder = SortOrder.DESC
 
@@ -221,7 +230,7 @@ class DeleteSenderAccountResponse(BaseModel):
     inbox_id: str
 
 
-class BulkCreateSmtpAccountsRequest(BaseModel):
+class BulkCreateSmtpAccountsRequest(PostBody):
     """POST /sender-accounts/smtp/bulk: 1 to 100 create requests."""
 
     inboxes: list[CreateSmtpAccountRequest] = Field(min_length=1, max_length=100)
@@ -240,7 +249,7 @@ class RowStatus(StrEnum):
     FAILED = "FAILED"
 
 
-class BulkJobAccepted(BaseModel):
+class BulkJobAccepted(WithWarnings):
     success: bool = True
     message: str
     job_id: str
@@ -276,13 +285,13 @@ class BulkJobProgressResponse(BaseModel):
     job: BulkJobProgress
 
 
-class BulkDeleteRequest(BaseModel):
+class BulkDeleteRequest(PostBody):
     """POST /sender-accounts/bulk/delete."""
 
     inbox_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
         min_length=1, max_length=100
     )
-    confirm_deletion: bool = False
+    confirm_deletion: JsonBool = False
 
 
 class DeleteRowStatus(StrEnum):
@@ -319,33 +328,20 @@ class BulkDeleteProgressResponse(BaseModel):
     job: BulkDeleteProgress
 
 
-def _single_line(value: str | None) -> str | None:
-    if value is not None and ("\r" in value or "\n" in value):
-        raise ValueError("must be a single line")
-    return value
-
-
-class TestEmailRequest(BaseModel):
+class TestEmailRequest(PostBody):
     """POST /sender-accounts/{inbox_id}/test-email."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    recipient_email: Annotated[str, Field(min_length=5, max_length=255)]
-    subject: str | None = Field(default=None, min_length=1, max_length=255)
-    body: str | None = Field(default=None, min_length=1, max_length=100_000)
+    recipient_email: Annotated[SingleLine, Field(min_length=5, max_length=255)]
+    subject: HeaderText255 | None = None
+    body: Annotated[MultiLine, Field(min_length=1, max_length=100_000)] | None = None
 
     @field_validator("recipient_email")
     @classmethod
     def _valid_recipient(cls, value: str) -> str:
         return check_email_address(value)
 
-    @field_validator("subject")
-    @classmethod
-    def _no_header_injection(cls, value: str | None) -> str | None:
-        return _single_line(value)
 
-
-class TestEmailResponse(BaseModel):
+class TestEmailResponse(WithWarnings):
     success: bool = True
     inbox_id: str
     inbox_email: str
@@ -353,25 +349,23 @@ class TestEmailResponse(BaseModel):
     message_id: str
 
 
-class UpdateSenderAccountRequest(SmartLeadSettings):
+class UpdateSenderAccountRequest(SmartLeadSettings, PatchBody):
     """PATCH /sender-accounts/{inbox_id}: only what is given changes."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    display_name: Text255 | None = None
-    daily_limit: int | None = Field(default=None, ge=1)
+    display_name: HeaderText255 | None = None
+    daily_limit: JsonInt | None = Field(default=None, ge=1)
     status: Literal["ACTIVE", "PAUSED"] | None = None
     smtp_host: Text255 | None = None
     smtp_port: Port | None = None
-    smtp_username: Text255 | None = None
+    smtp_username: Username | None = None
     smtp_password: Secret | None = None
-    smtp_use_tls: bool | None = None
+    smtp_use_tls: JsonBool | None = None
     smtp_security: Security | None = None
     imap_host: Text255 | None = None
     imap_port: Port | None = None
-    imap_username: Text255 | None = None
+    imap_username: Username | None = None
     imap_password: Secret | None = None
-    imap_use_ssl: bool | None = None
+    imap_use_ssl: JsonBool | None = None
     imap_security: Security | None = None
 
     CONNECTION_FIELDS: ClassVar[tuple[str, ...]] = (
@@ -403,10 +397,8 @@ class DomainStatus(StrEnum):
     FAILED = "FAILED"
 
 
-class CreateDomainRequest(BaseModel):
+class CreateDomainRequest(PostBody):
     """POST /domains."""
-
-    model_config = ConfigDict(extra="forbid")
 
     domain: Annotated[str, Field(min_length=4, max_length=253)]
 
@@ -425,7 +417,7 @@ class DnsRecord(BaseModel):
     purpose: Literal["DKIM", "SPF", "DMARC", "MX"]
 
 
-class DomainResponse(BaseModel):
+class DomainResponse(WithWarnings):
     success: bool = True
     domain_id: str
     domain: str
@@ -458,11 +450,9 @@ def check_email_prefix(value: str) -> str:
 EmailPrefix = Annotated[str, Field(min_length=1, max_length=64)]
 
 
-class NativeInboxItem(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NativeInboxItem(PostBody):
     email_prefix: EmailPrefix
-    display_name: Text255
+    display_name: HeaderText255
 
     @field_validator("email_prefix")
     @classmethod
@@ -474,13 +464,11 @@ class CreateNativeAccountRequest(NativeInboxItem):
     """POST /sender-accounts/coldsend-native."""
 
     domain_id: Annotated[str, Field(min_length=1, max_length=64)]
-    daily_limit: int = Field(default=100, ge=1, le=PROVIDER_MAX_DAILY_LIMIT[InboxType.COLDSEND])
+    daily_limit: JsonInt = Field(default=100, ge=1, le=PROVIDER_MAX_DAILY_LIMIT[InboxType.COLDSEND])
 
 
-class BulkCreateNativeAccountsRequest(BaseModel):
+class BulkCreateNativeAccountsRequest(PostBody):
     """POST /sender-accounts/coldsend-native/bulk."""
-
-    model_config = ConfigDict(extra="forbid")
 
     domain_id: Annotated[str, Field(min_length=1, max_length=64)]
     inboxes: list[NativeInboxItem] = Field(min_length=1, max_length=100)
@@ -495,7 +483,7 @@ class NativeRowResult(BaseModel):
     error: str | None = None
 
 
-class BulkCreateNativeAccountsResponse(BaseModel):
+class BulkCreateNativeAccountsResponse(WithWarnings):
     success: bool = True
     created_count: int
     failed_count: int

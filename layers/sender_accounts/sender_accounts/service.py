@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import math
 import uuid
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
-from .config import IpNetwork, Settings
+from .config import Settings
 from .errors import ConnectionValidationFailed, DuplicateAddress
 from .events import EventPublisher
 from .inbox_records import logins_for, new_inbox_record, passwords_of, utc_now
 from .mail.endpoints import MailServerLogin
+from .mail.policy import OutboundPolicy
 from .mail.validation import StageFailure, failure_body, validate_mailbox
 from .models import (
     CreateAccountResponse,
@@ -34,7 +35,7 @@ from .password_vault import PasswordVault
 from .repository import SenderAccountRepository
 
 MailboxValidator = Callable[
-    [MailServerLogin, MailServerLogin, Sequence[IpNetwork], float, float],
+    [MailServerLogin, MailServerLogin, OutboundPolicy, float, float],
     Coroutine[Any, Any, list[StageFailure]],
 ]
 
@@ -61,7 +62,7 @@ class SenderAccountService:
             self._validator(
                 smtp,
                 imap,
-                settings.allowed_private_networks,
+                settings.outbound_policy,
                 settings.mail_step_timeout_seconds,
                 settings.validation_deadline_seconds,
             )

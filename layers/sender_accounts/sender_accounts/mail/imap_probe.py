@@ -11,15 +11,14 @@ import contextlib
 import re
 import socket
 import ssl
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 import aioimaplib
 
-from ..config import IpNetwork
 from .endpoints import MailServerLogin, Security
 from .failures import ErrorCode, ProbeFailure
-from .outbound import open_pinned_socket
+from .outbound import OutboundPolicy, open_pinned_socket
 from .tls import client_tls_context
 
 T = TypeVar("T")
@@ -148,11 +147,9 @@ def _last_line(response: Any) -> str:
     return bytes(lines[-1]).decode("utf-8", "replace") if lines else str(response.result)
 
 
-async def probe_imap(
-    login: MailServerLogin, allowed_networks: Sequence[IpNetwork], step_timeout: float
-) -> None:
+async def probe_imap(login: MailServerLogin, policy: OutboundPolicy, step_timeout: float) -> None:
     """Raise if `login` cannot log in and open INBOX; return quietly when it can."""
-    sock = await open_pinned_socket(login.host, login.port, allowed_networks, step_timeout)
+    sock = await open_pinned_socket(login.host, login.port, policy, step_timeout)
     context = client_tls_context()
     implicit = context if login.security is Security.SSL else None
     client = PinnedImapClient(sock, login.host, step_timeout, implicit)

@@ -10,36 +10,13 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Sequence
 
-from ..config import IpNetwork
 from .failures import ErrorCode, ProbeFailure
-
-IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def _effective_address(address: IpAddress) -> IpAddress:
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return address.ipv4_mapped
-        if address.sixtofour is not None:
-            return address.sixtofour
-        if address.teredo is not None:
-            return address.teredo[1]
-    return address
-
-
-def is_address_allowed(address: IpAddress, allowed_networks: Sequence[IpNetwork]) -> bool:
-    """True for a globally routable unicast address, or one inside an allow-listed network."""
-    for candidate in {address, _effective_address(address)}:
-        if any(candidate.version == net.version and candidate in net for net in allowed_networks):
-            return True
-    effective = _effective_address(address)
-    return effective.is_global and not effective.is_multicast and address.is_global
+from .policy import OutboundPolicy, is_address_allowed
 
 
 async def resolve_allowed(
-    host: str, port: int, allowed_networks: Sequence[IpNetwork], timeout: float
+    host: str, port: int, policy: OutboundPolicy, timeout: float
 ) -> list[tuple[socket.AddressFamily, tuple[object, ...]]]:
     """Resolve `host` once; every address it names must be allowed, or none is used."""
     loop = asyncio.get_running_loop()
@@ -58,10 +35,16 @@ async def resolve_allowed(
     targets: list[tuple[socket.AddressFamily, tuple[object, ...]]] = []
     for family, _type, _proto, _canon, sockaddr in infos:
         address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
-        if not is_address_allowed(address, allowed_networks):
+        if not is_address_allowed(address, policy):
             raise ProbeFailure(
                 ErrorCode.HOST_NOT_ALLOWED,
                 f"The host {host} resolves to an address that is not publicly routable",
+            )
+        if port not in policy.public_ports and not policy.allow_listed(address):
+            ports = ", ".join(str(p) for p in sorted(policy.public_ports))
+            raise ProbeFailure(
+                ErrorCode.HOST_NOT_ALLOWED,
+                f"Port {port} is not a mail port; connections are allowed to ports {ports}",
             )
         targets.append((family, tuple(sockaddr)))
     if not targets:
@@ -70,11 +53,11 @@ async def resolve_allowed(
 
 
 async def open_pinned_socket(
-    host: str, port: int, allowed_networks: Sequence[IpNetwork], timeout: float
+    host: str, port: int, policy: OutboundPolicy, timeout: float
 ) -> socket.socket:
     """A connected, non-blocking socket to the first reachable allowed address of `host`."""
     loop = asyncio.get_running_loop()
-    targets = await resolve_allowed(host, port, allowed_networks, timeout)
+    targets = await resolve_allowed(host, port, policy, timeout)
     last_error: BaseException | None = None
     for family, sockaddr in targets:
         sock = socket.socket(family, socket.SOCK_STREAM)

@@ -3,12 +3,11 @@ session the validation opens, then one message."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 
-from ..config import IpNetwork
 from .endpoints import MailServerLogin
+from .outbound import OutboundPolicy
 from .smtp_probe import open_smtp_session
 
 
@@ -48,11 +47,11 @@ async def send_through(
     login: MailServerLogin,
     message: EmailMessage,
     recipients: list[str],
-    allowed_networks: Sequence[IpNetwork],
+    policy: OutboundPolicy,
     step_timeout: float,
 ) -> None:
     """Deliver `message` to `recipients` (Bcc included, never in a header) via `login`."""
-    client = await open_smtp_session(login, allowed_networks, step_timeout)
+    client = await open_smtp_session(login, policy, step_timeout)
     try:
         await client.send_message(message, recipients=recipients)
     finally:

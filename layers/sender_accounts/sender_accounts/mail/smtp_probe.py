@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Sequence
 
 import aiosmtplib
 
-from ..config import IpNetwork
 from .endpoints import MailServerLogin, Security
 from .failures import ErrorCode, ProbeFailure
-from .outbound import open_pinned_socket
+from .outbound import OutboundPolicy, open_pinned_socket
 from .tls import client_tls_context
 
 
@@ -38,10 +36,10 @@ async def _authenticate_once(client: aiosmtplib.SMTP, login: MailServerLogin) ->
 
 
 async def open_smtp_session(
-    login: MailServerLogin, allowed_networks: Sequence[IpNetwork], step_timeout: float
+    login: MailServerLogin, policy: OutboundPolicy, step_timeout: float
 ) -> aiosmtplib.SMTP:
     """An authenticated SMTP session on a pinned, verified connection; the caller quits it."""
-    sock = await open_pinned_socket(login.host, login.port, allowed_networks, step_timeout)
+    sock = await open_pinned_socket(login.host, login.port, policy, step_timeout)
     client = aiosmtplib.SMTP(
         hostname=login.host,
         sock=sock,
@@ -70,11 +68,9 @@ async def open_smtp_session(
     return client
 
 
-async def probe_smtp(
-    login: MailServerLogin, allowed_networks: Sequence[IpNetwork], step_timeout: float
-) -> None:
+async def probe_smtp(login: MailServerLogin, policy: OutboundPolicy, step_timeout: float) -> None:
     """Raise if `login` cannot authenticate; return quietly when it can."""
-    client = await open_smtp_session(login, allowed_networks, step_timeout)
+    client = await open_smtp_session(login, policy, step_timeout)
     # No QUIT: the session sent nothing to finish, and waiting for the server's 221 would cost
     # every validation one more round trip.
     client.close()

@@ -8,15 +8,15 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import IpNetwork
 from .endpoints import MailServerLogin
 from .failures import ErrorCode, ProbeFailure, classify
 from .imap_probe import probe_imap
+from .outbound import OutboundPolicy
 from .smtp_probe import probe_smtp
 
 REDACTED = "********"
 
-Probe = Callable[[MailServerLogin, Sequence[IpNetwork], float], Awaitable[None]]
+Probe = Callable[[MailServerLogin, OutboundPolicy, float], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -77,13 +77,13 @@ async def run_stage(
     stage: str,
     probe: Probe,
     login: MailServerLogin,
-    allowed_networks: Sequence[IpNetwork],
+    policy: OutboundPolicy,
     step_timeout: float,
     deadline: float,
     secrets: Sequence[str],
 ) -> StageFailure | None:
     try:
-        await asyncio.wait_for(probe(login, allowed_networks, step_timeout), deadline)
+        await asyncio.wait_for(probe(login, policy, step_timeout), deadline)
         return None
     except Exception as exc:  # every failure is classified; none escapes unscrubbed
         failure = classify(exc)
@@ -101,15 +101,15 @@ async def run_stage(
 async def validate_mailbox(
     smtp: MailServerLogin,
     imap: MailServerLogin,
-    allowed_networks: Sequence[IpNetwork],
+    policy: OutboundPolicy,
     step_timeout: float,
     deadline: float,
 ) -> list[StageFailure]:
     """Both stages concurrently; the failures, SMTP first, or an empty list when both log in."""
     secrets = [smtp.password, imap.password]
     results = await asyncio.gather(
-        run_stage("smtp", probe_smtp, smtp, allowed_networks, step_timeout, deadline, secrets),
-        run_stage("imap", probe_imap, imap, allowed_networks, step_timeout, deadline, secrets),
+        run_stage("smtp", probe_smtp, smtp, policy, step_timeout, deadline, secrets),
+        run_stage("imap", probe_imap, imap, policy, step_timeout, deadline, secrets),
     )
     return [failure for failure in results if failure is not None]
 
