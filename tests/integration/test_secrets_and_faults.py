@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import MAILBOX_PASSWORD, ApiClient, smtp_account
+from tests.conftest import MAILBOX_PASSWORD, MAILBOX_USER, ApiClient, smtp_account
 from tests.support.dovecot import MailServer
 
 
@@ -60,10 +60,11 @@ def test_no_password_or_key_in_responses_or_logs(
     captured = capsys.readouterr()
     everything = "\n".join([*bodies, every_log_line.getvalue(), captured.out, captured.err])
     assert "connection validation failed" in everything  # the capture did see the logs
-    from sender_accounts.mail.validation import secret_spellings
+    from sender_accounts.mail.redaction import secret_spellings
 
     for secret in secret_spellings(
-        [MAILBOX_PASSWORD, MAILBOX_PASSWORD + "x", MAILBOX_PASSWORD + "y"]
+        (MAILBOX_USER, password)
+        for password in (MAILBOX_PASSWORD, MAILBOX_PASSWORD + "x", MAILBOX_PASSWORD + "y")
     ):
         assert secret not in everything
     assert client.api_key not in everything

@@ -11,7 +11,7 @@ from sender_accounts.mail.endpoints import Security, imap_security, smtp_securit
 from sender_accounts.mail.failures import ErrorCode, ProbeFailure
 from sender_accounts.mail.outbound import resolve_allowed
 from sender_accounts.mail.policy import OutboundPolicy, is_address_allowed
-from sender_accounts.mail.validation import redact, secret_spellings
+from sender_accounts.mail.redaction import redact, secret_spellings
 
 REFUSED = [
     "127.0.0.1",
@@ -136,9 +136,9 @@ def test_override_wins_over_the_port_rule() -> None:
 
 def test_redaction_covers_plain_and_base64_spellings() -> None:
     secret = "p@ss-w0rd"
-    spellings = secret_spellings([secret])
-    reply = f"535 bad credentials for {spellings[0]} / {spellings[1]}"
-    cleaned = redact(reply, [secret])
+    spellings = secret_spellings([("user@acme.test", secret)])
+    reply = "535 bad credentials for " + " / ".join(spellings)
+    cleaned = redact(reply, [("user@acme.test", secret)])
     assert all(s not in cleaned for s in spellings)
     assert cleaned.startswith("535 bad credentials")
 

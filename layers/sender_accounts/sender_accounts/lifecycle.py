@@ -10,6 +10,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .config import Settings
+from .credential_changes import connection_overrides, endpoint, moved_endpoints, stored_login
 from .errors import (
     ConnectionValidationFailed,
     DailyLimitReached,
@@ -19,11 +20,17 @@ from .errors import (
 )
 from .events import EventPublisher
 from .inbox_records import utc_now
-from .mail.endpoints import MailServerLogin, Security, imap_security, smtp_security
+from .mail.endpoints import MailServerLogin
 from .mail.failures import ErrorCode
 from .mail.policy import OutboundPolicy
 from .mail.sending import compose_test_email, send_through
-from .mail.validation import StageFailure, failure_body, run_stage, validate_mailbox
+from .mail.validation import (
+    StageFailure,
+    failure_body,
+    run_stage,
+    screen_destinations,
+    validate_mailbox,
+)
 from .models import (
     PROVIDER_MAX_DAILY_LIMIT,
     InboxStatus,
@@ -47,23 +54,6 @@ DEFAULT_TEST_BODY = (
 def seconds_to_next_utc_day(now: datetime) -> int:
     tomorrow = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     return max(1, int((tomorrow - now).total_seconds()))
-
-
-def _login(
-    inbox: dict[str, Any], prefix: str, password: str, overrides: dict[str, Any]
-) -> MailServerLogin:
-    def pick(field: str) -> Any:
-        name = f"{prefix}_{field}"
-        return overrides[name] if name in overrides else inbox.get(name)
-
-    port = int(pick("port"))
-    override = pick("security")
-    security_override = Security(override) if override else None
-    if prefix == "smtp":
-        security = smtp_security(port, bool(pick("use_tls")), security_override)
-    else:
-        security = imap_security(port, bool(pick("use_ssl")), security_override)
-    return MailServerLogin(str(pick("host")), port, security, str(pick("username")), password)
 
 
 class LifecycleService:
@@ -125,7 +115,7 @@ class LifecycleService:
         passwords = self._vault.open(
             bytes(inbox["passwords_ciphertext"]), workspace_id, inbox["inbox_id"]
         )
-        login = _login(inbox, "smtp", passwords.smtp, {})
+        login = stored_login(inbox, "smtp", passwords.smtp)
 
         async def deliver(
             login: MailServerLogin, policy: OutboundPolicy, step_timeout: float
@@ -141,7 +131,7 @@ class LifecycleService:
                 cfg.outbound_policy,
                 cfg.mail_step_timeout_seconds,
                 cfg.validation_deadline_seconds,
-                [passwords.smtp, passwords.imap],
+                [(login.username, passwords.smtp), (login.username, passwords.imap)],
             )
         )
         if failure is not None:
@@ -219,21 +209,28 @@ class LifecycleService:
     def _new_credentials(
         self, workspace_id: str, inbox: dict[str, Any], request: UpdateSenderAccountRequest
     ) -> dict[str, Any]:
+        overrides = connection_overrides(request)
+        # A moved endpoint without its password is refused before anything is decrypted.
+        moved = moved_endpoints(inbox, request, overrides)
+        cfg = self._settings
+        # A new host meets the outbound rule before any password is decrypted or sent.
+        refused = asyncio.run(
+            screen_destinations(
+                [(p, endpoint(inbox, p, overrides)) for p in moved],
+                cfg.outbound_policy,
+                cfg.mail_step_timeout_seconds,
+            )
+        )
+        if refused:
+            raise ConnectionValidationFailed(failure_body(refused))
         stored = self._vault.open(
             bytes(inbox["passwords_ciphertext"]), workspace_id, inbox["inbox_id"]
         )
-        overrides = {
-            name: getattr(request, name)
-            for name in request.CONNECTION_FIELDS
-            if name in request.given() and not name.endswith("_password")
-        }
-        overrides = {k: (v.value if isinstance(v, Security) else v) for k, v in overrides.items()}
         passwords = MailboxPasswords(
             smtp=request.smtp_password or stored.smtp, imap=request.imap_password or stored.imap
         )
-        smtp = _login(inbox, "smtp", passwords.smtp, overrides)
-        imap = _login(inbox, "imap", passwords.imap, overrides)
-        cfg = self._settings
+        smtp = endpoint(inbox, "smtp", overrides).login(passwords.smtp)
+        imap = endpoint(inbox, "imap", overrides).login(passwords.imap)
         failures = asyncio.run(
             validate_mailbox(
                 smtp,

@@ -72,6 +72,12 @@ def classify(exc: BaseException) -> ProbeFailure:
             return ProbeFailure(ErrorCode.TIMEOUT, "The server did not answer in time")
     for link in chain:
         if isinstance(link, aiosmtplib.SMTPResponseException):
+            if not 200 <= link.code <= 599:
+                # Not an SMTP reply at all (another service on the port): never echoed back,
+                # or the API would show any banner on any port to whoever asks.
+                return ProbeFailure(
+                    ErrorCode.CONNECTION_FAILED, "The server's answer is not an SMTP reply"
+                )
             return ProbeFailure(
                 ErrorCode.CONNECTION_FAILED,
                 "The server refused the session",

@@ -19,6 +19,7 @@ import aioimaplib
 from .endpoints import MailServerLogin, Security
 from .failures import ErrorCode, ProbeFailure
 from .outbound import OutboundPolicy, open_pinned_socket
+from .redaction import imap_quoted, sasl_plain
 from .tls import client_tls_context
 
 T = TypeVar("T")
@@ -147,6 +148,28 @@ def _last_line(response: Any) -> str:
     return bytes(lines[-1]).decode("utf-8", "replace") if lines else str(response.result)
 
 
+async def log_in(client: PinnedImapClient, login: MailServerLogin) -> Any:
+    """AUTHENTICATE PLAIN with an initial response where offered (any user name, one round
+    trip); otherwise LOGIN with both arguments as quoted strings (RFC 3501 9), never bare:
+    aioimaplib's login() sends the user name unquoted, so a space or parenthesis broke it."""
+    protocol = client.protocol
+    offered = {capability.upper() for capability in protocol.capabilities}
+    if {"AUTH=PLAIN", "SASL-IR"} <= offered:
+        payload = sasl_plain(login.username, login.password)
+        arguments, scrub = ("PLAIN", payload), payload
+        name = "AUTHENTICATE"
+    else:
+        arguments = (imap_quoted(login.username), imap_quoted(login.password))
+        name, scrub = "LOGIN", arguments[1]
+    command = aioimaplib.Command(name, protocol.new_tag(), *arguments, loop=protocol.loop)
+    async with protocol.state_condition:
+        response = await client.bounded(protocol.execute(command, scrub=scrub))
+        if response.result == "OK":
+            protocol.state = aioimaplib.AUTH
+        protocol.state_condition.notify_all()
+    return response
+
+
 async def probe_imap(login: MailServerLogin, policy: OutboundPolicy, step_timeout: float) -> None:
     """Raise if `login` cannot log in and open INBOX; return quietly when it can."""
     sock = await open_pinned_socket(login.host, login.port, policy, step_timeout)
@@ -157,7 +180,7 @@ async def probe_imap(login: MailServerLogin, policy: OutboundPolicy, step_timeou
         await client.bounded(client.wait_hello_from_server())
         if login.security is Security.STARTTLS:
             await client.starttls(context)
-        response = await client.bounded(client.protocol.login(login.username, login.password))
+        response = await log_in(client, login)
         if response.result == "NO":
             raise ProbeFailure(ErrorCode.AUTH_FAILED, "Authentication failed", _last_line(response))
         if response.result != "OK":

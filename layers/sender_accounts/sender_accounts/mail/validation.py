@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from .endpoints import MailServerLogin
 from .failures import ErrorCode, ProbeFailure, classify
 from .imap_probe import probe_imap
-from .outbound import OutboundPolicy
+from .outbound import OutboundPolicy, resolve_allowed
+from .redaction import redact
 from .smtp_probe import probe_smtp
 
-REDACTED = "********"
+
+class Destination(Protocol):
+    @property
+    def host(self) -> str: ...
+
+    @property
+    def port(self) -> int: ...
+
 
 Probe = Callable[[MailServerLogin, OutboundPolicy, float], Awaitable[None]]
 
@@ -42,23 +49,6 @@ class StageFailure:
         return body
 
 
-def secret_spellings(secrets: Iterable[str]) -> list[str]:
-    """Every form in which a secret may come back in a server's reply: as is and base64."""
-    spellings: set[str] = set()
-    for secret in secrets:
-        if not secret:
-            continue
-        spellings.add(secret)
-        spellings.add(base64.b64encode(secret.encode()).decode())
-    return sorted(spellings, key=len, reverse=True)
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    for spelling in secret_spellings(secrets):
-        text = text.replace(spelling, REDACTED)
-    return text
-
-
 def provider_hint(stage: str, failure: ProbeFailure) -> str | None:
     reply = failure.server_reply or ""
     if "5.7.139" in reply or "SmtpClientAuthentication is disabled" in reply:
@@ -73,6 +63,14 @@ def provider_hint(stage: str, failure: ProbeFailure) -> str | None:
     return None
 
 
+def printable(reply: str | None) -> str | None:
+    """A server's words as one may show them: control characters out, 500 characters at most."""
+    if reply is None:
+        return None
+    cleaned = "".join(c if c.isprintable() or c == "\n" else " " for c in reply).strip()
+    return cleaned[:500] or None
+
+
 async def run_stage(
     stage: str,
     probe: Probe,
@@ -80,7 +78,7 @@ async def run_stage(
     policy: OutboundPolicy,
     step_timeout: float,
     deadline: float,
-    secrets: Sequence[str],
+    credentials: Sequence[tuple[str, str]],
 ) -> StageFailure | None:
     try:
         await asyncio.wait_for(probe(login, policy, step_timeout), deadline)
@@ -88,11 +86,12 @@ async def run_stage(
     except Exception as exc:  # every failure is classified; none escapes unscrubbed
         failure = classify(exc)
     label = stage.upper()
-    reply = redact(failure.server_reply, secrets) if failure.server_reply else None
+    reply = printable(failure.server_reply)
+    reply = redact(reply, credentials) if reply else None
     return StageFailure(
         stage=stage,
         error_code=failure.code,
-        detail=redact(f"{label} connection failed: {failure.reason}", secrets),
+        detail=redact(f"{label} connection failed: {failure.reason}", credentials),
         server_reply=reply,
         hint=provider_hint(stage, failure),
     )
@@ -106,12 +105,26 @@ async def validate_mailbox(
     deadline: float,
 ) -> list[StageFailure]:
     """Both stages concurrently; the failures, SMTP first, or an empty list when both log in."""
-    secrets = [smtp.password, imap.password]
+    secrets = [(smtp.username, smtp.password), (imap.username, imap.password)]
     results = await asyncio.gather(
         run_stage("smtp", probe_smtp, smtp, policy, step_timeout, deadline, secrets),
         run_stage("imap", probe_imap, imap, policy, step_timeout, deadline, secrets),
     )
     return [failure for failure in results if failure is not None]
+
+
+async def screen_destinations(
+    targets: Sequence[tuple[str, Destination]], policy: OutboundPolicy, timeout: float
+) -> list[StageFailure]:
+    """The outbound rule alone for each (stage, destination), before anything is sent."""
+    failures: list[StageFailure] = []
+    for stage, destination in targets:
+        try:
+            await resolve_allowed(destination.host, destination.port, policy, timeout)
+        except ProbeFailure as failure:
+            detail = f"{stage.upper()} connection failed: {failure.reason}"
+            failures.append(StageFailure(stage, failure.code, detail))
+    return failures
 
 
 def failure_body(failures: Sequence[StageFailure]) -> dict[str, Any]:
