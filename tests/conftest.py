@@ -27,6 +27,9 @@ from tests.support.secret_scan import SCAN, ScanningHandler  # noqa: E402
 API = "/api/public/v1"
 MAILBOX_PASSWORD = "Tr0ub4dor&3-mailbox"
 MAILBOX_USER = "outreach@acme.test"
+# A user name and password that need quoting on the IMAP wire.
+ODD_USER = "odd user (x) {5}@acme.test"
+ODD_PASSWORD = 'pa"ss\\w{3}rd (odd)'
 IN_CI = os.environ.get("CI") == "true"
 
 
@@ -41,6 +44,7 @@ def secret_scan() -> Iterator[None]:
     root.addHandler(handler)
     product.addHandler(handler)
     SCAN.register(MAILBOX_PASSWORD)
+    SCAN.register(ODD_PASSWORD)
     yield
     product.removeHandler(handler)
     root.removeHandler(handler)
@@ -76,7 +80,11 @@ def mail_server(tmp_path_factory: pytest.TempPathFactory, pki: ServerPki) -> Ite
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    users = {MAILBOX_USER: MAILBOX_PASSWORD, "second@acme.test": MAILBOX_PASSWORD}
+    users = {
+        MAILBOX_USER: MAILBOX_PASSWORD,
+        "second@acme.test": MAILBOX_PASSWORD,
+        ODD_USER: ODD_PASSWORD,
+    }
     server = start_mail_server(pki, users)
     yield server
     server.stop()

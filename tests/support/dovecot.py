@@ -74,6 +74,8 @@ first_valid_uid = 100
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
+# Any character in a user name (spaces, parentheses, braces), as some providers allow.
+auth_username_chars =
 mail_location = maildir:{root}/mail/%u
 submission_relay_host = 127.0.0.1
 submission_relay_port = {relay_port}
