@@ -171,7 +171,9 @@ def _idempotent(
     )(_resolve)
     request = {
         "workspace_id": workspace_id,
-        "route": f"{event.get('httpMethod')} {event.get('resource')}",
+        # The concrete path, not the route template: a key used for inbox A's test email must
+        # not replay A's answer for inbox B.
+        "route": f"{event.get('httpMethod')} {event.get('path')}",
         "key": key,
         "body": event.get("body") or "",
     }

@@ -4,11 +4,28 @@ session the validation opens, then one message."""
 from __future__ import annotations
 
 from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import compat32
 from email.utils import formataddr, formatdate, make_msgid
 
 from .endpoints import MailServerLogin
 from .outbound import OutboundPolicy
 from .smtp_probe import open_smtp_session
+
+# The headers a test email has; serialization must produce exactly these, each once.
+_HEADERS = frozenset(
+    {"from", "to", "subject", "date", "message-id", "reply-to", "mime-version",
+     "content-type", "content-transfer-encoding"}
+)  # fmt: skip
+
+
+def header_safe(text: str) -> str:
+    """Text as a header may carry it whatever the interpreter's patch level: no control
+    character or line separator, and no RFC 2047 encoded word for the parser to decode into
+    new header lines (CVE-2024-6923). Input rules already refuse both; this covers what was
+    stored before them."""
+    flat = "".join(" " if not c.isprintable() else c for c in text)
+    return flat.replace("=?", "= ?")
 
 
 def compose_test_email(
@@ -23,20 +40,29 @@ def compose_test_email(
     """A well-formed message: From with display name, Date, Message-ID, optional Reply-To, and
     the sender's HTML signature in an HTML alternative."""
     message = EmailMessage()
-    message["From"] = formataddr((sender_name, sender_address))
+    message["From"] = formataddr((header_safe(sender_name), sender_address))
     message["To"] = recipient
-    message["Subject"] = subject
+    message["Subject"] = header_safe(subject)
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=sender_address.rsplit("@", 1)[1])
     if reply_to:
-        message["Reply-To"] = reply_to
+        message["Reply-To"] = header_safe(reply_to)
     message.set_content(body)
     if signature_html:
         paragraphs = "".join(f"<p>{_escape(line)}</p>" for line in body.splitlines() if line)
         message.add_alternative(
             f"<html><body>{paragraphs}<br>{signature_html}</body></html>", subtype="html"
         )
+    check_serialized_headers(message)
     return message
+
+
+def check_serialized_headers(message: EmailMessage) -> None:
+    """Refuse to send a message whose serialized form has a header we did not set."""
+    parsed = BytesParser(policy=compat32).parsebytes(message.as_bytes(), headersonly=True)
+    names = [name.lower() for name in parsed]
+    if len(names) != len(set(names)) or not set(names) <= _HEADERS:
+        raise ValueError("the message's headers changed when serialized; not sending it")
 
 
 def _escape(text: str) -> str:
