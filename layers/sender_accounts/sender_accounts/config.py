@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -26,6 +27,11 @@ class Settings(BaseModel):
     allowed_private_networks: tuple[IpNetwork, ...] = ()
     # Ports validation may dial on public addresses (allow-listed networks may use any).
     allowed_mail_ports: frozenset[int] = DEFAULT_MAIL_PORTS
+    # How a workspace proves it owns a sending domain: its TXT token in DNS, or assumed
+    # (local development and tests only, where the emulated SES verifies at once too).
+    domain_ownership_check: Literal["dns", "assume"] = "dns"
+    # ip[:port] resolvers for the product's own DNS lookups; empty: the system resolver.
+    dns_nameservers: str = ""
     mail_step_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     # Ceiling for one whole validation: API Gateway gives up after 29 s.
     validation_deadline_seconds: float = Field(default=22.0, gt=0, le=27)
@@ -68,6 +74,9 @@ class Settings(BaseModel):
             "request_control_table_name": env.get("REQUEST_CONTROL_TABLE_NAME", ""),
             "allowed_private_networks": env.get("ALLOWED_PRIVATE_NETWORKS", ""),
         }
+        if env.get("DOMAIN_OWNERSHIP_CHECK"):
+            values["domain_ownership_check"] = env["DOMAIN_OWNERSHIP_CHECK"]
+        values["dns_nameservers"] = env.get("DNS_NAMESERVERS", "")
         if env.get("ALLOWED_MAIL_PORTS"):
             values["allowed_mail_ports"] = env["ALLOWED_MAIL_PORTS"]
         if env.get("MAIL_STEP_TIMEOUT_SECONDS"):

@@ -414,7 +414,7 @@ class DnsRecord(BaseModel):
     type: Literal["CNAME", "TXT", "MX"]
     name: str
     value: str
-    purpose: Literal["DKIM", "SPF", "DMARC", "MX"]
+    purpose: Literal["OWNERSHIP", "DKIM", "SPF", "DMARC", "MX"]
 
 
 class DomainResponse(WithWarnings):

@@ -44,7 +44,7 @@ class NativeAccountService:
         self._events = events
 
     def _active_domain(self, workspace_id: str, domain_id: str) -> dict[str, Any]:
-        domain = self._domains.get_item(workspace_id, domain_id)  # NotFound for others'
+        domain = self._domains.get_item(workspace_id, domain_id, take_ownership=False)
         if domain["status"] != DomainStatus.ACTIVE.value:
             raise DomainNotActive(domain["domain"], domain["status"])
         return domain

@@ -16,6 +16,8 @@ from .bulk_intake import BulkIntakeService
 from .bulk_jobs import BulkJobRepository
 from .bulk_validator import BulkValidator
 from .config import get_settings
+from .dns_lookup import DnsLookup, parse_nameservers
+from .domain_ownership import OwnershipCheck
 from .domains import DomainService
 from .events import EventPublisher
 from .lifecycle import LifecycleService
@@ -73,7 +75,10 @@ def lifecycle() -> LifecycleService:
 
 @lru_cache(maxsize=1)
 def domains() -> DomainService:
-    return DomainService(repository(), get_settings().table_name, client("ses"), events())
+    settings = get_settings()
+    lookup = DnsLookup(parse_nameservers(settings.dns_nameservers))
+    ownership = OwnershipCheck(settings.domain_ownership_check, lookup)
+    return DomainService(repository(), settings.table_name, client("ses"), events(), ownership)
 
 
 @lru_cache(maxsize=1)
