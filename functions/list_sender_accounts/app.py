@@ -15,6 +15,7 @@ from sender_accounts.models import (
     SortField,
     SortOrder,
 )
+from sender_accounts.text_rules import SingleLine
 from sender_accounts.wiring import sender_account_service
 
 app = create_resolver()
@@ -26,7 +27,7 @@ def list_sender_accounts(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     inbox_type: Annotated[InboxType | None, Query()] = None,
     status: Annotated[InboxStatus | None, Query()] = None,
-    search: Annotated[str | None, Query(max_length=255)] = None,
+    search: Annotated[SingleLine | None, Query(max_length=255)] = None,
     sort_by: Annotated[SortField, Query()] = SortField.CREATED_AT,
     sort_order: Annotated[SortOrder, Query()] = SortOrder.DESC,
 ) -> ListSenderAccountsResponse:
