@@ -30,9 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.workspace.strip():
         parser.error("WORKSPACE=<name> is required")
     ensure_layer_on_path()
-    from sender_accounts.api_keys import issue_key
-    from sender_accounts.aws_clients import client
-    from sender_accounts.repository import SenderAccountRepository
+    from sender_accounts.access.api_keys import issue_key
+    from sender_accounts.adapters.aws_clients import client
+    from sender_accounts.store.inboxes import SenderAccountRepository
 
     if args.stack:
         table, prefix = _deployed_table(args.stack), "cs_live_"

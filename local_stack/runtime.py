@@ -54,12 +54,14 @@ def apply_function_environment(stack: ProvisionedStack, overrides: dict[str, str
 def reset_process_caches() -> None:
     """Forget settings and clients built from an earlier environment."""
     ensure_layer_on_path()
-    from sender_accounts import aws_clients, config, repository, wiring
+    from sender_accounts import composition, config
+    from sender_accounts.adapters import aws_clients
+    from sender_accounts.store import inboxes
 
     config.get_settings.cache_clear()
     aws_clients.client.cache_clear()
-    repository.repository.cache_clear()
-    for factory in wiring.CACHED_FACTORIES:
+    inboxes.repository.cache_clear()
+    for factory in composition.CACHED_FACTORIES:
         factory.cache_clear()
 
 

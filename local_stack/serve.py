@@ -114,8 +114,8 @@ def main() -> int:
     port = int(os.environ.get("PORT", "3000"))
     print("Starting the local stack (AWS emulation, tables, key, queues, bus from template.yaml)")
     runtime = start_local_runtime()
-    from sender_accounts.api_keys import issue_key
-    from sender_accounts.wiring import repository
+    from sender_accounts.access.api_keys import issue_key
+    from sender_accounts.composition import repository
 
     try:
         _, key = issue_key(

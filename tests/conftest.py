@@ -123,8 +123,8 @@ class ApiClient:
 @pytest.fixture
 def workspace(runtime: LocalRuntime) -> Callable[..., ApiClient]:
     """A factory of fresh workspaces, each with its own key."""
-    from sender_accounts.api_keys import ALL_SCOPES, issue_key
-    from sender_accounts.wiring import repository
+    from sender_accounts.access.api_keys import ALL_SCOPES, issue_key
+    from sender_accounts.composition import repository
 
     counter = iter(range(10**6))
 

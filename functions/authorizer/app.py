@@ -9,9 +9,9 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sender_accounts.api_keys import authenticate
-from sender_accounts.observability import logger
-from sender_accounts.repository import repository
+from sender_accounts.access.api_keys import authenticate
+from sender_accounts.adapters.observability import logger
+from sender_accounts.store.inboxes import repository
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -4,12 +4,15 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from sender_accounts.api import API_PREFIX, caller, create_resolver
-from sender_accounts.api_keys import WRITE_SCOPE
-from sender_accounts.edge import api_handler
-from sender_accounts.models import BulkCreateNativeAccountsRequest, BulkCreateNativeAccountsResponse
-from sender_accounts.request_bodies import warned
-from sender_accounts.wiring import native_accounts
+from sender_accounts.access.api_keys import WRITE_SCOPE
+from sender_accounts.common.request_bodies import warned
+from sender_accounts.composition import native_accounts
+from sender_accounts.http.edge import api_handler
+from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
+from sender_accounts.native.models import (
+    BulkCreateNativeAccountsRequest,
+    BulkCreateNativeAccountsResponse,
+)
 
 app = create_resolver()
 

@@ -12,9 +12,9 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sender_accounts.bulk_queue import RowReference, give_up
-from sender_accounts.observability import logger, metrics, tracer
-from sender_accounts.wiring import bulk_jobs, events
+from sender_accounts.adapters.observability import logger, metrics, tracer
+from sender_accounts.bulk.queue import RowReference, give_up
+from sender_accounts.composition import bulk_jobs, events
 
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 

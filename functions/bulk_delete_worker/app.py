@@ -11,10 +11,10 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sender_accounts.bulk_delete import DeleteRowMessage
-from sender_accounts.bulk_queue import finish_jobs
-from sender_accounts.observability import logger, metrics, tracer
-from sender_accounts.wiring import bulk_delete, bulk_jobs, events
+from sender_accounts.adapters.observability import logger, metrics, tracer
+from sender_accounts.bulk.delete import DeleteRowMessage
+from sender_accounts.bulk.queue import finish_jobs
+from sender_accounts.composition import bulk_delete, bulk_jobs, events
 
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 

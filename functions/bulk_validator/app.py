@@ -11,10 +11,10 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sender_accounts.bulk_jobs import BulkItemMessage
-from sender_accounts.bulk_queue import finish_jobs
-from sender_accounts.observability import logger, metrics, tracer
-from sender_accounts.wiring import bulk_jobs, bulk_validator, events
+from sender_accounts.adapters.observability import logger, metrics, tracer
+from sender_accounts.bulk.queue import finish_jobs
+from sender_accounts.composition import bulk_jobs, bulk_validator, events
+from sender_accounts.store.bulk_jobs import BulkItemMessage
 
 # A batch whose every record failed is reported like any other, record by record.
 processor = AsyncBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)

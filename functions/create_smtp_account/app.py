@@ -5,12 +5,12 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from sender_accounts.api import API_PREFIX, caller, create_resolver
-from sender_accounts.api_keys import WRITE_SCOPE
-from sender_accounts.edge import api_handler
-from sender_accounts.models import CreateAccountResponse, CreateSmtpAccountRequest
-from sender_accounts.request_bodies import warned
-from sender_accounts.wiring import sender_account_service
+from sender_accounts.access.api_keys import WRITE_SCOPE
+from sender_accounts.accounts.models import CreateAccountResponse, CreateSmtpAccountRequest
+from sender_accounts.common.request_bodies import warned
+from sender_accounts.composition import sender_account_service
+from sender_accounts.http.edge import api_handler
+from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 

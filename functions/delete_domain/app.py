@@ -1,10 +1,10 @@
 """DELETE /domains/{domain_id}: refused with 409 while inboxes use it."""
 
-from sender_accounts.api import API_PREFIX, caller, create_resolver
-from sender_accounts.api_keys import WRITE_SCOPE
-from sender_accounts.edge import api_handler
-from sender_accounts.models import DeleteDomainResponse
-from sender_accounts.wiring import domains
+from sender_accounts.access.api_keys import WRITE_SCOPE
+from sender_accounts.composition import domains
+from sender_accounts.domains.models import DeleteDomainResponse
+from sender_accounts.http.edge import api_handler
+from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 

@@ -1,10 +1,10 @@
 """DELETE /sender-accounts/{inbox_id}: the inbox, its secrets and its address guard."""
 
-from sender_accounts.api import API_PREFIX, caller, create_resolver
-from sender_accounts.api_keys import WRITE_SCOPE
-from sender_accounts.edge import api_handler
-from sender_accounts.models import DeleteSenderAccountResponse
-from sender_accounts.wiring import sender_account_service
+from sender_accounts.access.api_keys import WRITE_SCOPE
+from sender_accounts.accounts.models import DeleteSenderAccountResponse
+from sender_accounts.composition import sender_account_service
+from sender_accounts.http.edge import api_handler
+from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 

@@ -1,10 +1,10 @@
 """GET /sender-accounts/bulk/delete/{job_id}/progress."""
 
-from sender_accounts.api import API_PREFIX, caller, create_resolver
-from sender_accounts.api_keys import READ_SCOPE
-from sender_accounts.edge import api_handler
-from sender_accounts.models import BulkDeleteProgressResponse
-from sender_accounts.wiring import bulk_delete
+from sender_accounts.access.api_keys import READ_SCOPE
+from sender_accounts.bulk.models import BulkDeleteProgressResponse
+from sender_accounts.composition import bulk_delete
+from sender_accounts.http.edge import api_handler
+from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 

@@ -1,11 +1,11 @@
 """GET /sender-accounts/smtp/bulk/{job_id}/progress."""
 
-from sender_accounts.api import API_PREFIX, caller, create_resolver
-from sender_accounts.api_keys import READ_SCOPE
-from sender_accounts.bulk_intake import job_progress
-from sender_accounts.edge import api_handler
-from sender_accounts.models import BulkJobProgressResponse
-from sender_accounts.wiring import bulk_jobs, events
+from sender_accounts.access.api_keys import READ_SCOPE
+from sender_accounts.bulk.intake import job_progress
+from sender_accounts.bulk.models import BulkJobProgressResponse
+from sender_accounts.composition import bulk_jobs, events
+from sender_accounts.http.edge import api_handler
+from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 

@@ -4,10 +4,8 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from sender_accounts.api import API_PREFIX, caller, create_resolver
-from sender_accounts.api_keys import READ_SCOPE
-from sender_accounts.edge import api_handler
-from sender_accounts.models import (
+from sender_accounts.access.api_keys import READ_SCOPE
+from sender_accounts.accounts.models import (
     InboxStatus,
     InboxType,
     ListQuery,
@@ -15,8 +13,10 @@ from sender_accounts.models import (
     SortField,
     SortOrder,
 )
-from sender_accounts.text_rules import SingleLine
-from sender_accounts.wiring import sender_account_service
+from sender_accounts.common.text_rules import SingleLine
+from sender_accounts.composition import sender_account_service
+from sender_accounts.http.edge import api_handler
+from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 

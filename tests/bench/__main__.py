@@ -52,8 +52,8 @@ def main() -> int:
     from local_stack.runtime import start_local_runtime
 
     runtime = start_local_runtime()
-    from sender_accounts.api_keys import issue_key
-    from sender_accounts.wiring import repository
+    from sender_accounts.access.api_keys import issue_key
+    from sender_accounts.composition import repository
 
     _, key = issue_key(repository(), "bench", prefix="cs_test_")
     base, http = local_http_api(runtime)

@@ -78,9 +78,9 @@ def test_a_stored_encoded_word_still_adds_no_header_at_the_sink(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     # Given an inbox whose display name was stored before the input rules existed
-    from sender_accounts.aws_clients import client as aws
+    from sender_accounts.adapters.aws_clients import client as aws
     from sender_accounts.config import get_settings
-    from sender_accounts.repository import inbox_key, serialize
+    from sender_accounts.store.inboxes import inbox_key, serialize
 
     client = workspace()
     inbox_id = _create(client, mail_server)

@@ -49,7 +49,7 @@ def test_bulk_delete_touches_only_own_inboxes_with_exact_counts(
     assert mine.call("GET", "/sender-accounts").json()["pagination"]["total"] == 0
     assert theirs.call("GET", f"/sender-accounts/{foreign}").status == 200
     # And the deleted addresses are free again: no guard was left behind
-    from sender_accounts.wiring import repository
+    from sender_accounts.composition import repository
 
     assert not repository().address_taken(mine.workspace_id, "sender00@beta.test")
 

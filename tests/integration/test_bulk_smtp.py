@@ -32,7 +32,7 @@ def wait_for_completion(client: ApiClient, job_id: str, timeout: float = 90) -> 
 
 def _event_tap(runtime: LocalRuntime, name: str) -> tuple[Any, str]:
     """A rule on the stack's bus feeding a fresh queue, to read what was published."""
-    from sender_accounts.aws_clients import client as aws
+    from sender_accounts.adapters.aws_clients import client as aws
     from sender_accounts.config import get_settings
 
     sqs, events = aws("sqs"), aws("events")
@@ -122,10 +122,10 @@ def _side_job(
     runtime: LocalRuntime, client: ApiClient, inboxes: list[dict[str, Any]]
 ) -> tuple[str, list[dict[str, Any]]]:
     """A job whose messages go to a queue no consumer reads, so a test can deliver them."""
-    from sender_accounts.aws_clients import client as aws
-    from sender_accounts.bulk_intake import BulkIntakeService
-    from sender_accounts.models import BulkCreateSmtpAccountsRequest
-    from sender_accounts.wiring import bulk_jobs, events, vault
+    from sender_accounts.adapters.aws_clients import client as aws
+    from sender_accounts.bulk.intake import BulkIntakeService
+    from sender_accounts.bulk.models import BulkCreateSmtpAccountsRequest
+    from sender_accounts.composition import bulk_jobs, events, vault
 
     sqs = aws("sqs")
     url = sqs.create_queue(QueueName=f"side-{client.workspace_id[-12:]}")["QueueUrl"]
@@ -158,7 +158,7 @@ def test_message_delivered_twice_changes_nothing(
 def test_poison_message_ends_in_the_dead_letter_queue_and_the_job_completes(
     runtime: LocalRuntime, mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
-    from sender_accounts.aws_clients import client as aws
+    from sender_accounts.adapters.aws_clients import client as aws
     from sender_accounts.config import get_settings
 
     # Given a two-row job where row 1's sealed passwords no longer open (a poison message)
@@ -201,7 +201,7 @@ def test_intake_rejects_bad_shapes(
 def test_intake_names_row_and_field_and_queues_nothing(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
-    from sender_accounts.aws_clients import client as aws
+    from sender_accounts.adapters.aws_clients import client as aws
     from sender_accounts.config import get_settings
 
     client = workspace()

@@ -15,7 +15,7 @@ from tests.support.silent_server import silent_server
 
 
 def assert_nothing_stored(client: ApiClient, email_address: str) -> None:
-    from sender_accounts.wiring import repository
+    from sender_accounts.composition import repository
 
     listed = client.call("GET", "/sender-accounts", query={"search": email_address})
     assert listed.status == 200

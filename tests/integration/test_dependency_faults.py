@@ -30,6 +30,6 @@ def test_throttled_transaction_is_503_and_stores_nothing(
     assert response.headers["Retry-After"]
     settings_env("AWS_ENDPOINT_URL_DYNAMODB", runtime.stack.endpoint_url)
     assert client.call("GET", "/sender-accounts").json()["pagination"]["total"] == 0
-    from sender_accounts.wiring import repository
+    from sender_accounts.composition import repository
 
     assert not repository().address_taken(client.workspace_id, "outreach@acme.test")

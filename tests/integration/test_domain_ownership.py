@@ -78,7 +78,7 @@ def test_a_squatter_blocks_nobody_and_the_owner_takes_the_name(
 def test_without_the_token_in_dns_nothing_is_claimed(
     zone: Zone, workspace: Callable[..., ApiClient]
 ) -> None:
-    from sender_accounts.aws_clients import client as aws
+    from sender_accounts.adapters.aws_clients import client as aws
 
     client = workspace()
     name = _name()
@@ -109,10 +109,10 @@ def test_a_dead_resolver_leaves_the_registration_pending(
 def test_the_same_workspace_registers_a_name_once_and_pending_ones_expire(
     zone: Zone, workspace: Callable[..., ApiClient]
 ) -> None:
-    from sender_accounts.aws_clients import client as aws
+    from sender_accounts.adapters.aws_clients import client as aws
     from sender_accounts.config import get_settings
-    from sender_accounts.domains import workspace_name_key
-    from sender_accounts.repository import domain_key, serialize
+    from sender_accounts.domains.service import workspace_name_key
+    from sender_accounts.store.inboxes import domain_key, serialize
 
     client = workspace()
     name = _name()

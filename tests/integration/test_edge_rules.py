@@ -117,9 +117,9 @@ def test_rate_limit_answers_429_with_headers(
 
 
 def test_rate_limit_holds_under_concurrency(runtime: object) -> None:
-    from sender_accounts.aws_clients import client
+    from sender_accounts.adapters.aws_clients import client
     from sender_accounts.config import get_settings
-    from sender_accounts.rate_limits import RateLimiter
+    from sender_accounts.store.rate_limits import RateLimiter
 
     limiter = RateLimiter(client("dynamodb"), get_settings().request_control_table_name, 20)
     allowed: list[bool] = []

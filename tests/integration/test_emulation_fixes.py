@@ -9,7 +9,7 @@ from local_stack.runtime import LocalRuntime
 
 
 def test_failed_transaction_leaves_every_item_as_it_was(runtime: LocalRuntime) -> None:
-    from sender_accounts.aws_clients import client
+    from sender_accounts.adapters.aws_clients import client
     from sender_accounts.config import get_settings
 
     # Given an existing item and a transaction that adds one, updates it, and then fails

@@ -13,7 +13,7 @@ from tests.conftest import ApiClient
 
 def seed_inboxes(client: ApiClient, count: int) -> list[dict[str, Any]]:
     """Inboxes stored directly through the repository: listing does not need mail servers."""
-    from sender_accounts.wiring import repository
+    from sender_accounts.composition import repository
 
     seeded = []
     for index in range(count):

@@ -77,7 +77,7 @@ def test_native_inboxes_singly_and_in_bulk(workspace: Callable[..., ApiClient]) 
 def test_bad_prefix_foreign_domain_inactive_domain_and_existing_address_change_nothing(
     workspace: Callable[..., ApiClient],
 ) -> None:
-    from sender_accounts.aws_clients import client as aws
+    from sender_accounts.adapters.aws_clients import client as aws
 
     mine, theirs = workspace(), workspace()
     domain, foreign = _domain(mine), _domain(theirs)

@@ -17,7 +17,7 @@ from local_stack.runtime import LocalRuntime
 def test_batch_with_one_failing_record_redelivers_only_that_record(
     runtime: LocalRuntime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sender_accounts.aws_clients import client
+    from sender_accounts.adapters.aws_clients import client
     from sender_accounts.config import get_settings
 
     # Given every delivery to the bulk-delete worker recorded

@@ -50,8 +50,8 @@ def sample_path(logical_id: str) -> Path:
 def test_function_runs_on_its_sample_event(runtime: LocalRuntime, logical_id: str) -> None:
     event = json.loads(sample_path(logical_id).read_text())
     if logical_id == TEMPLATE.authorizer_function():
-        from sender_accounts.api_keys import issue_key
-        from sender_accounts.wiring import repository
+        from sender_accounts.access.api_keys import issue_key
+        from sender_accounts.composition import repository
 
         workspace_id, _ = issue_key(repository(), "samples", api_key=event["headers"]["X-API-Key"])
         policy = invoke(TEMPLATE, logical_id, event)

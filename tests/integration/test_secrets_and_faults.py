@@ -73,9 +73,9 @@ def test_no_password_or_key_in_responses_or_logs(
 def test_passwords_are_stored_only_as_kms_ciphertext(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
-    from sender_accounts.aws_clients import client as aws
+    from sender_accounts.adapters.aws_clients import client as aws
     from sender_accounts.config import get_settings
-    from sender_accounts.repository import inbox_key, serialize
+    from sender_accounts.store.inboxes import inbox_key, serialize
 
     client = workspace()
     inbox_id = client.call("POST", "/sender-accounts/smtp", smtp_account(mail_server)).json()[

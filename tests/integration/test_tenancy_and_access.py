@@ -53,9 +53,9 @@ def test_concurrent_creation_of_one_address_yields_one_inbox(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     # Given several requests for the same address racing past the early duplicate check
+    from sender_accounts.accounts.models import CreateSmtpAccountRequest
+    from sender_accounts.composition import sender_account_service
     from sender_accounts.errors import DuplicateAddress
-    from sender_accounts.models import CreateSmtpAccountRequest
-    from sender_accounts.wiring import sender_account_service
 
     client = workspace()
     request = CreateSmtpAccountRequest.model_validate(smtp_account(mail_server))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from sender_accounts.api_keys import KEY_PATTERN, hash_key, new_key
+from sender_accounts.access.api_keys import KEY_PATTERN, hash_key, new_key
 
 
 def test_key_format_and_entropy() -> None:

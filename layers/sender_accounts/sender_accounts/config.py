@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from .mail.policy import DEFAULT_MAIL_PORTS, IpNetwork, OutboundPolicy
+from sender_accounts.mail.policy import DEFAULT_MAIL_PORTS, IpNetwork, OutboundPolicy
 
 __all__ = ["IpNetwork", "Settings", "get_settings"]
 

@@ -16,11 +16,11 @@ from typing import Any, TypeVar
 
 import aioimaplib
 
-from .endpoints import MailServerLogin, Security
-from .failures import ErrorCode, ProbeFailure
-from .outbound import OutboundPolicy, open_pinned_socket
-from .redaction import imap_quoted, sasl_plain
-from .tls import client_tls_context
+from sender_accounts.mail.endpoints import MailServerLogin, Security
+from sender_accounts.mail.failures import ErrorCode, ProbeFailure
+from sender_accounts.mail.outbound import OutboundPolicy, open_pinned_socket
+from sender_accounts.mail.redaction import imap_quoted, sasl_plain
+from sender_accounts.mail.tls import client_tls_context
 
 T = TypeVar("T")
 

@@ -11,8 +11,8 @@ import asyncio
 import ipaddress
 import socket
 
-from .failures import ErrorCode, ProbeFailure
-from .policy import OutboundPolicy, is_address_allowed
+from sender_accounts.mail.failures import ErrorCode, ProbeFailure
+from sender_accounts.mail.policy import OutboundPolicy, is_address_allowed
 
 
 async def resolve_allowed(

@@ -8,9 +8,9 @@ from email.parser import BytesParser
 from email.policy import compat32
 from email.utils import formataddr, formatdate, make_msgid
 
-from .endpoints import MailServerLogin
-from .outbound import OutboundPolicy
-from .smtp_probe import open_smtp_session
+from sender_accounts.mail.endpoints import MailServerLogin
+from sender_accounts.mail.outbound import OutboundPolicy
+from sender_accounts.mail.smtp_probe import open_smtp_session
 
 # The headers a test email has; serialization must produce exactly these, each once.
 _HEADERS = frozenset(

@@ -6,10 +6,10 @@ import socket
 
 import aiosmtplib
 
-from .endpoints import MailServerLogin, Security
-from .failures import ErrorCode, ProbeFailure
-from .outbound import OutboundPolicy, open_pinned_socket
-from .tls import client_tls_context
+from sender_accounts.mail.endpoints import MailServerLogin, Security
+from sender_accounts.mail.failures import ErrorCode, ProbeFailure
+from sender_accounts.mail.outbound import OutboundPolicy, open_pinned_socket
+from sender_accounts.mail.tls import client_tls_context
 
 
 def _ehlo_name(sock: socket.socket) -> str:

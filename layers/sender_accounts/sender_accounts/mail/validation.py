@@ -7,12 +7,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .endpoints import MailServerLogin
-from .failures import ErrorCode, ProbeFailure, classify
-from .imap_probe import probe_imap
-from .outbound import OutboundPolicy, resolve_allowed
-from .redaction import redact
-from .smtp_probe import probe_smtp
+from sender_accounts.mail.endpoints import MailServerLogin
+from sender_accounts.mail.failures import ErrorCode, ProbeFailure, classify
+from sender_accounts.mail.imap_probe import probe_imap
+from sender_accounts.mail.outbound import OutboundPolicy, resolve_allowed
+from sender_accounts.mail.redaction import redact
+from sender_accounts.mail.smtp_probe import probe_smtp
 
 
 class Destination(Protocol):

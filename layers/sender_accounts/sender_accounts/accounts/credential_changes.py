@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import FieldRuleViolated
-from .mail.endpoints import MailServerLogin, Security, imap_security, smtp_security
-from .models import UpdateSenderAccountRequest
+from sender_accounts.accounts.models import UpdateSenderAccountRequest
+from sender_accounts.errors import FieldRuleViolated
+from sender_accounts.mail.endpoints import MailServerLogin, Security, imap_security, smtp_security
 
 PROTOCOLS = ("smtp", "imap")
 

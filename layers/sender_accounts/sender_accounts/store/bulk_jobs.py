@@ -20,9 +20,15 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
-from .errors import DependencyUnavailable, NotFound
-from .inbox_records import utc_now
-from .repository import address_key, deserialize, domain_release, inbox_key, serialize
+from sender_accounts.accounts.records import utc_now
+from sender_accounts.errors import DependencyUnavailable, NotFound
+from sender_accounts.store.inboxes import (
+    address_key,
+    deserialize,
+    domain_release,
+    inbox_key,
+    serialize,
+)
 
 JOB_TTL_SECONDS = 7 * 24 * 3600
 JOB_SK = "JOB"

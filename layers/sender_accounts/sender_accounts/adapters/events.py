@@ -8,7 +8,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .observability import logger
+from sender_accounts.adapters.observability import logger
 
 SOURCE = "sender-accounts"
 

@@ -9,41 +9,45 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .config import Settings
-from .credential_changes import connection_overrides, endpoint, moved_endpoints, stored_login
-from .errors import (
+from sender_accounts.accounts.credential_changes import (
+    connection_overrides,
+    endpoint,
+    moved_endpoints,
+    stored_login,
+)
+from sender_accounts.accounts.models import (
+    PROVIDER_MAX_DAILY_LIMIT,
+    InboxStatus,
+    InboxType,
+    SenderAccountDetail,
+    UpdateSenderAccountRequest,
+)
+from sender_accounts.accounts.records import utc_now
+from sender_accounts.accounts.service import public_detail
+from sender_accounts.adapters.events import EventPublisher
+from sender_accounts.adapters.observability import metrics
+from sender_accounts.adapters.password_vault import MailboxPasswords, PasswordVault
+from sender_accounts.config import Settings
+from sender_accounts.errors import (
     ConnectionValidationFailed,
     DailyLimitReached,
     DependencyUnavailable,
     FieldRuleViolated,
     InvalidStatusTransition,
 )
-from .events import EventPublisher
-from .inbox_records import utc_now
-from .mail.endpoints import MailServerLogin
-from .mail.failures import ErrorCode
-from .mail.policy import OutboundPolicy
-from .mail.sending import compose_test_email, send_through
-from .mail.validation import (
+from sender_accounts.mail.endpoints import MailServerLogin
+from sender_accounts.mail.failures import ErrorCode
+from sender_accounts.mail.policy import OutboundPolicy
+from sender_accounts.mail.sending import compose_test_email, send_through
+from sender_accounts.mail.validation import (
     StageFailure,
     failure_body,
     run_stage,
     screen_destinations,
     validate_mailbox,
 )
-from .models import (
-    PROVIDER_MAX_DAILY_LIMIT,
-    InboxStatus,
-    InboxType,
-    SenderAccountDetail,
-    TestEmailRequest,
-    TestEmailResponse,
-    UpdateSenderAccountRequest,
-)
-from .observability import metrics
-from .password_vault import MailboxPasswords, PasswordVault
-from .repository import SenderAccountRepository
-from .service import public_detail
+from sender_accounts.sending.models import TestEmailRequest, TestEmailResponse
+from sender_accounts.store.inboxes import SenderAccountRepository
 
 DEFAULT_TEST_BODY = (
     "This is a test email. It was sent through this sender account's own SMTP server to check "

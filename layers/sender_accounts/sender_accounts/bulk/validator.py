@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from .bulk_jobs import BulkItemMessage, BulkJobRepository, RowOutcome
-from .config import Settings
-from .inbox_records import logins_for, new_inbox_record, utc_now
-from .mail.validation import validate_mailbox
-from .models import CreateSmtpAccountRequest, ValidationFailurePolicy
-from .observability import metrics
-from .password_vault import PasswordVault
+from sender_accounts.accounts.models import CreateSmtpAccountRequest, ValidationFailurePolicy
+from sender_accounts.accounts.records import logins_for, new_inbox_record, utc_now
+from sender_accounts.adapters.observability import metrics
+from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.config import Settings
+from sender_accounts.mail.validation import validate_mailbox
+from sender_accounts.store.bulk_jobs import BulkItemMessage, BulkJobRepository, RowOutcome
 
 
 class BulkValidator:

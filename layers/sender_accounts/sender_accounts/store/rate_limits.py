@@ -9,7 +9,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .observability import logger
+from sender_accounts.adapters.observability import logger
 
 WINDOW_SECONDS = 60
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .errors import DependencyUnavailable
+from sender_accounts.errors import DependencyUnavailable
 
 PURPOSE = "mailbox_passwords"
 

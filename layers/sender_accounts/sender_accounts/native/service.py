@@ -8,24 +8,28 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .domains import DomainService
-from .errors import DomainNotActive, DuplicateAddress
-from .events import EventPublisher
-from .inbox_records import utc_now
-from .models import (
+from sender_accounts.accounts.models import CreateAccountResponse, InboxStatus, InboxType
+from sender_accounts.accounts.records import utc_now
+from sender_accounts.adapters.events import EventPublisher
+from sender_accounts.adapters.observability import metrics
+from sender_accounts.bulk.models import RowStatus
+from sender_accounts.domains.models import DomainStatus
+from sender_accounts.domains.service import DomainService
+from sender_accounts.errors import DomainNotActive, DuplicateAddress
+from sender_accounts.native.models import (
     BulkCreateNativeAccountsRequest,
     BulkCreateNativeAccountsResponse,
-    CreateAccountResponse,
     CreateNativeAccountRequest,
-    DomainStatus,
-    InboxStatus,
-    InboxType,
     NativeInboxItem,
     NativeRowResult,
-    RowStatus,
 )
-from .observability import metrics
-from .repository import SenderAccountRepository, address_key, domain_key, inbox_key, serialize
+from sender_accounts.store.inboxes import (
+    SenderAccountRepository,
+    address_key,
+    domain_key,
+    inbox_key,
+    serialize,
+)
 
 NATIVE_MESSAGE = "ColdSend native inbox created successfully"
 

@@ -19,8 +19,8 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
-from .api_keys import READ_SCOPE, WRITE_SCOPE
-from .rate_limits import RateLimiter
+from sender_accounts.access.api_keys import READ_SCOPE, WRITE_SCOPE
+from sender_accounts.store.rate_limits import RateLimiter
 
 MAX_BODY_BYTES = 256 * 1024
 MAX_JSON_DEPTH = 32
@@ -197,7 +197,7 @@ def _idempotent(
 
 def serve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
     """`handle` with this process's rate limiter and idempotency store."""
-    from .wiring import idempotency_store, rate_limiter
+    from sender_accounts.composition import idempotency_store, rate_limiter
 
     return handle(app, event, context, rate_limiter(), idempotency_store())
 
@@ -207,7 +207,7 @@ def api_handler(app: APIGatewayRestResolver) -> Any:
     correlation id, metrics and tracing around `serve`. Every API function uses this one."""
     from aws_lambda_powertools.logging import correlation_paths
 
-    from .observability import logger, metrics, tracer
+    from sender_accounts.adapters.observability import logger, metrics, tracer
 
     @logger.inject_lambda_context(
         correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True

@@ -9,30 +9,30 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
-from .config import Settings
-from .errors import ConnectionValidationFailed, DuplicateAddress
-from .events import EventPublisher
-from .inbox_records import logins_for, new_inbox_record, passwords_of, utc_now
-from .mail.endpoints import MailServerLogin
-from .mail.policy import OutboundPolicy
-from .mail.validation import StageFailure, failure_body, validate_mailbox
-from .models import (
+from sender_accounts.accounts.models import (
     CreateAccountResponse,
     CreateSmtpAccountRequest,
     DeleteSenderAccountResponse,
     InboxStatus,
     ListQuery,
     ListSenderAccountsResponse,
-    Pagination,
     SenderAccountDetail,
     SenderAccountSummary,
     SortField,
     SortOrder,
     ValidationFailurePolicy,
 )
-from .observability import logger, metrics
-from .password_vault import PasswordVault
-from .repository import SenderAccountRepository
+from sender_accounts.accounts.records import logins_for, new_inbox_record, passwords_of, utc_now
+from sender_accounts.adapters.events import EventPublisher
+from sender_accounts.adapters.observability import logger, metrics
+from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.common.pagination import Pagination
+from sender_accounts.config import Settings
+from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress
+from sender_accounts.mail.endpoints import MailServerLogin
+from sender_accounts.mail.policy import OutboundPolicy
+from sender_accounts.mail.validation import StageFailure, failure_body, validate_mailbox
+from sender_accounts.store.inboxes import SenderAccountRepository
 
 MailboxValidator = Callable[
     [MailServerLogin, MailServerLogin, OutboundPolicy, float, float],

@@ -7,20 +7,20 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .bulk_jobs import BulkJobRepository, RowOutcome, expiry
-from .bulk_queue import enqueue_rows, read_job
-from .errors import ConfirmationRequired, NotFound
-from .events import EventPublisher
-from .inbox_records import utc_now
-from .models import (
+from sender_accounts.accounts.records import utc_now
+from sender_accounts.adapters.events import EventPublisher
+from sender_accounts.adapters.observability import metrics
+from sender_accounts.bulk.models import (
     BulkDeleteProgress,
     BulkDeleteRequest,
     BulkDeleteRowResult,
     BulkJobAccepted,
     JobStatus,
 )
-from .observability import metrics
-from .repository import SenderAccountRepository
+from sender_accounts.bulk.queue import enqueue_rows, read_job
+from sender_accounts.errors import ConfirmationRequired, NotFound
+from sender_accounts.store.bulk_jobs import BulkJobRepository, RowOutcome, expiry
+from sender_accounts.store.inboxes import SenderAccountRepository
 
 JOB_TYPE = "BULK_DELETE"
 NOT_IN_WORKSPACE = "No sender account with this id in the workspace"

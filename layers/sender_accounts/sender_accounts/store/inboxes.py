@@ -24,9 +24,14 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .aws_clients import client
-from .config import get_settings
-from .errors import ConcurrentUpdate, DependencyUnavailable, DuplicateAddress, NotFound
+from sender_accounts.adapters.aws_clients import client
+from sender_accounts.config import get_settings
+from sender_accounts.errors import (
+    ConcurrentUpdate,
+    DependencyUnavailable,
+    DuplicateAddress,
+    NotFound,
+)
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -394,6 +399,6 @@ def api_key_key(key_hash: str) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def repository() -> SenderAccountRepository:
-    """The process's repository; here rather than in wiring so the authorizer, which needs only
+    """The process's repository; here rather than in composition so the authorizer, which needs only
     this, does not import the whole domain on a cold start."""
     return SenderAccountRepository(client("dynamodb"), get_settings().table_name)

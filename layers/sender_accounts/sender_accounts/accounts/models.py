@@ -1,4 +1,4 @@
-"""Request and response models of the sender-accounts API (the contract's field rules)."""
+"""Connected (SMTP/IMAP) sender accounts: requests, responses and the contract's field rules."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from .mail.endpoints import Security
-from .request_bodies import PatchBody, PostBody, WithWarnings
-from .text_rules import (
+from sender_accounts.common.pagination import Pagination
+from sender_accounts.common.request_bodies import PatchBody, PostBody, WithWarnings
+from sender_accounts.common.text_rules import (
     HeaderText255,
     JsonBool,
     JsonInt,
@@ -21,6 +21,7 @@ from .text_rules import (
     Text255,
     Username,
 )
+from sender_accounts.mail.endpoints import Security
 
 
 class InboxType(StrEnum):
@@ -51,9 +52,9 @@ PROVIDER_MAX_DAILY_LIMIT: dict[InboxType, int] = {
 
 # RFC 5322 dot-atom local part and an RFC 1035 host name of at least two labels. Special-use
 # domains (.test, .example, .local, localhost) are deliberately accepted.
-_LOCAL_PART = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+LOCAL_PART = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-EMAIL_PATTERN = re.compile(rf"^(?P<local>{_LOCAL_PART})@(?P<domain>{_LABEL}(?:\.{_LABEL})*)$")
+EMAIL_PATTERN = re.compile(rf"^(?P<local>{LOCAL_PART})@(?P<domain>{_LABEL}(?:\.{_LABEL})*)$")
 
 
 def check_email_address(value: str) -> str:
@@ -208,15 +209,6 @@ class ListQuery(BaseModel):
     sort_order: SortOrder = SortOrder.DESC
 
 
-class Pagination(BaseModel):
-    page: int
-    limit: int
-    total: int
-    pages: int
-    has_next: bool
-    has_prev: bool
-
-
 class ListSenderAccountsResponse(BaseModel):
     success: bool = True
     message: str
@@ -228,125 +220,6 @@ class DeleteSenderAccountResponse(BaseModel):
     success: bool = True
     message: str
     inbox_id: str
-
-
-class BulkCreateSmtpAccountsRequest(PostBody):
-    """POST /sender-accounts/smtp/bulk: 1 to 100 create requests."""
-
-    inboxes: list[CreateSmtpAccountRequest] = Field(min_length=1, max_length=100)
-
-
-class JobStatus(StrEnum):
-    PENDING = "PENDING"
-    PROCESSING = "PROCESSING"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
-
-
-class RowStatus(StrEnum):
-    PENDING = "PENDING"
-    SUCCESS = "SUCCESS"
-    FAILED = "FAILED"
-
-
-class BulkJobAccepted(WithWarnings):
-    success: bool = True
-    message: str
-    job_id: str
-    status: JobStatus
-    total_rows: int
-
-
-class BulkRowResult(BaseModel):
-    row: int
-    email_address: str
-    status: RowStatus
-    inbox_id: str | None = None
-    error_code: str | None = None
-    error: str | None = None
-
-
-class BulkJobProgress(BaseModel):
-    job_id: str
-    status: JobStatus
-    progress_percentage: float
-    total_rows: int
-    processed_count: int
-    success_count: int
-    failed_count: int
-    created_at: datetime
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
-    results: list[BulkRowResult]
-
-
-class BulkJobProgressResponse(BaseModel):
-    success: bool = True
-    job: BulkJobProgress
-
-
-class BulkDeleteRequest(PostBody):
-    """POST /sender-accounts/bulk/delete."""
-
-    inbox_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
-        min_length=1, max_length=100
-    )
-    confirm_deletion: JsonBool = False
-
-
-class DeleteRowStatus(StrEnum):
-    PENDING = "PENDING"
-    DELETED = "DELETED"
-    SKIPPED = "SKIPPED"
-    FAILED = "FAILED"
-
-
-class BulkDeleteRowResult(BaseModel):
-    row: int
-    inbox_id: str
-    status: DeleteRowStatus
-    error: str | None = None
-
-
-class BulkDeleteProgress(BaseModel):
-    job_id: str
-    status: JobStatus
-    progress_percentage: float
-    total_rows: int
-    processed_count: int
-    deleted_count: int
-    failed_count: int
-    skipped_count: int
-    created_at: datetime
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
-    results: list[BulkDeleteRowResult]
-
-
-class BulkDeleteProgressResponse(BaseModel):
-    success: bool = True
-    job: BulkDeleteProgress
-
-
-class TestEmailRequest(PostBody):
-    """POST /sender-accounts/{inbox_id}/test-email."""
-
-    recipient_email: Annotated[SingleLine, Field(min_length=5, max_length=255)]
-    subject: HeaderText255 | None = None
-    body: Annotated[MultiLine, Field(min_length=1, max_length=100_000)] | None = None
-
-    @field_validator("recipient_email")
-    @classmethod
-    def _valid_recipient(cls, value: str) -> str:
-        return check_email_address(value)
-
-
-class TestEmailResponse(WithWarnings):
-    success: bool = True
-    inbox_id: str
-    inbox_email: str
-    sent_at: datetime
-    message_id: str
 
 
 class UpdateSenderAccountRequest(SmartLeadSettings, PatchBody):
@@ -383,108 +256,3 @@ class UpdateSenderAccountRequest(SmartLeadSettings, PatchBody):
     def settings_given(self) -> dict[str, Any]:
         fields = self.given() & set(SmartLeadSettings.model_fields)
         return self.model_dump(include=fields, mode="json")
-
-
-_DOMAIN_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-DOMAIN_PATTERN = re.compile(rf"^(?=.{{4,253}}$){_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})+$")
-LOCAL_PART_PATTERN = re.compile(rf"^{_LOCAL_PART}$")
-
-
-class DomainStatus(StrEnum):
-    PENDING = "PENDING"
-    DNS_PENDING = "DNS_PENDING"
-    ACTIVE = "ACTIVE"
-    FAILED = "FAILED"
-
-
-class CreateDomainRequest(PostBody):
-    """POST /domains."""
-
-    domain: Annotated[str, Field(min_length=4, max_length=253)]
-
-    @field_validator("domain")
-    @classmethod
-    def _lower_case_dns_name(cls, value: str) -> str:
-        if not DOMAIN_PATTERN.fullmatch(value):
-            raise ValueError("must be a lower-case DNS name such as acme.com")
-        return value
-
-
-class DnsRecord(BaseModel):
-    type: Literal["CNAME", "TXT", "MX"]
-    name: str
-    value: str
-    purpose: Literal["OWNERSHIP", "DKIM", "SPF", "DMARC", "MX"]
-
-
-class DomainResponse(WithWarnings):
-    success: bool = True
-    domain_id: str
-    domain: str
-    status: DomainStatus
-    dns_records: list[DnsRecord]
-    inbox_count: int = 0
-    created_at: datetime
-
-
-class DomainListResponse(BaseModel):
-    success: bool = True
-    message: str
-    domains: list[DomainResponse]
-    pagination: Pagination
-
-
-class DeleteDomainResponse(BaseModel):
-    success: bool = True
-    message: str
-    domain_id: str
-
-
-def check_email_prefix(value: str) -> str:
-    lowered = value.lower()
-    if len(lowered) > 64 or not LOCAL_PART_PATTERN.fullmatch(lowered):
-        raise ValueError("must be a valid email local part such as john or sales.team")
-    return lowered
-
-
-EmailPrefix = Annotated[str, Field(min_length=1, max_length=64)]
-
-
-class NativeInboxItem(PostBody):
-    email_prefix: EmailPrefix
-    display_name: HeaderText255
-
-    @field_validator("email_prefix")
-    @classmethod
-    def _local_part(cls, value: str) -> str:
-        return check_email_prefix(value)
-
-
-class CreateNativeAccountRequest(NativeInboxItem):
-    """POST /sender-accounts/coldsend-native."""
-
-    domain_id: Annotated[str, Field(min_length=1, max_length=64)]
-    daily_limit: JsonInt = Field(default=100, ge=1, le=PROVIDER_MAX_DAILY_LIMIT[InboxType.COLDSEND])
-
-
-class BulkCreateNativeAccountsRequest(PostBody):
-    """POST /sender-accounts/coldsend-native/bulk."""
-
-    domain_id: Annotated[str, Field(min_length=1, max_length=64)]
-    inboxes: list[NativeInboxItem] = Field(min_length=1, max_length=100)
-
-
-class NativeRowResult(BaseModel):
-    row: int
-    email_prefix: str
-    status: RowStatus
-    inbox_id: str | None = None
-    error_code: str | None = None
-    error: str | None = None
-
-
-class BulkCreateNativeAccountsResponse(WithWarnings):
-    success: bool = True
-    created_count: int
-    failed_count: int
-    results: list[NativeRowResult]

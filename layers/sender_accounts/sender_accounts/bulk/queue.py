@@ -8,11 +8,11 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
-from .bulk_jobs import BulkJobRepository
-from .errors import DependencyUnavailable
-from .events import EventPublisher
-from .inbox_records import utc_now
-from .observability import logger, metrics
+from sender_accounts.accounts.records import utc_now
+from sender_accounts.adapters.events import EventPublisher
+from sender_accounts.adapters.observability import logger, metrics
+from sender_accounts.errors import DependencyUnavailable
+from sender_accounts.store.bulk_jobs import BulkJobRepository
 
 SQS_BATCH = 10
 

@@ -17,7 +17,17 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .domain_ownership import (
+from sender_accounts.accounts.records import utc_now
+from sender_accounts.adapters.events import EventPublisher
+from sender_accounts.adapters.observability import logger
+from sender_accounts.common.pagination import Pagination
+from sender_accounts.domains.models import (
+    DnsRecord,
+    DomainListResponse,
+    DomainResponse,
+    DomainStatus,
+)
+from sender_accounts.domains.ownership import (
     OwnershipCheck,
     expired,
     new_token,
@@ -25,18 +35,8 @@ from .domain_ownership import (
     ownership_record_value,
     pending_expiry,
 )
-from .errors import DependencyUnavailable, DomainInUse, DuplicateDomain, NotFound
-from .events import EventPublisher
-from .inbox_records import utc_now
-from .models import (
-    DnsRecord,
-    DomainListResponse,
-    DomainResponse,
-    DomainStatus,
-    Pagination,
-)
-from .observability import logger
-from .repository import (
+from sender_accounts.errors import DependencyUnavailable, DomainInUse, DuplicateDomain, NotFound
+from sender_accounts.store.inboxes import (
     SenderAccountRepository,
     deserialize,
     domain_key,

@@ -10,22 +10,22 @@ from functools import lru_cache
 
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-from .aws_clients import client
-from .bulk_delete import BulkDeleteService
-from .bulk_intake import BulkIntakeService
-from .bulk_jobs import BulkJobRepository
-from .bulk_validator import BulkValidator
-from .config import get_settings
-from .dns_lookup import DnsLookup, parse_nameservers
-from .domain_ownership import OwnershipCheck
-from .domains import DomainService
-from .events import EventPublisher
-from .lifecycle import LifecycleService
-from .native import NativeAccountService
-from .password_vault import PasswordVault
-from .rate_limits import RateLimiter
-from .repository import repository
-from .service import SenderAccountService
+from sender_accounts.accounts.lifecycle import LifecycleService
+from sender_accounts.accounts.service import SenderAccountService
+from sender_accounts.adapters.aws_clients import client
+from sender_accounts.adapters.dns_lookup import DnsLookup, parse_nameservers
+from sender_accounts.adapters.events import EventPublisher
+from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.bulk.delete import BulkDeleteService
+from sender_accounts.bulk.intake import BulkIntakeService
+from sender_accounts.bulk.validator import BulkValidator
+from sender_accounts.config import get_settings
+from sender_accounts.domains.ownership import OwnershipCheck
+from sender_accounts.domains.service import DomainService
+from sender_accounts.native.service import NativeAccountService
+from sender_accounts.store.bulk_jobs import BulkJobRepository
+from sender_accounts.store.inboxes import repository
+from sender_accounts.store.rate_limits import RateLimiter
 
 
 @lru_cache(maxsize=1)

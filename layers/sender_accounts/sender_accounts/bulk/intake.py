@@ -6,19 +6,19 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .bulk_jobs import BulkItemMessage, BulkJobRepository, expiry
-from .bulk_queue import enqueue_rows, publish_job_completed, read_job
-from .events import EventPublisher
-from .inbox_records import passwords_of, request_without_secrets, utc_now
-from .models import (
+from sender_accounts.accounts.records import passwords_of, request_without_secrets, utc_now
+from sender_accounts.adapters.events import EventPublisher
+from sender_accounts.adapters.observability import metrics
+from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.bulk.models import (
     BulkCreateSmtpAccountsRequest,
     BulkJobAccepted,
     BulkJobProgress,
     BulkRowResult,
     JobStatus,
 )
-from .observability import metrics
-from .password_vault import PasswordVault
+from sender_accounts.bulk.queue import enqueue_rows, publish_job_completed, read_job
+from sender_accounts.store.bulk_jobs import BulkItemMessage, BulkJobRepository, expiry
 
 JOB_TYPE = "BULK_SMTP_CREATE"
 # KMS calls are network-bound; a small pool keeps 100 encryptions well under a second.

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from .mail.endpoints import MailServerLogin, imap_security, smtp_security
-from .mail.validation import StageFailure
-from .models import CreateSmtpAccountRequest, InboxStatus
-from .password_vault import MailboxPasswords
+from sender_accounts.accounts.models import CreateSmtpAccountRequest, InboxStatus
+from sender_accounts.adapters.password_vault import MailboxPasswords
+from sender_accounts.mail.endpoints import MailServerLogin, imap_security, smtp_security
+from sender_accounts.mail.validation import StageFailure
 
 
 def utc_now() -> str:

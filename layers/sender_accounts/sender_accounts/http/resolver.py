@@ -8,8 +8,9 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from .api_keys import Principal
-from .errors import (
+from sender_accounts.access.api_keys import Principal
+from sender_accounts.adapters.observability import logger
+from sender_accounts.errors import (
     ConcurrentUpdate,
     ConfirmationRequired,
     ConnectionValidationFailed,
@@ -25,7 +26,6 @@ from .errors import (
     NotFound,
     Unauthenticated,
 )
-from .observability import logger
 
 API_PREFIX = "/api/public/v1"
 RETRY_AFTER_SECONDS = "5"

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .repository import SenderAccountRepository
+from sender_accounts.store.inboxes import SenderAccountRepository
 
 READ_SCOPE = "sender_accounts:read"
 WRITE_SCOPE = "sender_accounts:write"

@@ -1,0 +1,113 @@
+"""Bulk jobs (creation and deletion): requests, progress and per-row results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from sender_accounts.accounts.models import CreateSmtpAccountRequest
+from sender_accounts.common.request_bodies import PostBody, WithWarnings
+from sender_accounts.common.text_rules import (
+    JsonBool,
+)
+
+
+class BulkCreateSmtpAccountsRequest(PostBody):
+    """POST /sender-accounts/smtp/bulk: 1 to 100 create requests."""
+
+    inboxes: list[CreateSmtpAccountRequest] = Field(min_length=1, max_length=100)
+
+
+class JobStatus(StrEnum):
+    PENDING = "PENDING"
+    PROCESSING = "PROCESSING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+
+
+class RowStatus(StrEnum):
+    PENDING = "PENDING"
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+
+
+class BulkJobAccepted(WithWarnings):
+    success: bool = True
+    message: str
+    job_id: str
+    status: JobStatus
+    total_rows: int
+
+
+class BulkRowResult(BaseModel):
+    row: int
+    email_address: str
+    status: RowStatus
+    inbox_id: str | None = None
+    error_code: str | None = None
+    error: str | None = None
+
+
+class BulkJobProgress(BaseModel):
+    job_id: str
+    status: JobStatus
+    progress_percentage: float
+    total_rows: int
+    processed_count: int
+    success_count: int
+    failed_count: int
+    created_at: datetime
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    results: list[BulkRowResult]
+
+
+class BulkJobProgressResponse(BaseModel):
+    success: bool = True
+    job: BulkJobProgress
+
+
+class BulkDeleteRequest(PostBody):
+    """POST /sender-accounts/bulk/delete."""
+
+    inbox_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        min_length=1, max_length=100
+    )
+    confirm_deletion: JsonBool = False
+
+
+class DeleteRowStatus(StrEnum):
+    PENDING = "PENDING"
+    DELETED = "DELETED"
+    SKIPPED = "SKIPPED"
+    FAILED = "FAILED"
+
+
+class BulkDeleteRowResult(BaseModel):
+    row: int
+    inbox_id: str
+    status: DeleteRowStatus
+    error: str | None = None
+
+
+class BulkDeleteProgress(BaseModel):
+    job_id: str
+    status: JobStatus
+    progress_percentage: float
+    total_rows: int
+    processed_count: int
+    deleted_count: int
+    failed_count: int
+    skipped_count: int
+    created_at: datetime
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    results: list[BulkDeleteRowResult]
+
+
+class BulkDeleteProgressResponse(BaseModel):
+    success: bool = True
+    job: BulkDeleteProgress
