@@ -1,46 +1,83 @@
-"""Domain errors. The HTTP layer maps each to a status code in one place (api.py)."""
+"""Errors a client can cause or a dependency can produce. Each declares its HTTP status,
+`error_code` and body here, so the HTTP layer renders every one of them the same way
+(http/errors.py); a new error without its own status is a 400, never an unhandled 502."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
+
+RETRY_AFTER_SECONDS = 5
 
 
-class DomainError(Exception):
-    """Base of every error a client can cause or a dependency can produce."""
+class ServiceError(Exception):
+    """Base of every error that becomes an answer to the client."""
+
+    status: ClassVar[int] = 400
+    error_code: ClassVar[str | None] = None
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"detail": str(self)}
+        if self.error_code is not None:
+            body["error_code"] = self.error_code
+        return body
+
+    def headers(self) -> dict[str, str]:
+        return {}
 
 
-class NotFound(DomainError):
+class NotFound(ServiceError):
+    status = 404
+
     def __init__(self, what: str = "Sender account") -> None:
         super().__init__(f"{what} not found")
 
 
-class DuplicateAddress(DomainError):
+class DuplicateAddress(ServiceError):
+    status, error_code = 409, "DUPLICATE"
+
     def __init__(self, email_address: str) -> None:
         super().__init__(f"A sender account with address {email_address} already exists")
 
 
-class InsufficientScope(DomainError):
+class InsufficientScope(ServiceError):
+    status = 403
+
     def __init__(self, required: list[str], granted: list[str]) -> None:
         super().__init__("API key lacks a required scope")
         self.required = required
         self.granted = granted
 
+    def body(self) -> dict[str, Any]:
+        return {
+            "detail": str(self),
+            "error": "insufficient_scopes",
+            "required": self.required,
+            "granted": self.granted,
+        }
 
-class Unauthenticated(DomainError):
+
+class Unauthenticated(ServiceError):
+    status = 401
+
     def __init__(self) -> None:
         super().__init__("Invalid or missing API key")
 
 
-class ConnectionValidationFailed(DomainError):
+class ConnectionValidationFailed(ServiceError):
     """SMTP or IMAP validation failed; `body` is the contract's 400 body, secrets removed."""
 
     def __init__(self, body: dict[str, Any]) -> None:
         super().__init__(body["detail"])
-        self.body = body
+        self._body = body
+
+    def body(self) -> dict[str, Any]:
+        return self._body
 
 
-class DependencyUnavailable(DomainError):
+class DependencyUnavailable(ServiceError):
     """KMS, DynamoDB, SQS or SES failed; nothing was stored."""
+
+    status, error_code = 503, "SERVICE_UNAVAILABLE"
 
     def __init__(self, service: str, cause: str = "") -> None:
         super().__init__(f"{service} is unavailable; nothing was stored, please retry")
@@ -48,49 +85,123 @@ class DependencyUnavailable(DomainError):
         # The failed operation and the service's error code only: never a message or a value.
         self.cause = cause
 
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
-class ConfirmationRequired(DomainError):
+
+class ConfirmationRequired(ServiceError):
     """A destructive request without `confirm_deletion: true`."""
+
+    error_code = "CONFIRMATION_REQUIRED"
 
     def __init__(self) -> None:
         super().__init__("confirm_deletion must be true to delete sender accounts")
 
 
-class DailyLimitReached(DomainError):
+class DailyLimitReached(ServiceError):
+    status, error_code = 429, "DAILY_LIMIT_REACHED"
+
     def __init__(self, daily_limit: int, retry_after_seconds: int) -> None:
         super().__init__(f"The inbox reached its daily limit of {daily_limit} emails (UTC day)")
         self.retry_after_seconds = retry_after_seconds
 
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
 
-class InvalidStatusTransition(DomainError):
+
+class InvalidStatusTransition(ServiceError):
     """A status change the inbox's state does not allow."""
 
+    error_code = "INVALID_STATUS_TRANSITION"
 
-class ConcurrentUpdate(DomainError):
+
+class ConcurrentUpdate(ServiceError):
+    status, error_code = 409, "CONCURRENT_UPDATE"
+
     def __init__(self) -> None:
         super().__init__("The sender account changed while this request ran; retry it")
 
 
-class FieldRuleViolated(DomainError):
+class FieldRuleViolated(ServiceError):
     """A field breaks a rule that needs stored state (e.g. the provider's daily maximum)."""
+
+    status = 422
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
 
+    def body(self) -> dict[str, Any]:
+        return {"detail": [{"loc": ["body", self.field], "msg": str(self), "type": "value_error"}]}
 
-class DomainNotActive(DomainError):
+
+class DomainNotActive(ServiceError):
+    error_code = "DOMAIN_NOT_ACTIVE"
+
     def __init__(self, domain: str, status: str) -> None:
         super().__init__(
             f"The domain {domain} is {status}: publish its DNS records and wait until it is ACTIVE"
         )
 
 
-class DomainInUse(DomainError):
+class DomainInUse(ServiceError):
+    status, error_code = 409, "IN_USE"
+
     def __init__(self, count: int) -> None:
         super().__init__(f"The domain is used by {count} sender account(s): delete them first")
 
 
-class DuplicateDomain(DomainError):
+class DuplicateDomain(ServiceError):
+    status, error_code = 409, "DUPLICATE"
+
     def __init__(self, domain: str) -> None:
-        super().__init__(f"The domain {domain} is already registered")
+        super().__init__(f"The domain {domain} is already registered in this workspace")
+
+
+class InvalidRequest(ServiceError):
+    """Request problems found before a route's own validation (shape, headers)."""
+
+    status = 422
+
+    def __init__(self, loc: list[str | int], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": [{"loc": self.loc, "msg": str(self), "type": "value_error"}]}
+
+
+class RequestTooLarge(ServiceError):
+    status = 413
+
+
+class UnsupportedContentType(ServiceError):
+    status = 415
+
+
+class RateLimited(ServiceError):
+    status, error_code = 429, "RATE_LIMITED"
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        super().__init__("Rate limit exceeded for this workspace")
+        self._headers = headers
+
+    def headers(self) -> dict[str, str]:
+        return self._headers
+
+
+class IdempotencyKeyReused(ServiceError):
+    status, error_code = 409, "IDEMPOTENCY_KEY_REUSED"
+
+    def __init__(self) -> None:
+        super().__init__("This Idempotency-Key was used with another request body")
+
+
+class IdempotencyKeyInProgress(ServiceError):
+    status, error_code = 409, "IDEMPOTENCY_KEY_IN_PROGRESS"
+
+    def __init__(self) -> None:
+        super().__init__("A request with this Idempotency-Key is still in progress; retry shortly")
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "1"}

@@ -4,7 +4,6 @@ limits, scopes by method, per-workspace rate limits, and Idempotency-Key replays
 from __future__ import annotations
 
 import base64
-import json
 import time
 from typing import Any
 
@@ -20,21 +19,23 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 from sender_accounts.access.api_keys import READ_SCOPE, WRITE_SCOPE
+from sender_accounts.errors import (
+    IdempotencyKeyInProgress,
+    IdempotencyKeyReused,
+    InsufficientScope,
+    InvalidRequest,
+    RateLimited,
+    RequestTooLarge,
+    ServiceError,
+    UnsupportedContentType,
+)
+from sender_accounts.http.errors import as_proxy_response
 from sender_accounts.store.rate_limits import RateLimiter
 
 MAX_BODY_BYTES = 256 * 1024
 MAX_JSON_DEPTH = 32
 IDEMPOTENCY_HEADER = "idempotency-key"
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-def _response(status: int, body: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:
-    return {
-        "statusCode": status,
-        "headers": {"Content-Type": "application/json", **(headers or {})},
-        "body": json.dumps(body),
-        "isBase64Encoded": False,
-    }
 
 
 def json_depth_exceeds(text: str, limit: int) -> bool:
@@ -63,43 +64,31 @@ def _headers(event: dict[str, Any]) -> dict[str, str]:
     return {k.lower(): v for k, v in (event.get("headers") or {}).items() if v is not None}
 
 
-def _shape_problem(event: dict[str, Any]) -> dict[str, Any] | None:
+def check_shape(event: dict[str, Any]) -> None:
+    """Size, content type, encoding and nesting of the body, before anything parses it."""
     body = event.get("body") or ""
     if len(body.encode()) > MAX_BODY_BYTES:
-        return _response(413, {"detail": f"Request body larger than {MAX_BODY_BYTES} bytes"})
+        raise RequestTooLarge(f"Request body larger than {MAX_BODY_BYTES} bytes")
     if event.get("httpMethod") in {"POST", "PATCH", "PUT"} and body:
         content_type = _headers(event).get("content-type", "application/json")
         if content_type.split(";")[0].strip().lower() != "application/json":
-            return _response(415, {"detail": "Content-Type must be application/json"})
+            raise UnsupportedContentType("Content-Type must be application/json")
         if event.get("isBase64Encoded"):
             try:
                 body = base64.b64decode(body).decode("utf-8")
             except (ValueError, UnicodeDecodeError):
-                problem = {"loc": ["body"], "msg": "must be UTF-8 JSON", "type": "value_error"}
-                return _response(422, {"detail": [problem]})
+                raise InvalidRequest(["body"], "must be UTF-8 JSON") from None
         if json_depth_exceeds(body, MAX_JSON_DEPTH):
-            problem = {
-                "loc": ["body"],
-                "msg": f"JSON nests deeper than {MAX_JSON_DEPTH}",
-                "type": "value_error",
-            }
-            return _response(422, {"detail": [problem]})
-    return None
+            raise InvalidRequest(["body"], f"JSON nests deeper than {MAX_JSON_DEPTH}")
 
 
-def _scope_problem(event: dict[str, Any]) -> dict[str, Any] | None:
+def check_scope(event: dict[str, Any]) -> None:
+    """Reads need the read scope, everything else the write scope, before the body is read."""
     authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
     granted = sorted(str(authorizer.get("scopes", "")).split())
     required = READ_SCOPE if event.get("httpMethod") in READ_METHODS else WRITE_SCOPE
-    if required in granted:
-        return None
-    body = {
-        "detail": "API key lacks a required scope",
-        "error": "insufficient_scopes",
-        "required": [required],
-        "granted": granted,
-    }
-    return _response(403, body)
+    if required not in granted:
+        raise InsufficientScope([required], granted)
 
 
 class _NotReplayable(Exception):
@@ -127,20 +116,24 @@ def handle(
     idempotency_store: BasePersistenceLayer,
 ) -> dict[str, Any]:
     """Answer one API Gateway proxy event through `app`, with the edge's rules around it."""
-    answer = _shape_problem(event) or _scope_problem(event)
-    if answer is not None:
-        return answer
+    try:
+        check_shape(event)
+        check_scope(event)
+    except ServiceError as refused:
+        return as_proxy_response(refused)
     workspace_id = str(event["requestContext"]["authorizer"]["workspace_id"])
     decision = limiter.hit(workspace_id)
     if not decision.allowed:
         headers = {**decision.headers(), "Retry-After": str(decision.retry_after(time.time()))}
-        body = {"detail": "Rate limit exceeded for this workspace", "error_code": "RATE_LIMITED"}
-        return _response(429, body, headers)
+        return as_proxy_response(RateLimited(headers))
     key = _headers(event).get(IDEMPOTENCY_HEADER)
-    if key is not None and event.get("httpMethod") == "POST":
-        response = _idempotent(app, event, context, workspace_id, key, idempotency_store)
-    else:
-        response = app.resolve(event, context)
+    try:
+        if key is not None and event.get("httpMethod") == "POST":
+            response = _idempotent(app, event, context, workspace_id, key, idempotency_store)
+        else:
+            response = app.resolve(event, context)
+    except ServiceError as refused:
+        response = as_proxy_response(refused)
     response["headers"] = {**(response.get("headers") or {}), **decision.headers()}
     return response
 
@@ -154,12 +147,7 @@ def _idempotent(
     store: BasePersistenceLayer,
 ) -> dict[str, Any]:
     if not 1 <= len(key) <= 255:
-        problem = {
-            "loc": ["header", "Idempotency-Key"],
-            "msg": "must be 1-255 characters",
-            "type": "value_error",
-        }
-        return _response(422, {"detail": [problem]})
+        raise InvalidRequest(["header", "Idempotency-Key"], "must be 1-255 characters")
     config = IdempotencyConfig(
         event_key_jmespath="[workspace_id, route, key]",
         payload_validation_jmespath="body",
@@ -182,17 +170,9 @@ def _idempotent(
     except _NotReplayable as failed:
         return failed.response
     except IdempotencyValidationError:
-        body = {
-            "detail": "This Idempotency-Key was used with another request body",
-            "error_code": "IDEMPOTENCY_KEY_REUSED",
-        }
-        return _response(409, body)
+        raise IdempotencyKeyReused() from None
     except IdempotencyAlreadyInProgressError:
-        body = {
-            "detail": "A request with this Idempotency-Key is still in progress; retry shortly",
-            "error_code": "IDEMPOTENCY_KEY_IN_PROGRESS",
-        }
-        return _response(409, body, {"Retry-After": "1"})
+        raise IdempotencyKeyInProgress() from None
 
 
 def serve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
