@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     ensure_layer_on_path()
     from sender_accounts.access.api_keys import issue_key
     from sender_accounts.adapters.aws_clients import client
-    from sender_accounts.store.inboxes import SenderAccountRepository
+    from sender_accounts.store.access import AccessStore
 
     if args.stack:
         table, prefix = _deployed_table(args.stack), "cs_live_"
@@ -46,9 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         table, prefix = state.environment["TABLE_NAME"], "cs_test_"
         where = f"the local stack at {state.gateway_url}"
     scopes = tuple(s.strip() for s in args.scopes.split(",") if s.strip())
-    repository = SenderAccountRepository(client("dynamodb"), table)
+    store = AccessStore(client("dynamodb"), table)
     try:
-        workspace_id, key = issue_key(repository, args.workspace, scopes=scopes, prefix=prefix)
+        workspace_id, key = issue_key(store, args.workspace, scopes=scopes, prefix=prefix)
     except ValueError as exc:
         print(f"error: {exc}")
         return 2

@@ -54,15 +54,9 @@ def apply_function_environment(stack: ProvisionedStack, overrides: dict[str, str
 def reset_process_caches() -> None:
     """Forget settings and clients built from an earlier environment."""
     ensure_layer_on_path()
-    from sender_accounts import composition, config
-    from sender_accounts.adapters import aws_clients
-    from sender_accounts.store import inboxes
+    from sender_accounts import composition
 
-    config.get_settings.cache_clear()
-    aws_clients.client.cache_clear()
-    inboxes.repository.cache_clear()
-    for factory in composition.CACHED_FACTORIES:
-        factory.cache_clear()
+    composition.reset()
 
 
 def start_local_runtime(

@@ -115,11 +115,14 @@ def main() -> int:
     print("Starting the local stack (AWS emulation, tables, key, queues, bus from template.yaml)")
     runtime = start_local_runtime()
     from sender_accounts.access.api_keys import issue_key
-    from sender_accounts.composition import repository
+    from sender_accounts.composition import access_store
 
     try:
         _, key = issue_key(
-            repository(), "demo", prefix="cs_test_", api_key=os.environ.get("DEMO_API_KEY") or None
+            access_store.get(),
+            "demo",
+            prefix="cs_test_",
+            api_key=os.environ.get("DEMO_API_KEY") or None,
         )
     except ValueError as exc:
         print(f"DEMO_API_KEY: {exc}")

@@ -124,13 +124,13 @@ class ApiClient:
 def workspace(runtime: LocalRuntime) -> Callable[..., ApiClient]:
     """A factory of fresh workspaces, each with its own key."""
     from sender_accounts.access.api_keys import ALL_SCOPES, issue_key
-    from sender_accounts.composition import repository
+    from sender_accounts.composition import access_store
 
     counter = iter(range(10**6))
 
     def make(scopes: tuple[str, ...] = ALL_SCOPES, name: str | None = None) -> ApiClient:
         label = name or f"workspace-{os.urandom(4).hex()}-{next(counter)}"
-        workspace_id, key = issue_key(repository(), label, scopes=scopes, prefix="cs_test_")
+        workspace_id, key = issue_key(access_store.get(), label, scopes=scopes, prefix="cs_test_")
         SCAN.register(key)
         return ApiClient(runtime, key, workspace_id)
 

@@ -11,7 +11,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sender_accounts.access.api_keys import authenticate
 from sender_accounts.adapters.observability import logger
-from sender_accounts.store.inboxes import repository
+from sender_accounts.composition import access_store, require
+
+require(access_store)
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -20,7 +22,7 @@ def lambda_handler(
     event: APIGatewayAuthorizerRequestEvent, context: LambdaContext
 ) -> dict[str, Any]:
     headers = {k.lower(): v for k, v in (event.headers or {}).items()}
-    principal = authenticate(repository(), headers.get("x-api-key"))
+    principal = authenticate(access_store.get(), headers.get("x-api-key"))
     if principal is None:
         logger.info("request refused: unknown or missing API key")
         raise Exception("Unauthorized")  # API Gateway's contract for a 401 from an authorizer

@@ -2,6 +2,7 @@
 
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from sender_accounts.access.api_keys import WRITE_SCOPE
@@ -13,16 +14,18 @@ from sender_accounts.native.models import (
     BulkCreateNativeAccountsRequest,
     BulkCreateNativeAccountsResponse,
 )
+from sender_accounts.native.service import NativeAccountService
 
 app = create_resolver()
 
 
 @app.post(f"{API_PREFIX}/sender-accounts/coldsend-native/bulk")
 def create_native_accounts(
+    service: Annotated[NativeAccountService, Depends(native_accounts.get)],
     request: Annotated[BulkCreateNativeAccountsRequest, Body()],
 ) -> BulkCreateNativeAccountsResponse:
     principal = caller(app, WRITE_SCOPE)
-    return warned(native_accounts().create_many(principal.workspace_id, request), request)
+    return warned(service.create_many(principal.workspace_id, request), request)
 
 
-lambda_handler = api_handler(app)
+lambda_handler = api_handler(app, native_accounts)

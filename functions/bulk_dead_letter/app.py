@@ -12,10 +12,11 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sender_accounts.adapters.observability import logger, metrics, tracer
-from sender_accounts.bulk.queue import RowReference, give_up
-from sender_accounts.composition import bulk_jobs, events
+from sender_accounts.adapters.observability import instrumented, logger
+from sender_accounts.bulk.queue import RowReference
+from sender_accounts.composition import dead_letters, require
 
+require(dead_letters)
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
@@ -26,13 +27,13 @@ def fail_row(record: SQSRecord) -> None:
         # Names no row of any job: nothing to fail; dropping it keeps the queue moving.
         logger.error("unreadable dead letter dropped", extra={"message_id": record.message_id})
         return
-    give_up(bulk_jobs(), events(), reference)
+    dead_letters.get().give_up(reference)
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def handle_batch(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(
         event=event, record_handler=fail_row, processor=processor, context=context
     )
+
+
+lambda_handler = instrumented(handle_batch)

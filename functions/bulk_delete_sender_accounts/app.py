@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Depends, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from sender_accounts.access.api_keys import WRITE_SCOPE
+from sender_accounts.bulk.delete import BulkDeleteService
 from sender_accounts.bulk.models import BulkDeleteRequest, BulkJobAccepted
 from sender_accounts.common.request_bodies import warned
 from sender_accounts.composition import bulk_delete
@@ -17,13 +18,14 @@ app = create_resolver()
 
 @app.post(f"{API_PREFIX}/sender-accounts/bulk/delete")
 def create_bulk_delete_job(
+    service: Annotated[BulkDeleteService, Depends(bulk_delete.get)],
     request: Annotated[BulkDeleteRequest, Body()],
 ) -> Response[BulkJobAccepted]:
     principal = caller(app, WRITE_SCOPE)
-    accepted = bulk_delete().create_job(principal.workspace_id, request)
+    accepted = service.create_job(principal.workspace_id, request)
     return Response(
         status_code=202, content_type=content_types.APPLICATION_JSON, body=warned(accepted, request)
     )
 
 
-lambda_handler = api_handler(app)
+lambda_handler = api_handler(app, bulk_delete)

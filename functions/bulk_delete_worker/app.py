@@ -11,28 +11,29 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sender_accounts.adapters.observability import logger, metrics, tracer
+from sender_accounts.adapters.observability import instrumented
 from sender_accounts.bulk.delete import DeleteRowMessage
-from sender_accounts.bulk.queue import finish_jobs
-from sender_accounts.composition import bulk_delete, bulk_jobs, events
+from sender_accounts.composition import bulk_delete, require
 
+require(bulk_delete)
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def handle_batch(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    deleter = bulk_delete.get()
     outbox: list[tuple[str, dict[str, Any]]] = []
     job_ids: set[str] = set()
 
     def delete_row(record: SQSRecord) -> None:
         message = DeleteRowMessage.model_validate_json(record.body)
         job_ids.add(message.job_id)
-        bulk_delete().process(message, outbox)
+        deleter.process(message, outbox)
 
     response = process_partial_response(
         event=event, record_handler=delete_row, processor=processor, context=context
     )
-    finish_jobs(bulk_jobs(), events(), job_ids, outbox)
+    deleter.finish_batch(job_ids, outbox)
     return response
+
+
+lambda_handler = instrumented(handle_batch)

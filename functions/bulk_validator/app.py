@@ -11,29 +11,30 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sender_accounts.adapters.observability import logger, metrics, tracer
-from sender_accounts.bulk.queue import finish_jobs
-from sender_accounts.composition import bulk_jobs, bulk_validator, events
+from sender_accounts.adapters.observability import instrumented
+from sender_accounts.composition import bulk_validator, require
 from sender_accounts.store.bulk_jobs import BulkItemMessage
 
+require(bulk_validator)
 # A batch whose every record failed is reported like any other, record by record.
 processor = AsyncBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
-@logger.inject_lambda_context(clear_state=True)
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def handle_batch(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    validator = bulk_validator.get()
     outbox: list[tuple[str, dict[str, Any]]] = []
     job_ids: set[str] = set()
 
     async def validate_row(record: SQSRecord) -> None:
         message = BulkItemMessage.model_validate_json(record.body)
         job_ids.add(message.job_id)
-        await bulk_validator().process(message, outbox)
+        await validator.process(message, outbox)
 
     response = async_process_partial_response(
         event=event, record_handler=validate_row, processor=processor, context=context
     )
-    finish_jobs(bulk_jobs(), events(), job_ids, outbox)
+    validator.finish_batch(job_ids, outbox)
     return response
+
+
+lambda_handler = instrumented(handle_batch)

@@ -2,13 +2,14 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Depends, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from sender_accounts.access.api_keys import WRITE_SCOPE
 from sender_accounts.accounts.models import CreateAccountResponse, CreateSmtpAccountRequest
+from sender_accounts.accounts.service import SenderAccountService
 from sender_accounts.common.request_bodies import warned
-from sender_accounts.composition import sender_account_service
+from sender_accounts.composition import accounts
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
@@ -18,10 +19,11 @@ app = create_resolver()
 @app.post(f"{API_PREFIX}/sender-accounts/smtp")
 @app.post(f"{API_PREFIX}/sender-accounts")
 def create_smtp_account(
+    service: Annotated[SenderAccountService, Depends(accounts.get)],
     request: Annotated[CreateSmtpAccountRequest, Body()],
 ) -> Response[CreateAccountResponse]:
     principal = caller(app, WRITE_SCOPE)
-    created = sender_account_service().create_smtp_account(principal.workspace_id, request)
+    created = service.create_smtp_account(principal.workspace_id, request)
     return Response(
         status_code=201,
         content_type=content_types.APPLICATION_JSON,
@@ -29,4 +31,4 @@ def create_smtp_account(
     )
 
 
-lambda_handler = api_handler(app)
+lambda_handler = api_handler(app, accounts)

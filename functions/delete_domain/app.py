@@ -1,8 +1,13 @@
 """DELETE /domains/{domain_id}: refused with 409 while inboxes use it."""
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends
+
 from sender_accounts.access.api_keys import WRITE_SCOPE
 from sender_accounts.composition import domains
 from sender_accounts.domains.models import DeleteDomainResponse
+from sender_accounts.domains.service import DomainService
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
@@ -10,10 +15,12 @@ app = create_resolver()
 
 
 @app.delete(f"{API_PREFIX}/domains/<domain_id>")
-def delete_domain(domain_id: str) -> DeleteDomainResponse:
+def delete_domain(
+    service: Annotated[DomainService, Depends(domains.get)], domain_id: str
+) -> DeleteDomainResponse:
     principal = caller(app, WRITE_SCOPE)
-    name = domains().delete(principal.workspace_id, domain_id)
+    name = service.delete(principal.workspace_id, domain_id)
     return DeleteDomainResponse(message=f"Domain {name} deleted", domain_id=domain_id)
 
 
-lambda_handler = api_handler(app)
+lambda_handler = api_handler(app, domains)

@@ -1,8 +1,13 @@
 """DELETE /sender-accounts/{inbox_id}: the inbox, its secrets and its address guard."""
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends
+
 from sender_accounts.access.api_keys import WRITE_SCOPE
 from sender_accounts.accounts.models import DeleteSenderAccountResponse
-from sender_accounts.composition import sender_account_service
+from sender_accounts.accounts.service import SenderAccountService
+from sender_accounts.composition import accounts
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
@@ -10,9 +15,11 @@ app = create_resolver()
 
 
 @app.delete(f"{API_PREFIX}/sender-accounts/<inbox_id>")
-def delete_sender_account(inbox_id: str) -> DeleteSenderAccountResponse:
+def delete_sender_account(
+    service: Annotated[SenderAccountService, Depends(accounts.get)], inbox_id: str
+) -> DeleteSenderAccountResponse:
     principal = caller(app, WRITE_SCOPE)
-    return sender_account_service().delete(principal.workspace_id, inbox_id)
+    return service.delete(principal.workspace_id, inbox_id)
 
 
-lambda_handler = api_handler(app)
+lambda_handler = api_handler(app, accounts)

@@ -1,6 +1,11 @@
 """GET /sender-accounts/bulk/delete/{job_id}/progress."""
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends
+
 from sender_accounts.access.api_keys import READ_SCOPE
+from sender_accounts.bulk.delete import BulkDeleteService
 from sender_accounts.bulk.models import BulkDeleteProgressResponse
 from sender_accounts.composition import bulk_delete
 from sender_accounts.http.edge import api_handler
@@ -10,9 +15,11 @@ app = create_resolver()
 
 
 @app.get(f"{API_PREFIX}/sender-accounts/bulk/delete/<job_id>/progress")
-def get_bulk_delete_job_progress(job_id: str) -> BulkDeleteProgressResponse:
+def get_bulk_delete_job_progress(
+    service: Annotated[BulkDeleteService, Depends(bulk_delete.get)], job_id: str
+) -> BulkDeleteProgressResponse:
     principal = caller(app, READ_SCOPE)
-    return BulkDeleteProgressResponse(job=bulk_delete().progress(principal.workspace_id, job_id))
+    return BulkDeleteProgressResponse(job=service.progress(principal.workspace_id, job_id))
 
 
-lambda_handler = api_handler(app)
+lambda_handler = api_handler(app, bulk_delete)

@@ -1,8 +1,13 @@
 """GET /domains/{domain_id}: the domain, its status refreshed from SES."""
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends
+
 from sender_accounts.access.api_keys import READ_SCOPE
 from sender_accounts.composition import domains
 from sender_accounts.domains.models import DomainResponse
+from sender_accounts.domains.service import DomainService
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
@@ -10,9 +15,11 @@ app = create_resolver()
 
 
 @app.get(f"{API_PREFIX}/domains/<domain_id>")
-def get_domain(domain_id: str) -> DomainResponse:
+def get_domain(
+    service: Annotated[DomainService, Depends(domains.get)], domain_id: str
+) -> DomainResponse:
     principal = caller(app, READ_SCOPE)
-    return domains().get(principal.workspace_id, domain_id)
+    return service.get(principal.workspace_id, domain_id)
 
 
-lambda_handler = api_handler(app)
+lambda_handler = api_handler(app, domains)

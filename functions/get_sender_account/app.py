@@ -1,8 +1,13 @@
 """GET /sender-accounts/{inbox_id}."""
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends
+
 from sender_accounts.access.api_keys import READ_SCOPE
 from sender_accounts.accounts.models import SenderAccountDetail
-from sender_accounts.composition import sender_account_service
+from sender_accounts.accounts.service import SenderAccountService
+from sender_accounts.composition import accounts
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
@@ -10,9 +15,11 @@ app = create_resolver()
 
 
 @app.get(f"{API_PREFIX}/sender-accounts/<inbox_id>")
-def get_sender_account(inbox_id: str) -> SenderAccountDetail:
+def get_sender_account(
+    service: Annotated[SenderAccountService, Depends(accounts.get)], inbox_id: str
+) -> SenderAccountDetail:
     principal = caller(app, READ_SCOPE)
-    return sender_account_service().get(principal.workspace_id, inbox_id)
+    return service.get(principal.workspace_id, inbox_id)
 
 
-lambda_handler = api_handler(app)
+lambda_handler = api_handler(app, accounts)

@@ -2,11 +2,13 @@
 
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from sender_accounts.access.api_keys import READ_SCOPE
 from sender_accounts.composition import domains
 from sender_accounts.domains.models import DomainListResponse
+from sender_accounts.domains.service import DomainService
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
@@ -15,11 +17,12 @@ app = create_resolver()
 
 @app.get(f"{API_PREFIX}/domains")
 def list_domains(
+    service: Annotated[DomainService, Depends(domains.get)],
     page: Annotated[int, Query(ge=1)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> DomainListResponse:
     principal = caller(app, READ_SCOPE)
-    return domains().list(principal.workspace_id, page, limit)
+    return service.list(principal.workspace_id, page, limit)
 
 
-lambda_handler = api_handler(app)
+lambda_handler = api_handler(app, domains)

@@ -2,6 +2,7 @@
 
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from sender_accounts.access.api_keys import READ_SCOPE
@@ -13,8 +14,9 @@ from sender_accounts.accounts.models import (
     SortField,
     SortOrder,
 )
+from sender_accounts.accounts.service import SenderAccountService
 from sender_accounts.common.text_rules import SingleLine
-from sender_accounts.composition import sender_account_service
+from sender_accounts.composition import accounts
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
@@ -23,6 +25,7 @@ app = create_resolver()
 
 @app.get(f"{API_PREFIX}/sender-accounts")
 def list_sender_accounts(
+    service: Annotated[SenderAccountService, Depends(accounts.get)],
     page: Annotated[int, Query(ge=1)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     inbox_type: Annotated[InboxType | None, Query()] = None,
@@ -41,7 +44,7 @@ def list_sender_accounts(
         sort_by=sort_by,
         sort_order=sort_order,
     )
-    return sender_account_service().list(principal.workspace_id, query)
+    return service.list(principal.workspace_id, query)
 
 
-lambda_handler = api_handler(app)
+lambda_handler = api_handler(app, accounts)

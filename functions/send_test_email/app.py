@@ -2,25 +2,29 @@
 
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from sender_accounts.access.api_keys import WRITE_SCOPE
 from sender_accounts.common.request_bodies import warned
-from sender_accounts.composition import lifecycle
+from sender_accounts.composition import test_emails
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 from sender_accounts.sending.models import TestEmailRequest, TestEmailResponse
+from sender_accounts.sending.test_email import TestEmailService
 
 app = create_resolver()
 
 
 @app.post(f"{API_PREFIX}/sender-accounts/<inbox_id>/test-email")
 def send_test_email(
-    inbox_id: str, request: Annotated[TestEmailRequest, Body()]
+    service: Annotated[TestEmailService, Depends(test_emails.get)],
+    inbox_id: str,
+    request: Annotated[TestEmailRequest, Body()],
 ) -> TestEmailResponse:
     principal = caller(app, WRITE_SCOPE)
-    sent = lifecycle().send_test_email(principal.workspace_id, inbox_id, request)
+    sent = service.send_test_email(principal.workspace_id, inbox_id, request)
     return warned(sent, request)
 
 
-lambda_handler = api_handler(app)
+lambda_handler = api_handler(app, test_emails)

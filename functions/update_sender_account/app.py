@@ -2,11 +2,13 @@
 
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from sender_accounts.access.api_keys import WRITE_SCOPE
 from sender_accounts.accounts.models import SenderAccountDetail, UpdateSenderAccountRequest
-from sender_accounts.composition import lifecycle
+from sender_accounts.accounts.update import UpdateService
+from sender_accounts.composition import updates
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
@@ -15,10 +17,12 @@ app = create_resolver()
 
 @app.patch(f"{API_PREFIX}/sender-accounts/<inbox_id>")
 def update_sender_account(
-    inbox_id: str, request: Annotated[UpdateSenderAccountRequest, Body()]
+    service: Annotated[UpdateService, Depends(updates.get)],
+    inbox_id: str,
+    request: Annotated[UpdateSenderAccountRequest, Body()],
 ) -> SenderAccountDetail:
     principal = caller(app, WRITE_SCOPE)
-    return lifecycle().update(principal.workspace_id, inbox_id, request)
+    return service.update(principal.workspace_id, inbox_id, request)
 
 
-lambda_handler = api_handler(app)
+lambda_handler = api_handler(app, updates)

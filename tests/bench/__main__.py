@@ -53,9 +53,9 @@ def main() -> int:
 
     runtime = start_local_runtime()
     from sender_accounts.access.api_keys import issue_key
-    from sender_accounts.composition import repository
+    from sender_accounts.composition import access_store
 
-    _, key = issue_key(repository(), "bench", prefix="cs_test_")
+    _, key = issue_key(access_store.get(), "bench", prefix="cs_test_")
     base, http = local_http_api(runtime)
     figures: dict[str, float] = {}
     try:

@@ -80,7 +80,8 @@ def test_a_stored_encoded_word_still_adds_no_header_at_the_sink(
     # Given an inbox whose display name was stored before the input rules existed
     from sender_accounts.adapters.aws_clients import client as aws
     from sender_accounts.config import get_settings
-    from sender_accounts.store.inboxes import inbox_key, serialize
+    from sender_accounts.store.dynamo import serialize
+    from sender_accounts.store.keys import inbox_key
 
     client = workspace()
     inbox_id = _create(client, mail_server)

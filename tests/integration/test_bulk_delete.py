@@ -51,7 +51,7 @@ def test_bulk_delete_touches_only_own_inboxes_with_exact_counts(
     # And the deleted addresses are free again: no guard was left behind
     from sender_accounts.composition import repository
 
-    assert not repository().address_taken(mine.workspace_id, "sender00@beta.test")
+    assert not repository.get().address_taken(mine.workspace_id, "sender00@beta.test")
 
 
 @pytest.mark.parametrize(

@@ -129,7 +129,7 @@ def _side_job(
 
     sqs = aws("sqs")
     url = sqs.create_queue(QueueName=f"side-{client.workspace_id[-12:]}")["QueueUrl"]
-    intake = BulkIntakeService(bulk_jobs(), vault(), sqs, url, events())
+    intake = BulkIntakeService(bulk_jobs.get(), vault.get(), sqs, url, events.get())
     request = BulkCreateSmtpAccountsRequest.model_validate({"inboxes": inboxes})
     job_id = intake.create_job(client.workspace_id, request).job_id
     messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])

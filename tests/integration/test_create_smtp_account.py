@@ -20,7 +20,7 @@ def assert_nothing_stored(client: ApiClient, email_address: str) -> None:
     listed = client.call("GET", "/sender-accounts", query={"search": email_address})
     assert listed.status == 200
     assert listed.json()["pagination"]["total"] == 0
-    assert not repository().address_taken(client.workspace_id, email_address)
+    assert not repository.get().address_taken(client.workspace_id, email_address)
 
 
 def test_good_account_is_created_and_read_back(

@@ -32,4 +32,4 @@ def test_throttled_transaction_is_503_and_stores_nothing(
     assert client.call("GET", "/sender-accounts").json()["pagination"]["total"] == 0
     from sender_accounts.composition import repository
 
-    assert not repository().address_taken(client.workspace_id, "outreach@acme.test")
+    assert not repository.get().address_taken(client.workspace_id, "outreach@acme.test")

@@ -111,8 +111,8 @@ def test_the_same_workspace_registers_a_name_once_and_pending_ones_expire(
 ) -> None:
     from sender_accounts.adapters.aws_clients import client as aws
     from sender_accounts.config import get_settings
-    from sender_accounts.domains.service import workspace_name_key
-    from sender_accounts.store.inboxes import domain_key, serialize
+    from sender_accounts.store.dynamo import serialize
+    from sender_accounts.store.keys import domain_key, workspace_name_key
 
     client = workspace()
     name = _name()

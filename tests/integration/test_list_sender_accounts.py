@@ -31,7 +31,7 @@ def seed_inboxes(client: ApiClient, count: int) -> list[dict[str, Any]]:
             "created_at": f"2026-01-{index + 1:02d}T00:00:00Z",
             "updated_at": f"2026-01-{index + 1:02d}T00:00:00Z",
         }
-        repository().create_inbox(client.workspace_id, inbox)
+        repository.get().create_inbox(client.workspace_id, inbox)
         seeded.append(inbox)
     return seeded
 

@@ -51,9 +51,11 @@ def test_function_runs_on_its_sample_event(runtime: LocalRuntime, logical_id: st
     event = json.loads(sample_path(logical_id).read_text())
     if logical_id == TEMPLATE.authorizer_function():
         from sender_accounts.access.api_keys import issue_key
-        from sender_accounts.composition import repository
+        from sender_accounts.composition import access_store
 
-        workspace_id, _ = issue_key(repository(), "samples", api_key=event["headers"]["X-API-Key"])
+        workspace_id, _ = issue_key(
+            access_store.get(), "samples", api_key=event["headers"]["X-API-Key"]
+        )
         policy = invoke(TEMPLATE, logical_id, event)
         assert policy["context"]["workspace_id"] == workspace_id
         assert policy["policyDocument"]["Statement"][0]["Effect"] == "Allow"

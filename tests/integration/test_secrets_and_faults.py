@@ -75,7 +75,8 @@ def test_passwords_are_stored_only_as_kms_ciphertext(
 ) -> None:
     from sender_accounts.adapters.aws_clients import client as aws
     from sender_accounts.config import get_settings
-    from sender_accounts.store.inboxes import inbox_key, serialize
+    from sender_accounts.store.dynamo import serialize
+    from sender_accounts.store.keys import inbox_key
 
     client = workspace()
     inbox_id = client.call("POST", "/sender-accounts/smtp", smtp_account(mail_server)).json()[

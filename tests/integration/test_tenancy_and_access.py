@@ -54,12 +54,12 @@ def test_concurrent_creation_of_one_address_yields_one_inbox(
 ) -> None:
     # Given several requests for the same address racing past the early duplicate check
     from sender_accounts.accounts.models import CreateSmtpAccountRequest
-    from sender_accounts.composition import sender_account_service
+    from sender_accounts.composition import accounts
     from sender_accounts.errors import DuplicateAddress
 
     client = workspace()
     request = CreateSmtpAccountRequest.model_validate(smtp_account(mail_server))
-    service = sender_account_service()
+    service = accounts.get()
     barrier = threading.Barrier(6)
     outcomes: list[str] = []
 

@@ -1,117 +1,236 @@
-"""The process's collaborators, built once from settings and reused across invocations.
+"""The production graph: every collaborator, what it needs from the environment, how it is
+built. Routes receive theirs through Powertools `Depends(component.get)`; tests override a
+component with `app.dependency_overrides` or drive use cases with fakes; the local runtime
+calls `reset()` after changing the environment.
 
-Logic never builds boto3 clients itself; tests and the local runtime clear these caches when
-they change the environment.
+Each component names the variables it needs. A function checks its own at cold start
+(`require`), so a missing table or queue fails the init with a message naming the variable
+instead of switching a feature off. Builders import their classes when first called: a
+function imports only what its route uses.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-
-from sender_accounts.accounts.lifecycle import LifecycleService
-from sender_accounts.accounts.service import SenderAccountService
 from sender_accounts.adapters.aws_clients import client
-from sender_accounts.adapters.dns_lookup import DnsLookup, parse_nameservers
-from sender_accounts.adapters.events import EventPublisher
-from sender_accounts.adapters.password_vault import PasswordVault
-from sender_accounts.bulk.delete import BulkDeleteService
-from sender_accounts.bulk.intake import BulkIntakeService
-from sender_accounts.bulk.validator import BulkValidator
 from sender_accounts.config import get_settings
-from sender_accounts.domains.ownership import OwnershipCheck
-from sender_accounts.domains.service import DomainService
-from sender_accounts.native.service import NativeAccountService
-from sender_accounts.store.bulk_jobs import BulkJobRepository
-from sender_accounts.store.inboxes import repository
-from sender_accounts.store.rate_limits import RateLimiter
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    from sender_accounts.accounts.service import SenderAccountService
+    from sender_accounts.accounts.update import UpdateService
+    from sender_accounts.adapters.events import EventPublisher
+    from sender_accounts.adapters.password_vault import PasswordVault
+    from sender_accounts.bulk.delete import BulkDeleteService
+    from sender_accounts.bulk.intake import BulkIntakeService
+    from sender_accounts.bulk.queue import DeadLetters
+    from sender_accounts.bulk.validator import BulkValidator
+    from sender_accounts.domains.service import DomainService
+    from sender_accounts.native.service import NativeAccountService
+    from sender_accounts.sending.test_email import TestEmailService
+    from sender_accounts.store.access import AccessStore
+    from sender_accounts.store.bulk_jobs import BulkJobRepository
+    from sender_accounts.store.inboxes import SenderAccountRepository
+    from sender_accounts.store.rate_limits import RateLimiter
+
+T = TypeVar("T")
 
 
-@lru_cache(maxsize=1)
-def vault() -> PasswordVault:
-    return PasswordVault(client("kms"), get_settings().kms_key_id)
+class MissingConfiguration(RuntimeError):
+    """A variable the function needs is not set: its template entry is missing."""
 
 
-@lru_cache(maxsize=1)
-def events() -> EventPublisher:
-    return EventPublisher(client("events"), get_settings().event_bus_name)
+def env(name: str) -> str:
+    value = os.environ.get(name, "")
+    if not value:
+        raise MissingConfiguration(
+            f"{name} is not set; template.yaml must give it to this function"
+        )
+    return value
 
 
-@lru_cache(maxsize=1)
-def sender_account_service() -> SenderAccountService:
-    return SenderAccountService(repository(), vault(), events(), get_settings())
+class Component(Generic[T]):
+    """One collaborator, built once per process on first use."""
+
+    def __init__(
+        self,
+        build: Callable[[], T],
+        variables: tuple[str, ...] = (),
+        uses: tuple[Component[Any], ...] = (),
+    ) -> None:
+        self._build = build
+        self._variables = variables
+        self._uses = uses
+        self._instance: T | None = None
+        _ALL.append(self)
+
+    def get(self) -> T:
+        if self._instance is None:
+            self._instance = self._build()
+        return self._instance
+
+    def variables(self) -> set[str]:
+        needed = set(self._variables)
+        for used in self._uses:
+            needed |= used.variables()
+        return needed
+
+    def reset(self) -> None:
+        self._instance = None
 
 
-@lru_cache(maxsize=1)
-def bulk_jobs() -> BulkJobRepository:
-    settings = get_settings()
-    return BulkJobRepository(client("dynamodb"), settings.jobs_table_name, settings.table_name)
+_ALL: list[Component[Any]] = []
 
 
-@lru_cache(maxsize=1)
-def bulk_intake() -> BulkIntakeService:
-    return BulkIntakeService(
-        bulk_jobs(), vault(), client("sqs"), get_settings().bulk_queue_url, events()
-    )
+def require(*components: Component[Any]) -> None:
+    """At cold start: every variable these components need is set, or the init fails."""
+    missing = sorted({v for c in components for v in c.variables() if not os.environ.get(v)})
+    if missing:
+        raise MissingConfiguration(
+            f"{', '.join(missing)} not set; template.yaml must give them to this function"
+        )
 
 
-@lru_cache(maxsize=1)
-def bulk_validator() -> BulkValidator:
-    return BulkValidator(bulk_jobs(), vault(), get_settings())
+def reset() -> None:
+    """Forget every built collaborator, client and setting (the environment changed)."""
+    for component in _ALL:
+        component.reset()
+    client.cache_clear()
+    get_settings.cache_clear()
 
 
-@lru_cache(maxsize=1)
-def bulk_delete() -> BulkDeleteService:
-    return BulkDeleteService(
-        bulk_jobs(), repository(), client("sqs"), get_settings().bulk_delete_queue_url, events()
-    )
+# Adapters and stores ------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def lifecycle() -> LifecycleService:
-    return LifecycleService(repository(), vault(), events(), get_settings(), client("ses"))
+def _repository() -> SenderAccountRepository:
+    from sender_accounts.store.inboxes import SenderAccountRepository
+
+    return SenderAccountRepository(client("dynamodb"), env("TABLE_NAME"))
 
 
-@lru_cache(maxsize=1)
-def domains() -> DomainService:
+def _access_store() -> AccessStore:
+    from sender_accounts.store.access import AccessStore
+
+    return AccessStore(client("dynamodb"), env("TABLE_NAME"))
+
+
+def _vault() -> PasswordVault:
+    from sender_accounts.adapters.password_vault import PasswordVault
+
+    return PasswordVault(client("kms"), env("KMS_KEY_ID"))
+
+
+def _events() -> EventPublisher:
+    from sender_accounts.adapters.events import EventPublisher
+
+    return EventPublisher(client("events"), env("EVENT_BUS_NAME"))
+
+
+def _bulk_jobs() -> BulkJobRepository:
+    from sender_accounts.store.bulk_jobs import BulkJobRepository
+
+    return BulkJobRepository(client("dynamodb"), env("JOBS_TABLE_NAME"), env("TABLE_NAME"))
+
+
+def _rate_limiter() -> RateLimiter:
+    from sender_accounts.store.rate_limits import RateLimiter
+
+    per_minute = get_settings().rate_limit_per_minute
+    return RateLimiter(client("dynamodb"), env("REQUEST_CONTROL_TABLE_NAME"), per_minute)
+
+
+def _idempotency_store() -> DynamoDBPersistenceLayer:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    table = env("REQUEST_CONTROL_TABLE_NAME")
+    return DynamoDBPersistenceLayer(table_name=table, boto3_client=client("dynamodb"))
+
+
+repository = Component(_repository, ("TABLE_NAME",))
+access_store = Component(_access_store, ("TABLE_NAME",))
+vault = Component(_vault, ("KMS_KEY_ID",))
+events = Component(_events, ("EVENT_BUS_NAME",))
+bulk_jobs = Component(_bulk_jobs, ("JOBS_TABLE_NAME", "TABLE_NAME"))
+rate_limiter = Component(_rate_limiter, ("REQUEST_CONTROL_TABLE_NAME",))
+idempotency_store = Component(_idempotency_store, ("REQUEST_CONTROL_TABLE_NAME",))
+
+
+# Use cases ----------------------------------------------------------------------------------
+
+
+def _accounts() -> SenderAccountService:
+    from sender_accounts.accounts.service import SenderAccountService
+
+    return SenderAccountService(repository.get(), vault.get(), events.get(), get_settings())
+
+
+def _updates() -> UpdateService:
+    from sender_accounts.accounts.update import UpdateService
+
+    return UpdateService(repository.get(), vault.get(), events.get(), get_settings())
+
+
+def _test_emails() -> TestEmailService:
+    from sender_accounts.sending.test_email import TestEmailService
+
+    return TestEmailService(repository.get(), vault.get(), get_settings(), client("ses"))
+
+
+def _bulk_intake() -> BulkIntakeService:
+    from sender_accounts.bulk.intake import BulkIntakeService
+
+    queue = env("BULK_QUEUE_URL")
+    return BulkIntakeService(bulk_jobs.get(), vault.get(), client("sqs"), queue, events.get())
+
+
+def _bulk_validator() -> BulkValidator:
+    from sender_accounts.bulk.validator import BulkValidator
+
+    return BulkValidator(bulk_jobs.get(), vault.get(), events.get(), get_settings())
+
+
+def _bulk_delete() -> BulkDeleteService:
+    from sender_accounts.bulk.delete import BulkDeleteService
+
+    queue = env("BULK_DELETE_QUEUE_URL")
+    return BulkDeleteService(bulk_jobs.get(), repository.get(), client("sqs"), queue, events.get())
+
+
+def _dead_letters() -> DeadLetters:
+    from sender_accounts.bulk.queue import DeadLetters
+
+    return DeadLetters(bulk_jobs.get(), events.get())
+
+
+def _domains() -> DomainService:
+    from sender_accounts.adapters.dns_lookup import DnsLookup, parse_nameservers
+    from sender_accounts.domains.ownership import OwnershipCheck
+    from sender_accounts.domains.service import DomainService
+    from sender_accounts.store.domains import DomainStore
+
     settings = get_settings()
     lookup = DnsLookup(parse_nameservers(settings.dns_nameservers))
     ownership = OwnershipCheck(settings.domain_ownership_check, lookup)
-    return DomainService(repository(), settings.table_name, client("ses"), events(), ownership)
+    store = DomainStore(client("dynamodb"), env("TABLE_NAME"))
+    return DomainService(store, client("ses"), events.get(), ownership)
 
 
-@lru_cache(maxsize=1)
-def native_accounts() -> NativeAccountService:
-    return NativeAccountService(repository(), domains(), get_settings().table_name, events())
+def _native_accounts() -> NativeAccountService:
+    from sender_accounts.native.service import NativeAccountService
+
+    return NativeAccountService(repository.get(), domains.get(), events.get())
 
 
-@lru_cache(maxsize=1)
-def rate_limiter() -> RateLimiter:
-    settings = get_settings()
-    return RateLimiter(
-        client("dynamodb"), settings.request_control_table_name, settings.rate_limit_per_minute
-    )
-
-
-@lru_cache(maxsize=1)
-def idempotency_store() -> DynamoDBPersistenceLayer:
-    return DynamoDBPersistenceLayer(
-        table_name=get_settings().request_control_table_name, boto3_client=client("dynamodb")
-    )
-
-
-CACHED_FACTORIES = (
-    rate_limiter,
-    idempotency_store,
-    domains,
-    native_accounts,
-    lifecycle,
-    bulk_delete,
-    vault,
-    events,
-    sender_account_service,
-    bulk_jobs,
-    bulk_intake,
-    bulk_validator,
-)
+accounts = Component(_accounts, uses=(repository, vault, events))
+updates = Component(_updates, uses=(repository, vault, events))
+test_emails = Component(_test_emails, uses=(repository, vault))
+bulk_intake = Component(_bulk_intake, ("BULK_QUEUE_URL",), uses=(bulk_jobs, vault, events))
+bulk_validator = Component(_bulk_validator, uses=(bulk_jobs, vault, events))
+bulk_delete = Component(_bulk_delete, ("BULK_DELETE_QUEUE_URL",), (bulk_jobs, repository, events))
+dead_letters = Component(_dead_letters, uses=(bulk_jobs, events))
+domains = Component(_domains, ("TABLE_NAME",), uses=(events,))
+native_accounts = Component(_native_accounts, uses=(repository, domains, events))

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sender_accounts.store.inboxes import SenderAccountRepository
+from sender_accounts.store.access import AccessStore
 
 READ_SCOPE = "sender_accounts:read"
 WRITE_SCOPE = "sender_accounts:write"
@@ -35,7 +35,7 @@ def new_key(prefix: str = "cs_live_") -> str:
 
 
 def issue_key(
-    repository: SenderAccountRepository,
+    repository: AccessStore,
     workspace_name: str,
     scopes: tuple[str, ...] = ALL_SCOPES,
     prefix: str = "cs_live_",
@@ -65,7 +65,7 @@ def issue_key(
     return workspace_id, key
 
 
-def authenticate(repository: SenderAccountRepository, api_key: str | None) -> Principal | None:
+def authenticate(repository: AccessStore, api_key: str | None) -> Principal | None:
     """The principal behind `api_key`, or None when the key is missing, malformed or unknown."""
     if not api_key or not KEY_PATTERN.fullmatch(api_key):
         return None

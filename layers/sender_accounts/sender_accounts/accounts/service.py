@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import math
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
@@ -26,7 +25,7 @@ from sender_accounts.accounts.records import logins_for, new_inbox_record, passw
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger, metrics
 from sender_accounts.adapters.password_vault import PasswordVault
-from sender_accounts.common.pagination import Pagination
+from sender_accounts.common.pagination import one_page
 from sender_accounts.config import Settings
 from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress
 from sender_accounts.mail.endpoints import MailServerLogin
@@ -135,24 +134,12 @@ class SenderAccountService:
             )
         )
         items.sort(key=_sort_key(query.sort_by), reverse=query.sort_order is SortOrder.DESC)
-        total = len(items)
-        pages = math.ceil(total / query.limit) if total else 0
-        start = (query.page - 1) * query.limit
-        page_items = [
-            SenderAccountSummary.model_validate(with_todays_count(i))
-            for i in items[start : start + query.limit]
-        ]
+        shown, pagination = one_page(items, query.page, query.limit)
+        page_items = [SenderAccountSummary.model_validate(with_todays_count(i)) for i in shown]
         return ListSenderAccountsResponse(
             message=f"Retrieved {len(page_items)} sender accounts",
             sender_accounts=page_items,
-            pagination=Pagination(
-                page=query.page,
-                limit=query.limit,
-                total=total,
-                pages=pages,
-                has_next=query.page < pages,
-                has_prev=query.page > 1 and total > 0,
-            ),
+            pagination=pagination,
         )
 
     def delete(self, workspace_id: str, inbox_id: str) -> DeleteSenderAccountResponse:

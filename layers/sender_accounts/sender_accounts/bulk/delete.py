@@ -17,7 +17,7 @@ from sender_accounts.bulk.models import (
     BulkJobAccepted,
     JobStatus,
 )
-from sender_accounts.bulk.queue import enqueue_rows, read_job
+from sender_accounts.bulk.queue import enqueue_rows, finish_jobs, read_job
 from sender_accounts.errors import ConfirmationRequired, NotFound
 from sender_accounts.store.bulk_jobs import BulkJobRepository, RowOutcome, expiry
 from sender_accounts.store.inboxes import SenderAccountRepository
@@ -97,6 +97,10 @@ class BulkDeleteService:
             status=JobStatus.PENDING,
             total_rows=len(rows),
         )
+
+    def finish_batch(self, job_ids: set[str], outbox: list[tuple[str, dict[str, Any]]]) -> None:
+        """After a batch: its events out, then the jobs whose every row is counted completed."""
+        finish_jobs(self._jobs, self._events, job_ids, outbox)
 
     def process(self, message: DeleteRowMessage, outbox: list[tuple[str, dict[str, Any]]]) -> None:
         """Delete one row's inbox, or skip it when the workspace has no such id; once."""

@@ -40,6 +40,9 @@ class BulkIntakeService:
         self._queue_url = queue_url
         self._events = events
 
+    def progress(self, workspace_id: str, job_id: str) -> BulkJobProgress:
+        return job_progress(self._jobs, self._events, workspace_id, job_id)
+
     def create_job(
         self, workspace_id: str, request: BulkCreateSmtpAccountsRequest
     ) -> BulkJobAccepted:

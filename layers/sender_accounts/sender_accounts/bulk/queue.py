@@ -103,6 +103,17 @@ class RowReference(BaseModel):
     row: int
 
 
+class DeadLetters:
+    """Rows whose message exhausted its retries fail, so every job completes."""
+
+    def __init__(self, jobs: BulkJobRepository, events: EventPublisher) -> None:
+        self._jobs = jobs
+        self._events = events
+
+    def give_up(self, reference: RowReference) -> None:
+        give_up(self._jobs, self._events, reference)
+
+
 def give_up(jobs: BulkJobRepository, events: EventPublisher, ref: RowReference) -> None:
     """A message that exhausted its receives: its row fails, so the job still completes."""
     if jobs.complete_row_failure(

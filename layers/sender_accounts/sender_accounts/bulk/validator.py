@@ -7,8 +7,10 @@ from typing import Any
 
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, ValidationFailurePolicy
 from sender_accounts.accounts.records import logins_for, new_inbox_record, utc_now
+from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
 from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.bulk.queue import finish_jobs
 from sender_accounts.config import Settings
 from sender_accounts.mail.validation import validate_mailbox
 from sender_accounts.store.bulk_jobs import BulkItemMessage, BulkJobRepository, RowOutcome
@@ -19,11 +21,17 @@ class BulkValidator:
         self,
         jobs: BulkJobRepository,
         vault: PasswordVault,
+        events: EventPublisher,
         settings: Settings,
     ) -> None:
         self._jobs = jobs
         self._vault = vault
+        self._events = events
         self._settings = settings
+
+    def finish_batch(self, job_ids: set[str], outbox: list[tuple[str, dict[str, Any]]]) -> None:
+        """After a batch: its events out, then the jobs whose every row is counted completed."""
+        finish_jobs(self._jobs, self._events, job_ids, outbox)
 
     async def process(
         self, message: BulkItemMessage, outbox: list[tuple[str, dict[str, Any]]]

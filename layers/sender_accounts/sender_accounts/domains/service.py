@@ -1,16 +1,10 @@
 """Workspace domains for managed (native) inboxes: sending identities in Amazon SES.
 
-Items, in the accounts table: `WS#<workspace>` / `DOMAIN#<id>` for the domain (status, its
-ownership token, DKIM tokens, how many inboxes use it); `WS#<workspace>` / `CLAIM#<domain>`
-so a workspace registers a name once; and, once ownership is proven (domain_ownership.py),
-`DOMAINNAME#<domain>` / `DOMAINNAME` naming the one workspace that owns the name and its SES
-identity, so deleting a domain can never break another workspace's.
+Persistence is store/domains.py; the key design is in store/keys.py.
 """
 
 from __future__ import annotations
 
-import math
-import time
 import uuid
 from datetime import datetime
 from typing import Any
@@ -20,7 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from sender_accounts.accounts.records import utc_now
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger
-from sender_accounts.common.pagination import Pagination
+from sender_accounts.common.pagination import one_page
 from sender_accounts.domains.models import (
     DnsRecord,
     DomainListResponse,
@@ -35,14 +29,8 @@ from sender_accounts.domains.ownership import (
     ownership_record_value,
     pending_expiry,
 )
-from sender_accounts.errors import DependencyUnavailable, DomainInUse, DuplicateDomain, NotFound
-from sender_accounts.store.inboxes import (
-    SenderAccountRepository,
-    deserialize,
-    domain_key,
-    serialize,
-    workspace_key,
-)
+from sender_accounts.errors import DependencyUnavailable, NotFound
+from sender_accounts.store.domains import DomainStore
 
 SES_STATUS = {
     "Success": DomainStatus.ACTIVE,
@@ -51,14 +39,6 @@ SES_STATUS = {
     "Pending": DomainStatus.DNS_PENDING,
     "NotStarted": DomainStatus.DNS_PENDING,
 }
-
-
-def domain_claim_key(domain: str) -> dict[str, str]:
-    return {"pk": f"DOMAINNAME#{domain}", "sk": "DOMAINNAME"}
-
-
-def workspace_name_key(workspace_id: str, domain: str) -> dict[str, str]:
-    return {"pk": workspace_key(workspace_id), "sk": f"CLAIM#{domain}"}
 
 
 def dns_records(domain: str, dkim_tokens: list[str], ownership_token: str) -> list[DnsRecord]:
@@ -109,14 +89,12 @@ def domain_response(item: dict[str, Any]) -> DomainResponse:
 class DomainService:
     def __init__(
         self,
-        accounts: SenderAccountRepository,
-        table: str,
+        store: DomainStore,
         ses: Any,
         events: EventPublisher,
         ownership: OwnershipCheck,
     ) -> None:
-        self._accounts = accounts
-        self._table = table
+        self._store = store
         self._ses = ses
         self._events = events
         self._ownership = ownership
@@ -145,30 +123,7 @@ class DomainService:
             "created_at": now,
             "updated_at": now,
         }
-        name = {"domain_id": domain_id, "expires_at": expires_at}
-        try:
-            self._accounts.call(
-                "transact_write_items",
-                TransactItems=[
-                    {
-                        # Once per workspace; an expired pending registration does not count.
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": serialize({**workspace_name_key(workspace_id, domain), **name}),
-                            "ConditionExpression": "attribute_not_exists(pk) OR expires_at < :now",
-                            "ExpressionAttributeValues": serialize({":now": int(time.time())}),
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": serialize({**domain_key(workspace_id, domain_id), **item}),
-                        }
-                    },
-                ],
-            )
-        except ClientError as exc:
-            raise DuplicateDomain(domain) from exc
+        self._store.register(workspace_id, item)
         self._events.publish(
             "DomainStatusChanged",
             {"workspace_id": workspace_id, "domain_id": domain_id, "domain": domain,
@@ -182,40 +137,7 @@ class DomainService:
         Stays PENDING when the token is not published yet or another workspace owns the name."""
         if not self._ownership.proven(item["domain"], str(item["ownership_token"])):
             return item
-        owner = {"workspace_id": workspace_id, "domain_id": item["domain_id"]}
-        try:
-            self._accounts.call(
-                "transact_write_items",
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": serialize({**domain_claim_key(item["domain"]), **owner}),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Update": {
-                            "TableName": self._table,
-                            "Key": serialize(domain_key(workspace_id, item["domain_id"])),
-                            "UpdateExpression": "SET #s = :proven REMOVE expires_at",
-                            "ConditionExpression": "#s = :pending",
-                            "ExpressionAttributeNames": {"#s": "status"},
-                            "ExpressionAttributeValues": serialize(
-                                {":proven": "DNS_PENDING", ":pending": "PENDING"}
-                            ),
-                        }
-                    },
-                    {
-                        "Update": {
-                            "TableName": self._table,
-                            "Key": serialize(workspace_name_key(workspace_id, item["domain"])),
-                            "UpdateExpression": "REMOVE expires_at",
-                        }
-                    },
-                ],
-            )
-        except ClientError:
+        if not self._store.take_ownership(workspace_id, item):
             return item  # owned by another workspace, or proven by a concurrent request
         try:
             self._ses_call("verify_domain_identity", Domain=item["domain"])
@@ -232,28 +154,13 @@ class DomainService:
         return self._set(workspace_id, item, {"status": "DNS_PENDING", "dkim_tokens": tokens})
 
     def _release_claim(self, workspace_id: str, item: dict[str, Any]) -> None:
-        self._accounts.call(
-            "delete_item", TableName=self._table, Key=serialize(domain_claim_key(item["domain"]))
-        )
+        self._store.release_ownership(item["domain"])
         self._set(workspace_id, item, {"status": "PENDING", "expires_at": pending_expiry()})
 
     def _set(
         self, workspace_id: str, item: dict[str, Any], values: dict[str, Any]
     ) -> dict[str, Any]:
-        values = {**values, "updated_at": utc_now()}
-        names = {f"#f{i}": name for i, name in enumerate(values)}
-        response = self._accounts.call(
-            "update_item",
-            TableName=self._table,
-            Key=serialize(domain_key(workspace_id, item["domain_id"])),
-            UpdateExpression="SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(values))),
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=serialize(
-                {f":v{i}": value for i, value in enumerate(values.values())}
-            ),
-            ReturnValues="ALL_NEW",
-        )
-        return deserialize(response["Attributes"])
+        return self._store.set(workspace_id, item["domain_id"], {**values, "updated_at": utc_now()})
 
     def _refresh(
         self, items: list[dict[str, Any]], workspace_id: str, take_ownership: bool = True
@@ -295,13 +202,7 @@ class DomainService:
     ) -> dict[str, Any]:
         """The domain, its status refreshed; `take_ownership` also checks a pending one's token
         (domain routes only: inbox routes do not hold the permissions to claim a name)."""
-        response = self._accounts.call(
-            "get_item",
-            TableName=self._table,
-            Key=serialize(domain_key(workspace_id, domain_id)),
-            ConsistentRead=True,
-        )
-        item = deserialize(response["Item"]) if "Item" in response else None
+        item = self._store.get(workspace_id, domain_id)
         if item is None or expired(item):
             raise NotFound("Domain")
         return self._refresh([item], workspace_id, take_ownership)[0]
@@ -310,68 +211,20 @@ class DomainService:
         return domain_response(self.get_item(workspace_id, domain_id))
 
     def list(self, workspace_id: str, page: int, limit: int) -> DomainListResponse:
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": serialize(
-                {":pk": workspace_key(workspace_id), ":prefix": "DOMAIN#"}
-            ),
-        }
-        items: list[dict[str, Any]] = []
-        while True:
-            response = self._accounts.call("query", **request)
-            items.extend(deserialize(i) for i in response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                break
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        items = [i for i in items if not expired(i)]
+        items = [i for i in self._store.list(workspace_id) if not expired(i)]
         items.sort(key=lambda i: (i["created_at"], i["domain_id"]), reverse=True)
-        total = len(items)
-        pages = math.ceil(total / limit) if total else 0
-        shown = self._refresh(items[(page - 1) * limit : page * limit], workspace_id)
+        page_items, pagination = one_page(items, page, limit)
+        shown = self._refresh(page_items, workspace_id)
         return DomainListResponse(
             message=f"Retrieved {len(shown)} domains",
             domains=[domain_response(i) for i in shown],
-            pagination=Pagination(
-                page=page, limit=limit, total=total, pages=pages,
-                has_next=page < pages, has_prev=page > 1 and total > 0,
-            ),
-        )  # fmt: skip
+            pagination=pagination,
+        )
 
     def delete(self, workspace_id: str, domain_id: str) -> str:
         item = self.get_item(workspace_id, domain_id)
         owned = item["status"] != DomainStatus.PENDING.value
-        removals: list[dict[str, Any]] = [
-            {
-                "Delete": {
-                    "TableName": self._table,
-                    "Key": serialize(domain_key(workspace_id, domain_id)),
-                    "ConditionExpression": "attribute_exists(pk) AND inbox_count = :zero",
-                    "ExpressionAttributeValues": serialize({":zero": 0}),
-                }
-            },
-            {
-                "Delete": {
-                    "TableName": self._table,
-                    "Key": serialize(workspace_name_key(workspace_id, item["domain"])),
-                }
-            },
-        ]
-        if owned:
-            removals.append(
-                {
-                    "Delete": {
-                        "TableName": self._table,
-                        "Key": serialize(domain_claim_key(item["domain"])),
-                        "ConditionExpression": "workspace_id = :me",
-                        "ExpressionAttributeValues": serialize({":me": workspace_id}),
-                    }
-                }
-            )
-        try:
-            self._accounts.call("transact_write_items", TransactItems=removals)
-        except ClientError as exc:
-            raise DomainInUse(int(item.get("inbox_count", 0))) from exc
+        self._store.delete(workspace_id, item, owned)
         if owned:
             try:
                 self._ses_call("delete_identity", Identity=item["domain"])

@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 from sender_accounts.access.api_keys import READ_SCOPE, WRITE_SCOPE
+from sender_accounts.composition import Component
 from sender_accounts.errors import (
     IdempotencyKeyInProgress,
     IdempotencyKeyReused,
@@ -179,22 +180,21 @@ def serve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> d
     """`handle` with this process's rate limiter and idempotency store."""
     from sender_accounts.composition import idempotency_store, rate_limiter
 
-    return handle(app, event, context, rate_limiter(), idempotency_store())
+    return handle(app, event, context, rate_limiter.get(), idempotency_store.get())
 
 
-def api_handler(app: APIGatewayRestResolver) -> Any:
-    """The Lambda entry point of an API function: Powertools' logging with the request's
-    correlation id, metrics and tracing around `serve`. Every API function uses this one."""
+def api_handler(app: APIGatewayRestResolver, *uses: Component[Any]) -> Any:
+    """The Lambda entry point of an API function: the edge's rules around `app`, with the
+    request's logging context, correlation id and metrics. Fails the function's init when a
+    variable that the edge or the route's use cases (`uses`) need is missing."""
     from aws_lambda_powertools.logging import correlation_paths
 
-    from sender_accounts.adapters.observability import logger, metrics, tracer
+    from sender_accounts.adapters.observability import instrumented
+    from sender_accounts.composition import idempotency_store, rate_limiter, require
 
-    @logger.inject_lambda_context(
-        correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True
-    )
-    @metrics.log_metrics
-    @tracer.capture_lambda_handler
+    require(rate_limiter, idempotency_store, *uses)
+
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return serve(app, event, context)
 
-    return lambda_handler
+    return instrumented(lambda_handler, correlation_paths.API_GATEWAY_REST)

@@ -6,8 +6,6 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from sender_accounts.accounts.models import CreateAccountResponse, InboxStatus, InboxType
 from sender_accounts.accounts.records import utc_now
 from sender_accounts.adapters.events import EventPublisher
@@ -23,13 +21,7 @@ from sender_accounts.native.models import (
     NativeInboxItem,
     NativeRowResult,
 )
-from sender_accounts.store.inboxes import (
-    SenderAccountRepository,
-    address_key,
-    domain_key,
-    inbox_key,
-    serialize,
-)
+from sender_accounts.store.inboxes import SenderAccountRepository
 
 NATIVE_MESSAGE = "ColdSend native inbox created successfully"
 
@@ -39,12 +31,10 @@ class NativeAccountService:
         self,
         accounts: SenderAccountRepository,
         domains: DomainService,
-        table: str,
         events: EventPublisher,
     ) -> None:
         self._accounts = accounts
         self._domains = domains
-        self._table = table
         self._events = events
 
     def _active_domain(self, workspace_id: str, domain_id: str) -> dict[str, Any]:
@@ -111,46 +101,7 @@ class NativeAccountService:
             "created_at": now,
             "updated_at": now,
         }
-        try:
-            self._accounts.call(
-                "transact_write_items",
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": serialize(
-                                {**address_key(workspace_id, address), "inbox_id": inbox_id}
-                            ),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": serialize({**inbox_key(workspace_id, inbox_id), **inbox}),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        # The domain counts its inboxes, so it cannot be deleted under them.
-                        "Update": {
-                            "TableName": self._table,
-                            "Key": serialize(domain_key(workspace_id, domain["domain_id"])),
-                            "UpdateExpression": "ADD inbox_count :one",
-                            "ConditionExpression": "#s = :active",
-                            "ExpressionAttributeNames": {"#s": "status"},
-                            "ExpressionAttributeValues": serialize(
-                                {":one": 1, ":active": DomainStatus.ACTIVE.value}
-                            ),
-                        }
-                    },
-                ],
-            )
-        except ClientError as exc:
-            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
-            if len(reasons) > 2 and reasons[2] == "ConditionalCheckFailed":
-                raise DomainNotActive(domain["domain"], "no longer ACTIVE") from exc
-            raise DuplicateAddress(address) from exc
+        self._accounts.create_inbox(workspace_id, inbox)
         metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
         self._events.publish(
             "SenderAccountCreated",

@@ -17,18 +17,14 @@ import time
 from enum import Enum
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
 from sender_accounts.accounts.records import utc_now
 from sender_accounts.errors import DependencyUnavailable, NotFound
-from sender_accounts.store.inboxes import (
-    address_key,
-    deserialize,
-    domain_release,
-    inbox_key,
-    serialize,
-)
+from sender_accounts.store.dynamo import Dynamo, cancellation_reasons, deserialize, serialize
+from sender_accounts.store.inbox_writes import inbox_creation, inbox_deletion
+from sender_accounts.store.keys import address_key
 
 JOB_TTL_SECONDS = 7 * 24 * 3600
 JOB_SK = "JOB"
@@ -76,26 +72,12 @@ class RowOutcome(Enum):
     ALREADY_DONE = "already_done"
 
 
-def _reasons(exc: ClientError) -> list[str]:
-    return [str(r.get("Code", "")) for r in exc.response.get("CancellationReasons", [])]
-
-
 class BulkJobRepository:
     def __init__(self, dynamodb: Any, jobs_table: str, accounts_table: str) -> None:
-        self._db = dynamodb
+        self._db = Dynamo(dynamodb)
         self._jobs = jobs_table
         self._accounts = accounts_table
-
-    def _call(self, operation: str, **kwargs: Any) -> Any:
-        try:
-            return getattr(self._db, operation)(**kwargs)
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "ClientError")
-            if code in {"ConditionalCheckFailedException", "TransactionCanceledException"}:
-                raise
-            raise DependencyUnavailable("DynamoDB", f"{operation}: {code}") from None
-        except BotoCoreError as exc:
-            raise DependencyUnavailable("DynamoDB", f"{operation}: {type(exc).__name__}") from None
+        self._call = self._db.call
 
     # Intake ---------------------------------------------------------------------------------
 
@@ -154,13 +136,7 @@ class BulkJobRepository:
             "ExpressionAttributeNames": {"#r": "row", "#s": "status", "#e": "error"},
             "ConsistentRead": True,
         }
-        rows: list[dict[str, Any]] = []
-        while True:
-            response = self._call("query", **request)
-            rows.extend(deserialize(item) for item in response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                return rows
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return list(self._db.query_all(**request))
 
     # Progress -------------------------------------------------------------------------------
 
@@ -218,7 +194,7 @@ class BulkJobRepository:
         try:
             self._call("transact_write_items", TransactItems=items)
         except ClientError as exc:
-            reasons = _reasons(exc)
+            reasons = cancellation_reasons(exc)
             if "ConditionalCheckFailed" in reasons[len(effects) :]:
                 return RowOutcome.ALREADY_DONE
             if "ConditionalCheckFailed" in reasons[: len(effects)]:
@@ -230,23 +206,7 @@ class BulkJobRepository:
         self, workspace_id: str, job_id: str, row: int, inbox: dict[str, Any]
     ) -> RowOutcome:
         """Create the inbox with its address guard; EFFECT_REFUSED means a duplicate address."""
-        guard = {**address_key(workspace_id, inbox["email_address"]), "inbox_id": inbox["inbox_id"]}
-        creation = (
-            {
-                "Put": {
-                    "TableName": self._accounts,
-                    "Item": serialize(guard),
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            },
-            {
-                "Put": {
-                    "TableName": self._accounts,
-                    "Item": serialize({**inbox_key(workspace_id, inbox["inbox_id"]), **inbox}),
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            },
-        )
+        creation = tuple(inbox_creation(self._accounts, workspace_id, inbox))
         values = {"status": "SUCCESS", "inbox_id": inbox["inbox_id"]}
         return self.decide_row(job_id, row, values, "success_count", creation)
 
@@ -259,22 +219,7 @@ class BulkJobRepository:
         self, workspace_id: str, job_id: str, row: int, inbox: dict[str, Any]
     ) -> RowOutcome:
         """Delete the inbox and its address guard; EFFECT_REFUSED when it is already gone."""
-        deletion = (
-            {
-                "Delete": {
-                    "TableName": self._accounts,
-                    "Key": serialize(inbox_key(workspace_id, inbox["inbox_id"])),
-                    "ConditionExpression": "attribute_exists(pk)",
-                }
-            },
-            {
-                "Delete": {
-                    "TableName": self._accounts,
-                    "Key": serialize(address_key(workspace_id, inbox["email_address"])),
-                }
-            },
-            *domain_release(self._accounts, workspace_id, inbox),
-        )
+        deletion = tuple(inbox_deletion(self._accounts, workspace_id, inbox))
         return self.decide_row(job_id, row, {"status": "DELETED"}, "deleted_count", deletion)
 
     def finish_if_done(self, job_id: str, now: str) -> dict[str, Any] | None:

@@ -1,40 +1,25 @@
-"""DynamoDB access for the workspace's things. Key design (one table, keyed by workspace):
-
-| item                | pk                 | sk                      |
-| ------------------- | ------------------ | ----------------------- |
-| workspace           | WS#<workspace_id>  | WORKSPACE               |
-| workspace name      | WSNAME#<name>      | WSNAME                  |
-| sender account      | WS#<workspace_id>  | INBOX#<inbox_id>        |
-| address guard       | WS#<workspace_id>  | ADDRESS#<lower address> |
-| API key             | APIKEY#<sha256>    | APIKEY                  |
-
-An inbox and its address guard are written and deleted in one transaction, so an address is
-unique per workspace under any concurrency and no guard outlives its inbox. Listing queries one
-workspace's partition (`begins_with(sk, "INBOX#")`), never the table.
-"""
+"""Sender accounts in DynamoDB: create and delete with their address guard (inbox_writes.py),
+read, update under optimistic concurrency, count test emails against the UTC day, and list one
+workspace's partition (`begins_with(sk, "INBOX#")`), never the table. Keys are in keys.py."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
-from sender_accounts.adapters.aws_clients import client
-from sender_accounts.config import get_settings
-from sender_accounts.errors import (
-    ConcurrentUpdate,
-    DependencyUnavailable,
-    DuplicateAddress,
-    NotFound,
+from sender_accounts.errors import ConcurrentUpdate, DomainNotActive, DuplicateAddress, NotFound
+from sender_accounts.store.dynamo import (
+    Dynamo,
+    cancellation_reasons,
+    deserialize,
+    serialize,
+    set_fields,
 )
-
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
+from sender_accounts.store.inbox_writes import inbox_creation, inbox_deletion
+from sender_accounts.store.keys import INBOX_PREFIX, address_key, inbox_key, workspace_key
 
 LIST_ATTRIBUTES = (
     "inbox_id",
@@ -50,96 +35,13 @@ LIST_ATTRIBUTES = (
 )
 
 
-def workspace_key(workspace_id: str) -> str:
-    return f"WS#{workspace_id}"
-
-
-def inbox_key(workspace_id: str, inbox_id: str) -> dict[str, str]:
-    return {"pk": workspace_key(workspace_id), "sk": f"INBOX#{inbox_id}"}
-
-
-def domain_key(workspace_id: str, domain_id: str) -> dict[str, str]:
-    return {"pk": workspace_key(workspace_id), "sk": f"DOMAIN#{domain_id}"}
-
-
-def domain_release(table: str, workspace_id: str, inbox: dict[str, Any]) -> list[dict[str, Any]]:
-    """The transaction item that uncounts a native inbox from its domain (none for others)."""
-    if not inbox.get("domain_id"):
-        return []
-    return [
-        {
-            "Update": {
-                "TableName": table,
-                "Key": serialize(domain_key(workspace_id, inbox["domain_id"])),
-                "UpdateExpression": "ADD inbox_count :minus_one",
-                "ExpressionAttributeValues": serialize({":minus_one": -1}),
-            }
-        }
-    ]
-
-
-def address_key(workspace_id: str, email_address: str) -> dict[str, str]:
-    return {"pk": workspace_key(workspace_id), "sk": f"ADDRESS#{email_address.lower()}"}
-
-
-def serialize(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: _serializer.serialize(_to_dynamo(value)) for key, value in item.items()}
-
-
-def deserialize(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: _from_dynamo(_deserializer.deserialize(value)) for key, value in item.items()}
-
-
-def _to_dynamo(value: Any) -> Any:
-    if isinstance(value, float):
-        return Decimal(str(value))
-    if isinstance(value, dict):
-        return {k: _to_dynamo(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_to_dynamo(v) for v in value]
-    return value
-
-
-def _from_dynamo(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _from_dynamo(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_from_dynamo(v) for v in value]
-    if hasattr(value, "value") and isinstance(value.value, bytes):  # boto3 Binary
-        return bytes(value.value)
-    return value
-
-
-def _is_condition_failure(exc: ClientError) -> bool:
-    code = exc.response.get("Error", {}).get("Code")
-    if code == "ConditionalCheckFailedException":
-        return True
-    if code == "TransactionCanceledException":
-        reasons = exc.response.get("CancellationReasons", [])
-        return any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons)
-    return False
-
-
 class SenderAccountRepository:
     def __init__(self, dynamodb: Any, table_name: str) -> None:
-        self._db = dynamodb
+        self._db = Dynamo(dynamodb)
         self._table = table_name
 
-    def call(self, operation: str, **kwargs: Any) -> Any:
-        try:
-            return getattr(self._db, operation)(**kwargs)
-        except ClientError as exc:
-            if _is_condition_failure(exc):
-                raise
-            code = exc.response.get("Error", {}).get("Code", "ClientError")
-            raise DependencyUnavailable("DynamoDB", f"{operation}: {code}") from None
-        except BotoCoreError as exc:
-            raise DependencyUnavailable("DynamoDB", f"{operation}: {type(exc).__name__}") from None
-
     def address_taken(self, workspace_id: str, email_address: str) -> bool:
-        response = self.call(
+        response = self._db.call(
             "get_item",
             TableName=self._table,
             Key=serialize(address_key(workspace_id, email_address)),
@@ -149,37 +51,18 @@ class SenderAccountRepository:
         return "Item" in response
 
     def create_inbox(self, workspace_id: str, inbox: dict[str, Any]) -> None:
-        """Store the inbox and its address guard together; DuplicateAddress if either exists."""
-        inbox_item = {**inbox_key(workspace_id, inbox["inbox_id"]), **inbox}
-        guard = {
-            **address_key(workspace_id, inbox["email_address"]),
-            "inbox_id": inbox["inbox_id"],
-        }
+        """Store the inbox and its address guard together; DuplicateAddress if either exists,
+        DomainNotActive when a native inbox's domain is no longer ACTIVE."""
         try:
-            self.call(
-                "transact_write_items",
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": serialize(guard),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": serialize(inbox_item),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                ],
-            )
+            self._db.transact(inbox_creation(self._table, workspace_id, inbox))
         except ClientError as exc:
+            if "ConditionalCheckFailed" in cancellation_reasons(exc)[2:]:  # the domain count
+                domain = str(inbox["email_address"]).rsplit("@", 1)[1]
+                raise DomainNotActive(domain, "no longer ACTIVE") from exc
             raise DuplicateAddress(inbox["email_address"]) from exc
 
     def get_inbox(self, workspace_id: str, inbox_id: str) -> dict[str, Any]:
-        response = self.call(
+        response = self._db.call(
             "get_item",
             TableName=self._table,
             Key=serialize(inbox_key(workspace_id, inbox_id)),
@@ -193,25 +76,7 @@ class SenderAccountRepository:
         """Delete the inbox with its guard and secrets; NotFound if the workspace has no such id."""
         inbox = self.get_inbox(workspace_id, inbox_id)
         try:
-            self.call(
-                "transact_write_items",
-                TransactItems=[
-                    {
-                        "Delete": {
-                            "TableName": self._table,
-                            "Key": serialize(inbox_key(workspace_id, inbox_id)),
-                            "ConditionExpression": "attribute_exists(pk)",
-                        }
-                    },
-                    {
-                        "Delete": {
-                            "TableName": self._table,
-                            "Key": serialize(address_key(workspace_id, inbox["email_address"])),
-                        }
-                    },
-                    *domain_release(self._table, workspace_id, inbox),
-                ],
-            )
+            self._db.transact(inbox_deletion(self._table, workspace_id, inbox))
         except ClientError as exc:  # deleted concurrently by another request
             raise NotFound() from exc
         return inbox
@@ -226,7 +91,7 @@ class SenderAccountRepository:
         values = serialize({":one": 1, ":today": today})
         for _attempt in range(3):
             try:
-                self.call(
+                self._db.call(
                     "update_item",
                     TableName=self._table,
                     Key=key,
@@ -241,7 +106,7 @@ class SenderAccountRepository:
             except ClientError:
                 pass
             try:
-                self.call(
+                self._db.call(
                     "update_item",
                     TableName=self._table,
                     Key=key,
@@ -267,7 +132,7 @@ class SenderAccountRepository:
         """Give back a counted email whose sending failed."""
         # A condition failure means a new day began meanwhile: nothing of today's to give back.
         with contextlib.suppress(ClientError):
-            self.call(
+            self._db.call(
                 "update_item",
                 TableName=self._table,
                 Key=serialize(inbox_key(workspace_id, inbox_id)),
@@ -284,19 +149,17 @@ class SenderAccountRepository:
         expected_updated_at: str,
     ) -> dict[str, Any]:
         """Apply `changes` if nobody changed the inbox since it was read; the inbox after."""
-        names = {f"#f{i}": name for i, name in enumerate(changes)}
-        values = {f":v{i}": value for i, value in enumerate(changes.values())}
-        values[":expected"] = expected_updated_at
+        update = set_fields(changes)
+        values = {**update.pop("ExpressionAttributeValues"), ":expected": expected_updated_at}
         try:
-            response = self.call(
+            response = self._db.call(
                 "update_item",
                 TableName=self._table,
                 Key=serialize(inbox_key(workspace_id, inbox_id)),
-                UpdateExpression="SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes))),
                 ConditionExpression="attribute_exists(pk) AND updated_at = :expected",
-                ExpressionAttributeNames=names,
                 ExpressionAttributeValues=serialize(values),
                 ReturnValues="ALL_NEW",
+                **update,
             )
         except ClientError as exc:
             raise ConcurrentUpdate() from exc
@@ -312,7 +175,7 @@ class SenderAccountRepository:
         """The workspace's inboxes matching the filters, list attributes only, in key order."""
         names = {f"#a{i}": name for i, name in enumerate(LIST_ATTRIBUTES)}
         projection = ", ".join(names)
-        values: dict[str, Any] = {":pk": workspace_key(workspace_id), ":prefix": "INBOX#"}
+        values: dict[str, Any] = {":pk": workspace_key(workspace_id), ":prefix": INBOX_PREFIX}
         filters: list[str] = []
         if inbox_type:
             names["#type"] = "inbox_type"
@@ -335,70 +198,4 @@ class SenderAccountRepository:
         }
         if filters:
             request["FilterExpression"] = " AND ".join(filters)
-        while True:
-            response = self.call("query", **request)
-            for item in response.get("Items", []):
-                yield deserialize(item)
-            if "LastEvaluatedKey" not in response:
-                return
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
-    def get_api_key(self, key_hash: str) -> dict[str, Any] | None:
-        response = self.call(
-            "get_item", TableName=self._table, Key=serialize(api_key_key(key_hash))
-        )
-        return deserialize(response["Item"]) if "Item" in response else None
-
-    def put_api_key(self, key_hash: str, record: dict[str, Any]) -> None:
-        self.call(
-            "put_item",
-            TableName=self._table,
-            Item=serialize({**api_key_key(key_hash), **record}),
-            ConditionExpression="attribute_not_exists(pk)",
-        )
-
-    def workspace_id_for_name(self, name: str, new_id: str) -> str:
-        """The id of the workspace called `name`, creating it with `new_id` if it is new."""
-        try:
-            self.call(
-                "transact_write_items",
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": serialize(
-                                {"pk": f"WSNAME#{name}", "sk": "WSNAME", "workspace_id": new_id}
-                            ),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": serialize(
-                                {"pk": workspace_key(new_id), "sk": "WORKSPACE", "name": name}
-                            ),
-                        }
-                    },
-                ],
-            )
-            return new_id
-        except ClientError:
-            response = self.call(
-                "get_item",
-                TableName=self._table,
-                Key=serialize({"pk": f"WSNAME#{name}", "sk": "WSNAME"}),
-                ConsistentRead=True,
-            )
-            return str(deserialize(response["Item"])["workspace_id"])
-
-
-def api_key_key(key_hash: str) -> dict[str, str]:
-    return {"pk": f"APIKEY#{key_hash}", "sk": "APIKEY"}
-
-
-@lru_cache(maxsize=1)
-def repository() -> SenderAccountRepository:
-    """The process's repository; here rather than in composition so the authorizer, which needs only
-    this, does not import the whole domain on a cold start."""
-    return SenderAccountRepository(client("dynamodb"), get_settings().table_name)
+        yield from self._db.query_all(**request)

@@ -1,0 +1,145 @@
+"""A real test email through the inbox's own SMTP server (or SES for a native inbox), counted
+against the inbox's daily limit for the UTC day: reserved before sending, given back if the
+send fails, so the limit holds under concurrency and a failure costs nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from sender_accounts.accounts.credential_changes import stored_login
+from sender_accounts.accounts.models import InboxType
+from sender_accounts.adapters.observability import metrics
+from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.config import Settings
+from sender_accounts.errors import (
+    ConnectionValidationFailed,
+    DailyLimitReached,
+    DependencyUnavailable,
+)
+from sender_accounts.mail.endpoints import MailServerLogin
+from sender_accounts.mail.failures import ErrorCode
+from sender_accounts.mail.policy import OutboundPolicy
+from sender_accounts.mail.sending import compose_test_email, send_through
+from sender_accounts.mail.validation import StageFailure, failure_body, run_stage
+from sender_accounts.sending.models import TestEmailRequest, TestEmailResponse
+from sender_accounts.store.inboxes import SenderAccountRepository
+
+DEFAULT_TEST_BODY = (
+    "This is a test email. It was sent through this sender account's own SMTP server to check "
+    "that it can send."
+)
+
+
+def seconds_to_next_utc_day(now: datetime) -> int:
+    tomorrow = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(1, int((tomorrow - now).total_seconds()))
+
+
+class TestEmailService:
+    __test__ = False  # not a pytest test class, whatever its name
+
+    def __init__(
+        self,
+        repository: SenderAccountRepository,
+        vault: PasswordVault,
+        settings: Settings,
+        ses: Any,
+    ) -> None:
+        self._repository = repository
+        self._vault = vault
+        self._settings = settings
+        self._ses = ses
+
+    def send_test_email(
+        self, workspace_id: str, inbox_id: str, request: TestEmailRequest
+    ) -> TestEmailResponse:
+        inbox = self._repository.get_inbox(workspace_id, inbox_id)
+        now = datetime.now(UTC)
+        today = now.date().isoformat()
+        if not self._repository.reserve_send(workspace_id, inbox_id, today):
+            raise DailyLimitReached(int(inbox["daily_limit"]), seconds_to_next_utc_day(now))
+        try:
+            message = self._send(workspace_id, inbox, request)
+        except BaseException:
+            # Not sent, not counted.
+            self._repository.release_send(workspace_id, inbox_id, today)
+            raise
+        metrics.add_metric(name="TestEmailsSent", unit="Count", value=1)
+        return TestEmailResponse(
+            inbox_id=inbox_id,
+            inbox_email=inbox["email_address"],
+            sent_at=datetime.now(UTC).replace(microsecond=0),
+            message_id=str(message["Message-ID"]),
+        )
+
+    def _send(
+        self, workspace_id: str, inbox: dict[str, Any], request: TestEmailRequest
+    ) -> EmailMessage:
+        settings = inbox.get("settings", {})
+        message = compose_test_email(
+            sender_name=inbox["display_name"],
+            sender_address=inbox["email_address"],
+            recipient=request.recipient_email,
+            subject=request.subject or f"Test email from {inbox['display_name']}",
+            body=request.body or DEFAULT_TEST_BODY,
+            reply_to=settings.get("reply_to"),
+            signature_html=settings.get("signature"),
+        )
+        recipients = [request.recipient_email, *([settings["bcc"]] if settings.get("bcc") else [])]
+        if inbox["inbox_type"] == InboxType.COLDSEND.value:
+            self._send_with_ses(inbox, message, recipients)
+            return message
+        passwords = self._vault.open(
+            bytes(inbox["passwords_ciphertext"]), workspace_id, inbox["inbox_id"]
+        )
+        login = stored_login(inbox, "smtp", passwords.smtp)
+
+        async def deliver(
+            login: MailServerLogin, policy: OutboundPolicy, step_timeout: float
+        ) -> None:
+            await send_through(login, message, recipients, policy, step_timeout)
+
+        cfg = self._settings
+        failure = asyncio.run(
+            run_stage(
+                "smtp",
+                deliver,
+                login,
+                cfg.outbound_policy,
+                cfg.mail_step_timeout_seconds,
+                cfg.validation_deadline_seconds,
+                [(login.username, passwords.smtp), (login.username, passwords.imap)],
+            )
+        )
+        if failure is not None:
+            raise ConnectionValidationFailed(failure_body([failure]))
+        return message
+
+    def _send_with_ses(
+        self, inbox: dict[str, Any], message: EmailMessage, recipients: list[str]
+    ) -> None:
+        """Native inboxes send through SES from their verified domain."""
+        try:
+            self._ses.send_raw_email(
+                Source=inbox["email_address"],
+                Destinations=recipients,
+                RawMessage={"Data": message.as_bytes()},
+            )
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            if error.get("Code") == "MessageRejected":
+                failure = StageFailure(
+                    stage="ses",
+                    error_code=ErrorCode.CONNECTION_FAILED,
+                    detail="SES rejected the message",
+                    server_reply=str(error.get("Message", ""))[:500],
+                )
+                raise ConnectionValidationFailed(failure_body([failure])) from None
+            raise DependencyUnavailable("SES", str(error.get("Code"))) from None
+        except BotoCoreError as exc:
+            raise DependencyUnavailable("SES", type(exc).__name__) from None

@@ -1,0 +1,119 @@
+"""What every store shares: DynamoDB types in and out, one rule for failures, one paginated
+query loop, and the transaction item shapes.
+
+A condition failure is the caller's business (a duplicate, a race, a row decided before) and
+is raised as is; any other failure is DependencyUnavailable, with the operation and the
+service's error code only, never a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from sender_accounts.errors import DependencyUnavailable
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def serialize(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _serializer.serialize(_to_dynamo(value)) for key, value in item.items()}
+
+
+def deserialize(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _from_dynamo(_deserializer.deserialize(value)) for key, value in item.items()}
+
+
+def _to_dynamo(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_to_dynamo(v) for v in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(v) for v in value]
+    if hasattr(value, "value") and isinstance(value.value, bytes):  # boto3 Binary
+        return bytes(value.value)
+    return value
+
+
+def cancellation_reasons(exc: ClientError) -> list[str]:
+    """Per transaction item, why it was cancelled ("None" for the items that were fine)."""
+    return [str(r.get("Code", "")) for r in exc.response.get("CancellationReasons", [])]
+
+
+def is_condition_failure(exc: ClientError) -> bool:
+    code = exc.response.get("Error", {}).get("Code")
+    if code == "ConditionalCheckFailedException":
+        return True
+    if code == "TransactionCanceledException":
+        return "ConditionalCheckFailed" in cancellation_reasons(exc)
+    return False
+
+
+class Dynamo:
+    """A DynamoDB client with the failure rule applied to every call."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def call(self, operation: str, **kwargs: Any) -> Any:
+        try:
+            return getattr(self._client, operation)(**kwargs)
+        except ClientError as exc:
+            if is_condition_failure(exc):
+                raise
+            code = exc.response.get("Error", {}).get("Code", "ClientError")
+            raise DependencyUnavailable("DynamoDB", f"{operation}: {code}") from None
+        except BotoCoreError as exc:
+            raise DependencyUnavailable("DynamoDB", f"{operation}: {type(exc).__name__}") from None
+
+    def query_all(self, **request: Any) -> Iterator[dict[str, Any]]:
+        """Every item a query matches, page after page, deserialized."""
+        while True:
+            response = self.call("query", **request)
+            for item in response.get("Items", []):
+                yield deserialize(item)
+            if "LastEvaluatedKey" not in response:
+                return
+            request = {**request, "ExclusiveStartKey": response["LastEvaluatedKey"]}
+
+    def transact(self, items: list[dict[str, Any]]) -> None:
+        self.call("transact_write_items", TransactItems=items)
+
+
+def put(table: str, item: dict[str, Any], condition: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"TableName": table, "Item": serialize(item)}
+    if condition:
+        body["ConditionExpression"] = condition
+    return {"Put": body}
+
+
+def delete(table: str, key: dict[str, Any], condition: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"TableName": table, "Key": serialize(key)}
+    if condition:
+        body["ConditionExpression"] = condition
+    return {"Delete": body}
+
+
+def set_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """`SET #f0 = :v0, ...` with its names and values, for any attribute names."""
+    return {
+        "UpdateExpression": "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(values))),
+        "ExpressionAttributeNames": {f"#f{i}": name for i, name in enumerate(values)},
+        "ExpressionAttributeValues": {f":v{i}": value for i, value in enumerate(values.values())},
+    }

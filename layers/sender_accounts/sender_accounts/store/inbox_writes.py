@@ -1,0 +1,52 @@
+"""The transaction shapes that create and delete an inbox, written once for every path that
+does (single, bulk, native): an inbox and its address guard go in and out together, so an
+address is unique per workspace under any concurrency and no guard outlives its inbox; a
+native inbox also counts on its domain, so the domain cannot be deleted under it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sender_accounts.store.dynamo import delete, put, serialize
+from sender_accounts.store.keys import address_key, domain_key, inbox_key
+
+
+def inbox_creation(table: str, workspace_id: str, inbox: dict[str, Any]) -> list[dict[str, Any]]:
+    guard = {**address_key(workspace_id, inbox["email_address"]), "inbox_id": inbox["inbox_id"]}
+    return [
+        put(table, guard, "attribute_not_exists(pk)"),
+        put(
+            table,
+            {**inbox_key(workspace_id, inbox["inbox_id"]), **inbox},
+            "attribute_not_exists(pk)",
+        ),
+        *domain_count(table, workspace_id, inbox, +1),
+    ]
+
+
+def inbox_deletion(table: str, workspace_id: str, inbox: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        delete(table, inbox_key(workspace_id, inbox["inbox_id"]), "attribute_exists(pk)"),
+        delete(table, address_key(workspace_id, inbox["email_address"])),
+        *domain_count(table, workspace_id, inbox, -1),
+    ]
+
+
+def domain_count(
+    table: str, workspace_id: str, inbox: dict[str, Any], delta: int
+) -> list[dict[str, Any]]:
+    """Count a native inbox on its domain (none for other inboxes); a new one needs the domain
+    still ACTIVE."""
+    if not inbox.get("domain_id"):
+        return []
+    update: dict[str, Any] = {
+        "TableName": table,
+        "Key": serialize(domain_key(workspace_id, inbox["domain_id"])),
+        "UpdateExpression": "ADD inbox_count :delta",
+        "ExpressionAttributeValues": serialize({":delta": delta}),
+    }
+    if delta > 0:
+        update["ConditionExpression"] = "#s = :active"
+        update["ExpressionAttributeNames"] = {"#s": "status"}
+        update["ExpressionAttributeValues"] = serialize({":delta": delta, ":active": "ACTIVE"})
+    return [{"Update": update}]

@@ -1,0 +1,50 @@
+"""Every key of the accounts table, in one place. One table, keyed by workspace:
+
+| item                      | pk                    | sk                      |
+| ------------------------- | --------------------- | ----------------------- |
+| workspace                 | WS#<workspace_id>     | WORKSPACE               |
+| workspace name            | WSNAME#<name>         | WSNAME                  |
+| sender account            | WS#<workspace_id>     | INBOX#<inbox_id>        |
+| address guard             | WS#<workspace_id>     | ADDRESS#<lower address> |
+| domain                    | WS#<workspace_id>     | DOMAIN#<domain_id>      |
+| domain name, per workspace| WS#<workspace_id>     | CLAIM#<domain>          |
+| domain owner (proven)     | DOMAINNAME#<domain>   | DOMAINNAME              |
+| API key                   | APIKEY#<sha256>       | APIKEY                  |
+"""
+
+from __future__ import annotations
+
+INBOX_PREFIX = "INBOX#"
+DOMAIN_PREFIX = "DOMAIN#"
+
+
+def workspace_key(workspace_id: str) -> str:
+    return f"WS#{workspace_id}"
+
+
+def inbox_key(workspace_id: str, inbox_id: str) -> dict[str, str]:
+    return {"pk": workspace_key(workspace_id), "sk": f"{INBOX_PREFIX}{inbox_id}"}
+
+
+def address_key(workspace_id: str, email_address: str) -> dict[str, str]:
+    return {"pk": workspace_key(workspace_id), "sk": f"ADDRESS#{email_address.lower()}"}
+
+
+def domain_key(workspace_id: str, domain_id: str) -> dict[str, str]:
+    return {"pk": workspace_key(workspace_id), "sk": f"{DOMAIN_PREFIX}{domain_id}"}
+
+
+def workspace_name_key(workspace_id: str, domain: str) -> dict[str, str]:
+    return {"pk": workspace_key(workspace_id), "sk": f"CLAIM#{domain}"}
+
+
+def domain_owner_key(domain: str) -> dict[str, str]:
+    return {"pk": f"DOMAINNAME#{domain}", "sk": "DOMAINNAME"}
+
+
+def api_key_key(key_hash: str) -> dict[str, str]:
+    return {"pk": f"APIKEY#{key_hash}", "sk": "APIKEY"}
+
+
+def workspace_by_name_key(name: str) -> dict[str, str]:
+    return {"pk": f"WSNAME#{name}", "sk": "WSNAME"}
