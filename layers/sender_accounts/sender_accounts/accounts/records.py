@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, InboxStatus
 from sender_accounts.adapters.password_vault import MailboxPasswords
 from sender_accounts.mail.endpoints import MailServerLogin, imap_security, smtp_security
 from sender_accounts.mail.validation import StageFailure
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def initial_status(request: CreateSmtpAccountRequest, failures: list[StageFailure]) -> InboxStatus:

@@ -21,10 +21,11 @@ from sender_accounts.accounts.models import (
     SortOrder,
     ValidationFailurePolicy,
 )
-from sender_accounts.accounts.records import logins_for, new_inbox_record, passwords_of, utc_now
+from sender_accounts.accounts.records import logins_for, new_inbox_record, passwords_of
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger, metrics
 from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.common.clock import utc_now
 from sender_accounts.common.pagination import one_page
 from sender_accounts.config import Settings
 from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress

@@ -19,10 +19,10 @@ from sender_accounts.accounts.models import (
     SenderAccountDetail,
     UpdateSenderAccountRequest,
 )
-from sender_accounts.accounts.records import utc_now
 from sender_accounts.accounts.service import public_detail
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.password_vault import MailboxPasswords, PasswordVault
+from sender_accounts.common.clock import utc_now
 from sender_accounts.config import Settings
 from sender_accounts.errors import (
     ConnectionValidationFailed,

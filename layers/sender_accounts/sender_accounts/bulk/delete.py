@@ -7,7 +7,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from sender_accounts.accounts.records import utc_now
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
 from sender_accounts.bulk.models import (
@@ -18,6 +17,7 @@ from sender_accounts.bulk.models import (
     JobStatus,
 )
 from sender_accounts.bulk.queue import enqueue_rows, finish_jobs, read_job
+from sender_accounts.common.clock import utc_now
 from sender_accounts.errors import ConfirmationRequired, NotFound
 from sender_accounts.store.bulk_jobs import BulkJobRepository, RowOutcome, expiry
 from sender_accounts.store.inboxes import SenderAccountRepository

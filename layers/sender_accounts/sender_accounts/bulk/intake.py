@@ -6,7 +6,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from sender_accounts.accounts.records import passwords_of, request_without_secrets, utc_now
+from sender_accounts.accounts.records import passwords_of, request_without_secrets
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
 from sender_accounts.adapters.password_vault import PasswordVault
@@ -18,6 +18,7 @@ from sender_accounts.bulk.models import (
     JobStatus,
 )
 from sender_accounts.bulk.queue import enqueue_rows, publish_job_completed, read_job
+from sender_accounts.common.clock import utc_now
 from sender_accounts.store.bulk_jobs import BulkItemMessage, BulkJobRepository, expiry
 
 JOB_TYPE = "BULK_SMTP_CREATE"

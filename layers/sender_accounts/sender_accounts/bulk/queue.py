@@ -8,9 +8,9 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
-from sender_accounts.accounts.records import utc_now
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger, metrics
+from sender_accounts.common.clock import utc_now
 from sender_accounts.errors import DependencyUnavailable
 from sender_accounts.store.bulk_jobs import BulkJobRepository
 

@@ -6,11 +6,12 @@ import asyncio
 from typing import Any
 
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, ValidationFailurePolicy
-from sender_accounts.accounts.records import logins_for, new_inbox_record, utc_now
+from sender_accounts.accounts.records import logins_for, new_inbox_record
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
 from sender_accounts.adapters.password_vault import PasswordVault
 from sender_accounts.bulk.queue import finish_jobs
+from sender_accounts.common.clock import utc_now
 from sender_accounts.config import Settings
 from sender_accounts.mail.validation import validate_mailbox
 from sender_accounts.store.bulk_jobs import BulkItemMessage, BulkJobRepository, RowOutcome

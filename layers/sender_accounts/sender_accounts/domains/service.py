@@ -11,9 +11,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from sender_accounts.accounts.records import utc_now
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger
+from sender_accounts.common.clock import utc_now
 from sender_accounts.common.pagination import one_page
 from sender_accounts.domains.models import (
     DnsRecord,

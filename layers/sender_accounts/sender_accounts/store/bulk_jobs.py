@@ -20,7 +20,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
-from sender_accounts.accounts.records import utc_now
+from sender_accounts.common.clock import utc_now
 from sender_accounts.errors import DependencyUnavailable, NotFound
 from sender_accounts.store.dynamo import Dynamo, cancellation_reasons, deserialize, serialize
 from sender_accounts.store.inbox_writes import inbox_creation, inbox_deletion
