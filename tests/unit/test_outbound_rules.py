@@ -8,8 +8,9 @@ import ipaddress
 import pytest
 
 from sender_accounts.mail.endpoints import Security, imap_security, smtp_security
-from sender_accounts.mail.failures import ErrorCode, ProbeFailure
+from sender_accounts.mail.failures import ProbeFailure
 from sender_accounts.mail.outbound import resolve_allowed
+from sender_accounts.mail.outcome import ErrorCode
 from sender_accounts.mail.policy import OutboundPolicy, is_address_allowed
 from sender_accounts.mail.redaction import redact, secret_spellings
 

@@ -7,8 +7,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
+from sender_accounts.common.model import Model
 from sender_accounts.common.pagination import Pagination
 from sender_accounts.common.request_bodies import PatchBody, PostBody, WithWarnings
 from sender_accounts.common.text_rules import (
@@ -67,8 +68,8 @@ def check_email_address(value: str) -> str:
 Port = Annotated[JsonInt, Field(ge=1, le=65535)]
 
 
-class WarmupSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class WarmupSettings(Model):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     enabled: JsonBool = False
     emails_per_day: JsonInt | None = Field(default=None, ge=1, le=50)
@@ -76,7 +77,7 @@ class WarmupSettings(BaseModel):
     reply_rate_percentage: JsonInt | None = Field(default=None, ge=20, le=100)
 
 
-class SmartLeadSettings(BaseModel):
+class SmartLeadSettings(Model):
     """SmartLead's optional account settings, accepted, stored and returned as given."""
 
     reply_to: SingleLine | None = Field(default=None, max_length=255)
@@ -159,7 +160,7 @@ class CreateAccountResponse(WithWarnings):
     connection_errors: list[dict[str, Any]] | None = None
 
 
-class SenderAccountSummary(BaseModel):
+class SenderAccountSummary(Model):
     inbox_id: str
     email_address: str
     display_name: str
@@ -199,7 +200,7 @@ class SortOrder(StrEnum):
     DESC = "desc"
 
 
-class ListQuery(BaseModel):
+class ListQuery(Model):
     page: int = Field(default=1, ge=1)
     limit: int = Field(default=20, ge=1, le=100)
     inbox_type: InboxType | None = None
@@ -209,14 +210,14 @@ class ListQuery(BaseModel):
     sort_order: SortOrder = SortOrder.DESC
 
 
-class ListSenderAccountsResponse(BaseModel):
+class ListSenderAccountsResponse(Model):
     success: bool = True
     message: str
     sender_accounts: list[SenderAccountSummary]
     pagination: Pagination
 
 
-class DeleteSenderAccountResponse(BaseModel):
+class DeleteSenderAccountResponse(Model):
     success: bool = True
     message: str
     inbox_id: str

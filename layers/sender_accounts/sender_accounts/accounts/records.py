@@ -7,7 +7,7 @@ from typing import Any
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, InboxStatus
 from sender_accounts.adapters.password_vault import MailboxPasswords
 from sender_accounts.mail.endpoints import MailServerLogin, imap_security, smtp_security
-from sender_accounts.mail.validation import StageFailure
+from sender_accounts.mail.outcome import StageFailure
 
 
 def initial_status(request: CreateSmtpAccountRequest, failures: list[StageFailure]) -> InboxStatus:

@@ -30,8 +30,8 @@ from sender_accounts.common.pagination import one_page
 from sender_accounts.config import Settings
 from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress
 from sender_accounts.mail.endpoints import MailServerLogin
+from sender_accounts.mail.outcome import StageFailure, failure_body
 from sender_accounts.mail.policy import OutboundPolicy
-from sender_accounts.mail.validation import StageFailure, failure_body, validate_mailbox
 from sender_accounts.store.inboxes import SenderAccountRepository
 
 MailboxValidator = Callable[
@@ -47,19 +47,20 @@ class SenderAccountService:
         vault: PasswordVault,
         events: EventPublisher,
         settings: Settings,
-        validator: MailboxValidator = validate_mailbox,
+        validator: MailboxValidator | None = None,
     ) -> None:
         self._repository = repository
         self._vault = vault
         self._events = events
         self._settings = settings
+        # The probes (aiosmtplib, aioimaplib) load on first validation: reads never need them.
         self._validator = validator
 
     def validate(self, request: CreateSmtpAccountRequest) -> list[StageFailure]:
         smtp, imap = logins_for(request)
         settings = self._settings
         return asyncio.run(
-            self._validator(
+            (self._validator or _real_validator())(
                 smtp,
                 imap,
                 settings.outbound_policy,
@@ -180,3 +181,9 @@ def public_detail(record: dict[str, Any]) -> SenderAccountDetail:
     """An inbox as GET shows it: every field but its secrets, settings flattened."""
     public = {k: v for k, v in with_todays_count(record).items() if not k.endswith("_ciphertext")}
     return SenderAccountDetail.model_validate({**public, **public.get("settings", {})})
+
+
+def _real_validator() -> MailboxValidator:
+    from sender_accounts.mail.validation import validate_mailbox
+
+    return validate_mailbox

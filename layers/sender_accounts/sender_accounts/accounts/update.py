@@ -29,7 +29,8 @@ from sender_accounts.errors import (
     FieldRuleViolated,
     InvalidStatusTransition,
 )
-from sender_accounts.mail.validation import failure_body, screen_destinations, validate_mailbox
+from sender_accounts.mail.outcome import failure_body
+from sender_accounts.mail.validation import screen_destinations, validate_mailbox
 from sender_accounts.store.inboxes import SenderAccountRepository
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from pydantic import BaseModel
-
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
 from sender_accounts.bulk.models import (
@@ -18,6 +16,7 @@ from sender_accounts.bulk.models import (
 )
 from sender_accounts.bulk.queue import enqueue_rows, finish_jobs, read_job
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.model import Model
 from sender_accounts.errors import ConfirmationRequired, NotFound
 from sender_accounts.store.bulk_jobs import BulkJobRepository, RowOutcome, expiry
 from sender_accounts.store.inboxes import SenderAccountRepository
@@ -26,7 +25,7 @@ JOB_TYPE = "BULK_DELETE"
 NOT_IN_WORKSPACE = "No sender account with this id in the workspace"
 
 
-class DeleteRowMessage(BaseModel):
+class DeleteRowMessage(Model):
     job_id: str
     workspace_id: str
     row: int

@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from sender_accounts.accounts.models import CreateSmtpAccountRequest
+from sender_accounts.common.model import Model
 from sender_accounts.common.request_bodies import PostBody, WithWarnings
 from sender_accounts.common.text_rules import (
     JsonBool,
@@ -42,7 +43,7 @@ class BulkJobAccepted(WithWarnings):
     total_rows: int
 
 
-class BulkRowResult(BaseModel):
+class BulkRowResult(Model):
     row: int
     email_address: str
     status: RowStatus
@@ -51,7 +52,7 @@ class BulkRowResult(BaseModel):
     error: str | None = None
 
 
-class BulkJobProgress(BaseModel):
+class BulkJobProgress(Model):
     job_id: str
     status: JobStatus
     progress_percentage: float
@@ -65,7 +66,7 @@ class BulkJobProgress(BaseModel):
     results: list[BulkRowResult]
 
 
-class BulkJobProgressResponse(BaseModel):
+class BulkJobProgressResponse(Model):
     success: bool = True
     job: BulkJobProgress
 
@@ -86,14 +87,14 @@ class DeleteRowStatus(StrEnum):
     FAILED = "FAILED"
 
 
-class BulkDeleteRowResult(BaseModel):
+class BulkDeleteRowResult(Model):
     row: int
     inbox_id: str
     status: DeleteRowStatus
     error: str | None = None
 
 
-class BulkDeleteProgress(BaseModel):
+class BulkDeleteProgress(Model):
     job_id: str
     status: JobStatus
     progress_percentage: float
@@ -108,6 +109,6 @@ class BulkDeleteProgress(BaseModel):
     results: list[BulkDeleteRowResult]
 
 
-class BulkDeleteProgressResponse(BaseModel):
+class BulkDeleteProgressResponse(Model):
     success: bool = True
     job: BulkDeleteProgress

@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel
 
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger, metrics
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.model import Model
 from sender_accounts.errors import DependencyUnavailable
 from sender_accounts.store.bulk_jobs import BulkJobRepository
 
@@ -96,7 +96,7 @@ def when(value: str | None) -> datetime | None:
 PROCESSING_FAILED_MESSAGE = "The item could not be processed after its retries"
 
 
-class RowReference(BaseModel):
+class RowReference(Model):
     """The part of any bulk message a dead letter needs: which row of which job."""
 
     job_id: str

@@ -6,12 +6,12 @@ import math
 from collections.abc import Sequence
 from typing import TypeVar
 
-from pydantic import BaseModel
+from sender_accounts.common.model import Model
 
 T = TypeVar("T")
 
 
-class Pagination(BaseModel):
+class Pagination(Model):
     page: int
     limit: int
     total: int

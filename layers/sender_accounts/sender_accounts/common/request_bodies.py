@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 from pydantic_core.core_schema import ValidatorFunctionWrapHandler
 
+from sender_accounts.common.model import Model
 
-class PostBody(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+
+class PostBody(Model):
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     _unknown: list[str] = PrivateAttr(default_factory=list)
 
@@ -37,11 +39,11 @@ class PostBody(BaseModel):
         return found
 
 
-class PatchBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PatchBody(Model):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
-class WithWarnings(BaseModel):
+class WithWarnings(Model):
     """An answer to a POST: `warnings` names the request's unknown fields, absent when none."""
 
     warnings: list[str] | None = Field(default=None, exclude_if=lambda value: value is None)

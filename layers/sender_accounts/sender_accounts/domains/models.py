@@ -7,8 +7,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
+from sender_accounts.common.model import Model
 from sender_accounts.common.pagination import Pagination
 from sender_accounts.common.request_bodies import PostBody, WithWarnings
 
@@ -36,7 +37,7 @@ class CreateDomainRequest(PostBody):
         return value
 
 
-class DnsRecord(BaseModel):
+class DnsRecord(Model):
     type: Literal["CNAME", "TXT", "MX"]
     name: str
     value: str
@@ -53,14 +54,14 @@ class DomainResponse(WithWarnings):
     created_at: datetime
 
 
-class DomainListResponse(BaseModel):
+class DomainListResponse(Model):
     success: bool = True
     message: str
     domains: list[DomainResponse]
     pagination: Pagination
 
 
-class DeleteDomainResponse(BaseModel):
+class DeleteDomainResponse(Model):
     success: bool = True
     message: str
     domain_id: str

@@ -5,19 +5,11 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections.abc import Iterator
-from enum import StrEnum
 
 import aioimaplib
 import aiosmtplib
 
-
-class ErrorCode(StrEnum):
-    AUTH_FAILED = "AUTH_FAILED"
-    CONNECTION_FAILED = "CONNECTION_FAILED"
-    TIMEOUT = "TIMEOUT"
-    HOST_NOT_FOUND = "HOST_NOT_FOUND"
-    SSL_ERROR = "SSL_ERROR"
-    HOST_NOT_ALLOWED = "HOST_NOT_ALLOWED"
+from sender_accounts.mail.outcome import ErrorCode
 
 
 class ProbeFailure(Exception):

@@ -11,7 +11,8 @@ import asyncio
 import ipaddress
 import socket
 
-from sender_accounts.mail.failures import ErrorCode, ProbeFailure
+from sender_accounts.mail.failures import ProbeFailure
+from sender_accounts.mail.outcome import ErrorCode
 from sender_accounts.mail.policy import OutboundPolicy, is_address_allowed
 
 

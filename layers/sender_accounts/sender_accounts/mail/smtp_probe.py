@@ -7,8 +7,9 @@ import socket
 import aiosmtplib
 
 from sender_accounts.mail.endpoints import MailServerLogin, Security
-from sender_accounts.mail.failures import ErrorCode, ProbeFailure
+from sender_accounts.mail.failures import ProbeFailure
 from sender_accounts.mail.outbound import OutboundPolicy, open_pinned_socket
+from sender_accounts.mail.outcome import ErrorCode
 from sender_accounts.mail.tls import client_tls_context
 
 

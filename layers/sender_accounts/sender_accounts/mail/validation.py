@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from sender_accounts.mail.endpoints import MailServerLogin
-from sender_accounts.mail.failures import ErrorCode, ProbeFailure, classify
+from sender_accounts.mail.failures import ProbeFailure, classify
 from sender_accounts.mail.imap_probe import probe_imap
 from sender_accounts.mail.outbound import OutboundPolicy, resolve_allowed
+from sender_accounts.mail.outcome import ErrorCode, StageFailure
 from sender_accounts.mail.redaction import redact
 from sender_accounts.mail.smtp_probe import probe_smtp
 
@@ -24,29 +24,6 @@ class Destination(Protocol):
 
 
 Probe = Callable[[MailServerLogin, OutboundPolicy, float], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class StageFailure:
-    """One failed stage as the contract's error object shows it."""
-
-    stage: str
-    error_code: ErrorCode
-    detail: str
-    server_reply: str | None = None
-    hint: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "detail": self.detail,
-            "error_code": self.error_code.value,
-            "stage": self.stage,
-        }
-        if self.server_reply is not None:
-            body["server_reply"] = self.server_reply
-        if self.hint is not None:
-            body["hint"] = self.hint
-        return body
 
 
 def provider_hint(stage: str, failure: ProbeFailure) -> str | None:
@@ -125,10 +102,3 @@ async def screen_destinations(
             detail = f"{stage.upper()} connection failed: {failure.reason}"
             failures.append(StageFailure(stage, failure.code, detail))
     return failures
-
-
-def failure_body(failures: Sequence[StageFailure]) -> dict[str, Any]:
-    """The contract's 400 body: the first failed stage on top, every failed stage listed."""
-    body = failures[0].as_dict()
-    body["errors"] = [failure.as_dict() for failure in failures]
-    return body

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from sender_accounts.accounts.models import LOCAL_PART, PROVIDER_MAX_DAILY_LIMIT, InboxType
 from sender_accounts.bulk.models import RowStatus
+from sender_accounts.common.model import Model
 from sender_accounts.common.request_bodies import PostBody, WithWarnings
 from sender_accounts.common.text_rules import (
     HeaderText255,
@@ -52,7 +53,7 @@ class BulkCreateNativeAccountsRequest(PostBody):
     inboxes: list[NativeInboxItem] = Field(min_length=1, max_length=100)
 
 
-class NativeRowResult(BaseModel):
+class NativeRowResult(Model):
     row: int
     email_prefix: str
     status: RowStatus

@@ -22,10 +22,10 @@ from sender_accounts.errors import (
     DependencyUnavailable,
 )
 from sender_accounts.mail.endpoints import MailServerLogin
-from sender_accounts.mail.failures import ErrorCode
+from sender_accounts.mail.outcome import ErrorCode, StageFailure, failure_body
 from sender_accounts.mail.policy import OutboundPolicy
 from sender_accounts.mail.sending import compose_test_email, send_through
-from sender_accounts.mail.validation import StageFailure, failure_body, run_stage
+from sender_accounts.mail.validation import run_stage
 from sender_accounts.sending.models import TestEmailRequest, TestEmailResponse
 from sender_accounts.store.inboxes import SenderAccountRepository
 

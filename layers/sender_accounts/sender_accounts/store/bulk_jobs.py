@@ -18,9 +18,9 @@ from enum import Enum
 from typing import Any
 
 from botocore.exceptions import ClientError
-from pydantic import BaseModel
 
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.model import Model
 from sender_accounts.errors import DependencyUnavailable, NotFound
 from sender_accounts.store.dynamo import Dynamo, cancellation_reasons, deserialize, serialize
 from sender_accounts.store.inbox_writes import inbox_creation, inbox_deletion
@@ -42,7 +42,7 @@ def expiry() -> int:
     return int(time.time()) + JOB_TTL_SECONDS
 
 
-class BulkItemMessage(BaseModel):
+class BulkItemMessage(Model):
     """One queued row: what the validator needs, so it reads nothing before validating.
 
     The passwords travel only as the KMS ciphertext sealed for this workspace and inbox.
