@@ -14,6 +14,7 @@ from tests.conftest import ApiClient
 def seed_inboxes(client: ApiClient, count: int) -> list[dict[str, Any]]:
     """Inboxes stored directly through the repository: listing does not need mail servers."""
     from sender_accounts.composition import repository
+    from sender_accounts.store.records import InboxRecord
 
     seeded = []
     for index in range(count):
@@ -31,7 +32,7 @@ def seed_inboxes(client: ApiClient, count: int) -> list[dict[str, Any]]:
             "created_at": f"2026-01-{index + 1:02d}T00:00:00Z",
             "updated_at": f"2026-01-{index + 1:02d}T00:00:00Z",
         }
-        repository.get().create_inbox(client.workspace_id, inbox)
+        repository.get().create_inbox(client.workspace_id, InboxRecord.model_validate(inbox))
         seeded.append(inbox)
     return seeded
 

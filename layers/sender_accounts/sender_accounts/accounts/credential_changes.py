@@ -15,6 +15,7 @@ from typing import Any
 from sender_accounts.accounts.models import UpdateSenderAccountRequest
 from sender_accounts.errors import FieldRuleViolated
 from sender_accounts.mail.endpoints import MailServerLogin, Security, imap_security, smtp_security
+from sender_accounts.store.records import InboxRecord
 
 PROTOCOLS = ("smtp", "imap")
 
@@ -32,12 +33,12 @@ class Endpoint:
         return MailServerLogin(self.host, self.port, self.security, self.username, password)
 
 
-def endpoint(inbox: dict[str, Any], protocol: str, overrides: dict[str, Any]) -> Endpoint:
+def endpoint(inbox: InboxRecord, protocol: str, overrides: dict[str, Any]) -> Endpoint:
     """The endpoint of `protocol` for a stored inbox, with a request's changes over it."""
 
     def pick(field: str) -> Any:
         name = f"{protocol}_{field}"
-        return overrides[name] if name in overrides else inbox.get(name)
+        return overrides[name] if name in overrides else getattr(inbox, name)
 
     port = int(pick("port"))
     override = pick("security")
@@ -49,7 +50,7 @@ def endpoint(inbox: dict[str, Any], protocol: str, overrides: dict[str, Any]) ->
     return Endpoint(str(pick("host")), port, str(pick("username")), security)
 
 
-def stored_login(inbox: dict[str, Any], protocol: str, password: str) -> MailServerLogin:
+def stored_login(inbox: InboxRecord, protocol: str, password: str) -> MailServerLogin:
     """The login for a stored inbox, exactly as stored: the only place its password may go."""
     return endpoint(inbox, protocol, {}).login(password)
 
@@ -65,7 +66,7 @@ def connection_overrides(request: UpdateSenderAccountRequest) -> dict[str, Any]:
 
 
 def moved_endpoints(
-    inbox: dict[str, Any], request: UpdateSenderAccountRequest, overrides: dict[str, Any]
+    inbox: InboxRecord, request: UpdateSenderAccountRequest, overrides: dict[str, Any]
 ) -> list[str]:
     """The protocols whose endpoint the request changes; each needs its password given.
 

@@ -8,6 +8,7 @@ from sender_accounts.accounts.models import CreateSmtpAccountRequest, InboxStatu
 from sender_accounts.adapters.password_vault import MailboxPasswords
 from sender_accounts.mail.endpoints import MailServerLogin, imap_security, smtp_security
 from sender_accounts.mail.outcome import StageFailure
+from sender_accounts.store.records import InboxRecord
 
 
 def initial_status(request: CreateSmtpAccountRequest, failures: list[StageFailure]) -> InboxStatus:
@@ -22,36 +23,37 @@ def new_inbox_record(
     failures: list[StageFailure],
     passwords_ciphertext: bytes,
     now: str,
-) -> dict[str, Any]:
+) -> InboxRecord:
     """Everything stored for a new inbox; the passwords only as KMS ciphertext."""
-    record: dict[str, Any] = {
-        "inbox_id": inbox_id,
-        "email_address": request.email_address,
-        "email_lower": request.email_address.lower(),
-        "display_name": request.display_name,
-        "inbox_type": request.inbox_type.value,
-        "daily_limit": request.daily_limit,
-        "overall_status": initial_status(request, failures).value,
-        "emails_sent_today": 0,
-        "health_score": 0 if failures else 100,
-        "smtp_host": request.smtp_host,
-        "smtp_port": request.smtp_port,
-        "smtp_username": request.smtp_username,
-        "smtp_use_tls": request.smtp_use_tls,
-        "imap_host": request.imap_host,
-        "imap_port": request.imap_port,
-        "imap_username": request.imap_username,
-        "imap_use_ssl": request.imap_use_ssl,
-        "smtp_security": request.smtp_security.value if request.smtp_security else None,
-        "imap_security": request.imap_security.value if request.imap_security else None,
-        "passwords_ciphertext": passwords_ciphertext,
-        "settings": request.settings(),
-        "connection_errors": [failure.as_dict() for failure in failures],
-        "last_validated_at": now,
-        "created_at": now,
-        "updated_at": now,
-    }
-    return {key: value for key, value in record.items() if value is not None}
+    return InboxRecord.model_validate(
+        {
+            "inbox_id": inbox_id,
+            "email_address": request.email_address,
+            "email_lower": request.email_address.lower(),
+            "display_name": request.display_name,
+            "inbox_type": request.inbox_type.value,
+            "daily_limit": request.daily_limit,
+            "overall_status": initial_status(request, failures).value,
+            "emails_sent_today": 0,
+            "health_score": 0 if failures else 100,
+            "smtp_host": request.smtp_host,
+            "smtp_port": request.smtp_port,
+            "smtp_username": request.smtp_username,
+            "smtp_use_tls": request.smtp_use_tls,
+            "imap_host": request.imap_host,
+            "imap_port": request.imap_port,
+            "imap_username": request.imap_username,
+            "imap_use_ssl": request.imap_use_ssl,
+            "smtp_security": request.smtp_security.value if request.smtp_security else None,
+            "imap_security": request.imap_security.value if request.imap_security else None,
+            "passwords_ciphertext": passwords_ciphertext,
+            "settings": request.settings(),
+            "connection_errors": [failure.as_dict() for failure in failures],
+            "last_validated_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
+    )
 
 
 def passwords_of(request: CreateSmtpAccountRequest) -> MailboxPasswords:

@@ -33,6 +33,7 @@ from sender_accounts.mail.endpoints import MailServerLogin
 from sender_accounts.mail.outcome import StageFailure, failure_body
 from sender_accounts.mail.policy import OutboundPolicy
 from sender_accounts.store.inboxes import SenderAccountRepository
+from sender_accounts.store.records import InboxRecord, InboxSummary
 
 MailboxValidator = Callable[
     [MailServerLogin, MailServerLogin, OutboundPolicy, float, float],
@@ -95,11 +96,9 @@ class SenderAccountService:
             self._vault.seal(passwords_of(request), workspace_id, inbox_id),
             now,
         )
-        status = InboxStatus(record["overall_status"])
-        connection_errors = record["connection_errors"]
-        self._repository.create_inbox(
-            workspace_id, {k: v for k, v in record.items() if v is not None}
-        )
+        status = InboxStatus(record.overall_status)
+        connection_errors = record.connection_errors
+        self._repository.create_inbox(workspace_id, record)
         metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
         self._events.publish(
             "SenderAccountCreated",
@@ -137,7 +136,7 @@ class SenderAccountService:
         )
         items.sort(key=_sort_key(query.sort_by), reverse=query.sort_order is SortOrder.DESC)
         shown, pagination = one_page(items, query.page, query.limit)
-        page_items = [SenderAccountSummary.model_validate(with_todays_count(i)) for i in shown]
+        page_items = [summary(i) for i in shown]
         return ListSenderAccountsResponse(
             message=f"Retrieved {len(page_items)} sender accounts",
             sender_accounts=page_items,
@@ -152,8 +151,8 @@ class SenderAccountService:
             {
                 "workspace_id": workspace_id,
                 "inbox_id": inbox_id,
-                "email_address": inbox["email_address"],
-                "old_status": inbox["overall_status"],
+                "email_address": inbox.email_address,
+                "old_status": inbox.overall_status,
             },
         )
         return DeleteSenderAccountResponse(
@@ -161,26 +160,31 @@ class SenderAccountService:
         )
 
 
-def _sort_key(field: SortField) -> Callable[[dict[str, Any]], Any]:
+def _sort_key(field: SortField) -> Callable[[InboxSummary], Any]:
     # The inbox id breaks ties so that pages never overlap or skip an item.
     if field is SortField.HEALTH_SCORE:
-        return lambda item: (float(item.get("health_score", 0)), item["inbox_id"])
+        return lambda item: (item.health_score, item.inbox_id)
     if field is SortField.EMAIL_ADDRESS:
-        return lambda item: (str(item["email_address"]).lower(), item["inbox_id"])
-    return lambda item: (str(item.get(field.value, "")), item["inbox_id"])
+        return lambda item: (item.email_address.lower(), item.inbox_id)
+    return lambda item: (str(getattr(item, field.value)), item.inbox_id)
 
 
-def with_todays_count(record: dict[str, Any]) -> dict[str, Any]:
+def todays_count(record: InboxSummary) -> int:
     """The sent counter belongs to a UTC day: a count from an earlier day reads as zero."""
-    if record.get("sent_day") != datetime.now(UTC).date().isoformat():
-        return {**record, "emails_sent_today": 0}
-    return record
+    today = datetime.now(UTC).date().isoformat()
+    return record.emails_sent_today if record.sent_day == today else 0
 
 
-def public_detail(record: dict[str, Any]) -> SenderAccountDetail:
+def summary(record: InboxSummary) -> SenderAccountSummary:
+    return SenderAccountSummary.model_validate(
+        {**record.model_dump(), "emails_sent_today": todays_count(record)}
+    )
+
+
+def public_detail(record: InboxRecord) -> SenderAccountDetail:
     """An inbox as GET shows it: every field but its secrets, settings flattened."""
-    public = {k: v for k, v in with_todays_count(record).items() if not k.endswith("_ciphertext")}
-    return SenderAccountDetail.model_validate({**public, **public.get("settings", {})})
+    public = {**record.public(), "emails_sent_today": todays_count(record)}
+    return SenderAccountDetail.model_validate({**public, **record.settings})
 
 
 def _real_validator() -> MailboxValidator:

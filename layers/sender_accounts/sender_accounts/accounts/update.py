@@ -19,7 +19,7 @@ from sender_accounts.accounts.models import (
     SenderAccountDetail,
     UpdateSenderAccountRequest,
 )
-from sender_accounts.accounts.service import public_detail
+from sender_accounts.accounts.service import MailboxValidator, public_detail
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.password_vault import MailboxPasswords, PasswordVault
 from sender_accounts.common.clock import utc_now
@@ -32,6 +32,7 @@ from sender_accounts.errors import (
 from sender_accounts.mail.outcome import failure_body
 from sender_accounts.mail.validation import screen_destinations, validate_mailbox
 from sender_accounts.store.inboxes import SenderAccountRepository
+from sender_accounts.store.records import InboxRecord
 
 
 class UpdateService:
@@ -41,11 +42,13 @@ class UpdateService:
         vault: PasswordVault,
         events: EventPublisher,
         settings: Settings,
+        validator: MailboxValidator | None = None,
     ) -> None:
         self._repository = repository
         self._vault = vault
         self._events = events
         self._settings = settings
+        self._validator = validator or validate_mailbox
 
     def update(
         self, workspace_id: str, inbox_id: str, request: UpdateSenderAccountRequest
@@ -56,15 +59,15 @@ class UpdateService:
         if "display_name" in given and request.display_name is not None:
             changes["display_name"] = request.display_name
         if "daily_limit" in given and request.daily_limit is not None:
-            maximum = PROVIDER_MAX_DAILY_LIMIT[InboxType(inbox["inbox_type"])]
+            maximum = PROVIDER_MAX_DAILY_LIMIT[InboxType(inbox.inbox_type)]
             if request.daily_limit > maximum:
                 raise FieldRuleViolated(
-                    "daily_limit", f"must be at most {maximum} for {inbox['inbox_type']}"
+                    "daily_limit", f"must be at most {maximum} for {inbox.inbox_type}"
                 )
             changes["daily_limit"] = request.daily_limit
         if request.settings_given():
-            changes["settings"] = {**inbox.get("settings", {}), **request.settings_given()}
-        old_status = InboxStatus(inbox["overall_status"])
+            changes["settings"] = {**inbox.settings, **request.settings_given()}
+        old_status = InboxStatus(inbox.overall_status)
         new_status = old_status
         if request.changes_connection():
             # Validated before anything is saved; on failure the old credentials stay.
@@ -84,13 +87,13 @@ class UpdateService:
             return public_detail(inbox)
         changes["updated_at"] = utc_now()
         updated = self._repository.update_inbox(
-            workspace_id, inbox_id, changes, expected_updated_at=inbox["updated_at"]
+            workspace_id, inbox_id, changes, expected_updated_at=inbox.updated_at
         )
         self._publish(workspace_id, inbox, changes, old_status, new_status)
         return public_detail(updated)
 
     def _new_credentials(
-        self, workspace_id: str, inbox: dict[str, Any], request: UpdateSenderAccountRequest
+        self, workspace_id: str, inbox: InboxRecord, request: UpdateSenderAccountRequest
     ) -> dict[str, Any]:
         overrides = connection_overrides(request)
         # A moved endpoint without its password is refused before anything is decrypted.
@@ -107,7 +110,7 @@ class UpdateService:
         if refused:
             raise ConnectionValidationFailed(failure_body(refused))
         stored = self._vault.open(
-            bytes(inbox["passwords_ciphertext"]), workspace_id, inbox["inbox_id"]
+            bytes(inbox.passwords_ciphertext or b""), workspace_id, inbox.inbox_id
         )
         passwords = MailboxPasswords(
             smtp=request.smtp_password or stored.smtp, imap=request.imap_password or stored.imap
@@ -115,7 +118,7 @@ class UpdateService:
         smtp = endpoint(inbox, "smtp", overrides).login(passwords.smtp)
         imap = endpoint(inbox, "imap", overrides).login(passwords.imap)
         failures = asyncio.run(
-            validate_mailbox(
+            self._validator(
                 smtp,
                 imap,
                 cfg.outbound_policy,
@@ -128,7 +131,7 @@ class UpdateService:
         now = utc_now()
         return {
             **overrides,
-            "passwords_ciphertext": self._vault.seal(passwords, workspace_id, inbox["inbox_id"]),
+            "passwords_ciphertext": self._vault.seal(passwords, workspace_id, inbox.inbox_id),
             "connection_errors": [],
             "health_score": 100,
             "last_validated_at": now,
@@ -137,15 +140,15 @@ class UpdateService:
     def _publish(
         self,
         workspace_id: str,
-        inbox: dict[str, Any],
+        inbox: InboxRecord,
         changes: dict[str, Any],
         old_status: InboxStatus,
         new_status: InboxStatus,
     ) -> None:
         base = {
             "workspace_id": workspace_id,
-            "inbox_id": inbox["inbox_id"],
-            "email_address": inbox["email_address"],
+            "inbox_id": inbox.inbox_id,
+            "email_address": inbox.email_address,
         }
         changed = sorted(
             name

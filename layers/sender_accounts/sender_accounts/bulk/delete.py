@@ -118,8 +118,8 @@ class BulkDeleteService:
                         {
                             "workspace_id": message.workspace_id,
                             "inbox_id": message.inbox_id,
-                            "email_address": inbox["email_address"],
-                            "old_status": inbox["overall_status"],
+                            "email_address": inbox.email_address,
+                            "old_status": inbox.overall_status,
                             "job_id": message.job_id,
                         },
                     )

@@ -93,7 +93,7 @@ class BulkValidator:
                         "inbox_id": inbox_id,
                         "email_address": request.email_address,
                         "inbox_type": request.inbox_type.value,
-                        "status": record["overall_status"],
+                        "status": record.overall_status,
                         "job_id": message.job_id,
                     },
                 )

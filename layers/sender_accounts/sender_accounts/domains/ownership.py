@@ -13,6 +13,8 @@ import secrets
 import time
 from typing import Literal, Protocol
 
+from sender_accounts.store.records import DomainRecord
+
 OWNERSHIP_LABEL = "_sender-accounts"
 RECORD_VALUE_PREFIX = "sender-accounts-verification="
 PENDING_CLAIM_SECONDS = 7 * 24 * 3600
@@ -38,11 +40,10 @@ def pending_expiry(now: float | None = None) -> int:
     return int((now if now is not None else time.time()) + PENDING_CLAIM_SECONDS)
 
 
-def expired(item: dict[str, object], now: float | None = None) -> bool:
+def expired(item: DomainRecord, now: float | None = None) -> bool:
     """A pending registration past its expiry is gone, whether or not TTL removed it yet."""
-    expires_at = item.get("expires_at")
     moment = now if now is not None else time.time()
-    return isinstance(expires_at, int | float) and float(expires_at) < moment
+    return item.expires_at is not None and item.expires_at < moment
 
 
 class OwnershipCheck:

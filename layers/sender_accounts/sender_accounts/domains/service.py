@@ -31,6 +31,7 @@ from sender_accounts.domains.ownership import (
 )
 from sender_accounts.errors import DependencyUnavailable, NotFound
 from sender_accounts.store.domains import DomainStore
+from sender_accounts.store.records import DomainRecord
 
 SES_STATUS = {
     "Success": DomainStatus.ACTIVE,
@@ -73,16 +74,14 @@ def dns_records(domain: str, dkim_tokens: list[str], ownership_token: str) -> li
     return records
 
 
-def domain_response(item: dict[str, Any]) -> DomainResponse:
+def domain_response(item: DomainRecord) -> DomainResponse:
     return DomainResponse(
-        domain_id=item["domain_id"],
-        domain=item["domain"],
-        status=DomainStatus(item["status"]),
-        dns_records=dns_records(
-            item["domain"], list(item.get("dkim_tokens", [])), str(item["ownership_token"])
-        ),
-        inbox_count=int(item.get("inbox_count", 0)),
-        created_at=datetime.fromisoformat(item["created_at"]),
+        domain_id=item.domain_id,
+        domain=item.domain,
+        status=DomainStatus(item.status),
+        dns_records=dns_records(item.domain, list(item.dkim_tokens), item.ownership_token),
+        inbox_count=item.inbox_count,
+        created_at=datetime.fromisoformat(item.created_at),
     )
 
 
@@ -112,94 +111,90 @@ class DomainService:
 
     def create(self, workspace_id: str, domain: str) -> DomainResponse:
         domain_id, now = str(uuid.uuid4()), utc_now()
-        expires_at = pending_expiry()
-        item = {
-            "domain_id": domain_id,
-            "domain": domain,
-            "status": DomainStatus.PENDING.value,
-            "ownership_token": new_token(),
-            "inbox_count": 0,
-            "expires_at": expires_at,
-            "created_at": now,
-            "updated_at": now,
-        }
+        item = DomainRecord(
+            domain_id=domain_id,
+            domain=domain,
+            status=DomainStatus.PENDING.value,
+            ownership_token=new_token(),
+            expires_at=pending_expiry(),
+            created_at=now,
+            updated_at=now,
+        )
         self._store.register(workspace_id, item)
         self._events.publish(
             "DomainStatusChanged",
             {"workspace_id": workspace_id, "domain_id": domain_id, "domain": domain,
-             "old_status": None, "new_status": item["status"]},
+             "old_status": None, "new_status": item.status},
         )  # fmt: skip
         return domain_response(self._refresh([item], workspace_id)[0])
 
-    def _take_ownership(self, workspace_id: str, item: dict[str, Any]) -> dict[str, Any]:
+    def _take_ownership(self, workspace_id: str, item: DomainRecord) -> DomainRecord:
         """Claim the name for this workspace once its token is seen; then the SES identity.
 
         Stays PENDING when the token is not published yet or another workspace owns the name."""
-        if not self._ownership.proven(item["domain"], str(item["ownership_token"])):
+        if not self._ownership.proven(item.domain, item.ownership_token):
             return item
         if not self._store.take_ownership(workspace_id, item):
             return item  # owned by another workspace, or proven by a concurrent request
         try:
-            self._ses_call("verify_domain_identity", Domain=item["domain"])
-            tokens = self._ses_call("verify_domain_dkim", Domain=item["domain"])["DkimTokens"]
+            self._ses_call("verify_domain_identity", Domain=item.domain)
+            tokens = self._ses_call("verify_domain_dkim", Domain=item.domain)["DkimTokens"]
         except DependencyUnavailable:
             # Nothing half-registered stays: the claim goes, the registration is pending again.
             self._release_claim(workspace_id, item)
             raise
         self._events.publish(
             "DomainStatusChanged",
-            {"workspace_id": workspace_id, "domain_id": item["domain_id"],
-             "domain": item["domain"], "old_status": "PENDING", "new_status": "DNS_PENDING"},
+            {"workspace_id": workspace_id, "domain_id": item.domain_id,
+             "domain": item.domain, "old_status": "PENDING", "new_status": "DNS_PENDING"},
         )  # fmt: skip
         return self._set(workspace_id, item, {"status": "DNS_PENDING", "dkim_tokens": tokens})
 
-    def _release_claim(self, workspace_id: str, item: dict[str, Any]) -> None:
-        self._store.release_ownership(item["domain"])
+    def _release_claim(self, workspace_id: str, item: DomainRecord) -> None:
+        self._store.release_ownership(item.domain)
         self._set(workspace_id, item, {"status": "PENDING", "expires_at": pending_expiry()})
 
-    def _set(
-        self, workspace_id: str, item: dict[str, Any], values: dict[str, Any]
-    ) -> dict[str, Any]:
-        return self._store.set(workspace_id, item["domain_id"], {**values, "updated_at": utc_now()})
+    def _set(self, workspace_id: str, item: DomainRecord, values: dict[str, Any]) -> DomainRecord:
+        return self._store.set(workspace_id, item.domain_id, {**values, "updated_at": utc_now()})
 
     def _refresh(
-        self, items: list[dict[str, Any]], workspace_id: str, take_ownership: bool = True
-    ) -> list[dict[str, Any]]:
+        self, items: list[DomainRecord], workspace_id: str, take_ownership: bool = True
+    ) -> list[DomainRecord]:
         """Statuses as SES reports them now; a change is stored and announced."""
         # Every status, ACTIVE included: SES can revoke a verification (DKIM records removed).
         items = [
             self._take_ownership(workspace_id, i)
-            if take_ownership and i["status"] == DomainStatus.PENDING.value
+            if take_ownership and i.status == DomainStatus.PENDING.value
             else i
             for i in items
         ]
-        stale = [i for i in items if i["status"] != DomainStatus.PENDING.value]
+        stale = [i for i in items if i.status != DomainStatus.PENDING.value]
         if not stale:
             return items
         attributes = self._ses_call(
-            "get_identity_verification_attributes", Identities=[i["domain"] for i in stale]
+            "get_identity_verification_attributes", Identities=[i.domain for i in stale]
         )["VerificationAttributes"]
         refreshed = {}
         for item in stale:
-            reported = attributes.get(item["domain"], {}).get("VerificationStatus")
+            reported = attributes.get(item.domain, {}).get("VerificationStatus")
             status = (
                 SES_STATUS.get(reported, DomainStatus.FAILED) if reported else DomainStatus.FAILED
             )
-            if status.value != item["status"] and item["status"] != DomainStatus.PENDING.value:
+            if status.value != item.status and item.status != DomainStatus.PENDING.value:
                 self._events.publish(
                     "DomainStatusChanged",
-                    {"workspace_id": workspace_id, "domain_id": item["domain_id"],
-                     "domain": item["domain"], "old_status": item["status"],
+                    {"workspace_id": workspace_id, "domain_id": item.domain_id,
+                     "domain": item.domain, "old_status": item.status,
                      "new_status": status.value},
                 )  # fmt: skip
-            if status.value != item["status"]:
+            if status.value != item.status:
                 item = self._set(workspace_id, item, {"status": status.value})
-            refreshed[item["domain_id"]] = item
-        return [refreshed.get(i["domain_id"], i) for i in items]
+            refreshed[item.domain_id] = item
+        return [refreshed.get(i.domain_id, i) for i in items]
 
     def get_item(
         self, workspace_id: str, domain_id: str, take_ownership: bool = True
-    ) -> dict[str, Any]:
+    ) -> DomainRecord:
         """The domain, its status refreshed; `take_ownership` also checks a pending one's token
         (domain routes only: inbox routes do not hold the permissions to claim a name)."""
         item = self._store.get(workspace_id, domain_id)
@@ -212,7 +207,7 @@ class DomainService:
 
     def list(self, workspace_id: str, page: int, limit: int) -> DomainListResponse:
         items = [i for i in self._store.list(workspace_id) if not expired(i)]
-        items.sort(key=lambda i: (i["created_at"], i["domain_id"]), reverse=True)
+        items.sort(key=lambda i: (i.created_at, i.domain_id), reverse=True)
         page_items, pagination = one_page(items, page, limit)
         shown = self._refresh(page_items, workspace_id)
         return DomainListResponse(
@@ -223,17 +218,17 @@ class DomainService:
 
     def delete(self, workspace_id: str, domain_id: str) -> str:
         item = self.get_item(workspace_id, domain_id)
-        owned = item["status"] != DomainStatus.PENDING.value
+        owned = item.status != DomainStatus.PENDING.value
         self._store.delete(workspace_id, item, owned)
         if owned:
             try:
-                self._ses_call("delete_identity", Identity=item["domain"])
+                self._ses_call("delete_identity", Identity=item.domain)
             except DependencyUnavailable:
                 # The domain is gone from the API; the identity is retried by the next claim.
                 logger.warning("SES identity not deleted", extra={"domain_id": domain_id})
         self._events.publish(
             "DomainStatusChanged",
-            {"workspace_id": workspace_id, "domain_id": domain_id, "domain": item["domain"],
-             "old_status": item["status"], "new_status": "DELETED"},
+            {"workspace_id": workspace_id, "domain_id": domain_id, "domain": item.domain,
+             "old_status": item.status, "new_status": "DELETED"},
         )  # fmt: skip
-        return str(item["domain"])
+        return item.domain

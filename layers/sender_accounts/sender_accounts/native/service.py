@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from sender_accounts.accounts.models import CreateAccountResponse, InboxStatus, InboxType
 from sender_accounts.adapters.events import EventPublisher
@@ -22,6 +21,7 @@ from sender_accounts.native.models import (
     NativeRowResult,
 )
 from sender_accounts.store.inboxes import SenderAccountRepository
+from sender_accounts.store.records import DomainRecord, InboxRecord
 
 NATIVE_MESSAGE = "ColdSend native inbox created successfully"
 
@@ -37,10 +37,10 @@ class NativeAccountService:
         self._domains = domains
         self._events = events
 
-    def _active_domain(self, workspace_id: str, domain_id: str) -> dict[str, Any]:
+    def _active_domain(self, workspace_id: str, domain_id: str) -> DomainRecord:
         domain = self._domains.get_item(workspace_id, domain_id, take_ownership=False)
-        if domain["status"] != DomainStatus.ACTIVE.value:
-            raise DomainNotActive(domain["domain"], domain["status"])
+        if domain.status != DomainStatus.ACTIVE.value:
+            raise DomainNotActive(domain.domain, domain.status)
         return domain
 
     def create(
@@ -79,28 +79,28 @@ class NativeAccountService:
     def _create_one(
         self,
         workspace_id: str,
-        domain: dict[str, Any],
+        domain: DomainRecord,
         item: NativeInboxItem,
         daily_limit: int,
     ) -> CreateAccountResponse:
-        address = f"{item.email_prefix}@{domain['domain']}"
+        address = f"{item.email_prefix}@{domain.domain}"
         inbox_id, now = str(uuid.uuid4()), utc_now()
-        inbox = {
-            "inbox_id": inbox_id,
-            "email_address": address,
-            "email_lower": address,
-            "display_name": item.display_name,
-            "inbox_type": InboxType.COLDSEND.value,
-            "domain_id": domain["domain_id"],
-            "daily_limit": daily_limit,
-            "overall_status": InboxStatus.ACTIVE.value,
-            "emails_sent_today": 0,
-            "health_score": 100,
-            "settings": {},
-            "connection_errors": [],
-            "created_at": now,
-            "updated_at": now,
-        }
+        inbox = InboxRecord(
+            inbox_id=inbox_id,
+            email_address=address,
+            email_lower=address,
+            display_name=item.display_name,
+            inbox_type=InboxType.COLDSEND.value,
+            domain_id=domain.domain_id,
+            daily_limit=daily_limit,
+            overall_status=InboxStatus.ACTIVE.value,
+            emails_sent_today=0,
+            health_score=100,
+            settings={},
+            connection_errors=[],
+            created_at=now,
+            updated_at=now,
+        )
         self._accounts.create_inbox(workspace_id, inbox)
         metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
         self._events.publish(

@@ -5,6 +5,7 @@ send fails, so the limit holds under concurrency and a failure costs nothing."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -28,6 +29,12 @@ from sender_accounts.mail.sending import compose_test_email, send_through
 from sender_accounts.mail.validation import run_stage
 from sender_accounts.sending.models import TestEmailRequest, TestEmailResponse
 from sender_accounts.store.inboxes import SenderAccountRepository
+from sender_accounts.store.records import InboxRecord
+
+# Delivers one message through a login: the mailbox's own SMTP server unless a test says else.
+Transport = Callable[
+    [MailServerLogin, EmailMessage, list[str], OutboundPolicy, float], Awaitable[None]
+]
 
 DEFAULT_TEST_BODY = (
     "This is a test email. It was sent through this sender account's own SMTP server to check "
@@ -49,11 +56,13 @@ class TestEmailService:
         vault: PasswordVault,
         settings: Settings,
         ses: Any,
+        transport: Transport | None = None,
     ) -> None:
         self._repository = repository
         self._vault = vault
         self._settings = settings
         self._ses = ses
+        self._transport = transport or send_through
 
     def send_test_email(
         self, workspace_id: str, inbox_id: str, request: TestEmailRequest
@@ -62,7 +71,7 @@ class TestEmailService:
         now = datetime.now(UTC)
         today = now.date().isoformat()
         if not self._repository.reserve_send(workspace_id, inbox_id, today):
-            raise DailyLimitReached(int(inbox["daily_limit"]), seconds_to_next_utc_day(now))
+            raise DailyLimitReached(inbox.daily_limit, seconds_to_next_utc_day(now))
         try:
             message = self._send(workspace_id, inbox, request)
         except BaseException:
@@ -72,37 +81,37 @@ class TestEmailService:
         metrics.add_metric(name="TestEmailsSent", unit="Count", value=1)
         return TestEmailResponse(
             inbox_id=inbox_id,
-            inbox_email=inbox["email_address"],
+            inbox_email=inbox.email_address,
             sent_at=datetime.now(UTC).replace(microsecond=0),
             message_id=str(message["Message-ID"]),
         )
 
     def _send(
-        self, workspace_id: str, inbox: dict[str, Any], request: TestEmailRequest
+        self, workspace_id: str, inbox: InboxRecord, request: TestEmailRequest
     ) -> EmailMessage:
-        settings = inbox.get("settings", {})
+        settings = inbox.settings
         message = compose_test_email(
-            sender_name=inbox["display_name"],
-            sender_address=inbox["email_address"],
+            sender_name=inbox.display_name,
+            sender_address=inbox.email_address,
             recipient=request.recipient_email,
-            subject=request.subject or f"Test email from {inbox['display_name']}",
+            subject=request.subject or f"Test email from {inbox.display_name}",
             body=request.body or DEFAULT_TEST_BODY,
             reply_to=settings.get("reply_to"),
             signature_html=settings.get("signature"),
         )
         recipients = [request.recipient_email, *([settings["bcc"]] if settings.get("bcc") else [])]
-        if inbox["inbox_type"] == InboxType.COLDSEND.value:
+        if inbox.inbox_type == InboxType.COLDSEND.value:
             self._send_with_ses(inbox, message, recipients)
             return message
         passwords = self._vault.open(
-            bytes(inbox["passwords_ciphertext"]), workspace_id, inbox["inbox_id"]
+            bytes(inbox.passwords_ciphertext or b""), workspace_id, inbox.inbox_id
         )
         login = stored_login(inbox, "smtp", passwords.smtp)
 
         async def deliver(
             login: MailServerLogin, policy: OutboundPolicy, step_timeout: float
         ) -> None:
-            await send_through(login, message, recipients, policy, step_timeout)
+            await self._transport(login, message, recipients, policy, step_timeout)
 
         cfg = self._settings
         failure = asyncio.run(
@@ -121,12 +130,12 @@ class TestEmailService:
         return message
 
     def _send_with_ses(
-        self, inbox: dict[str, Any], message: EmailMessage, recipients: list[str]
+        self, inbox: InboxRecord, message: EmailMessage, recipients: list[str]
     ) -> None:
         """Native inboxes send through SES from their verified domain."""
         try:
             self._ses.send_raw_email(
-                Source=inbox["email_address"],
+                Source=inbox.email_address,
                 Destinations=recipients,
                 RawMessage={"Data": message.as_bytes()},
             )

@@ -25,6 +25,7 @@ from sender_accounts.errors import DependencyUnavailable, NotFound
 from sender_accounts.store.dynamo import Dynamo, cancellation_reasons, deserialize, serialize
 from sender_accounts.store.inbox_writes import inbox_creation, inbox_deletion
 from sender_accounts.store.keys import address_key
+from sender_accounts.store.records import InboxRecord
 
 JOB_TTL_SECONDS = 7 * 24 * 3600
 JOB_SK = "JOB"
@@ -203,11 +204,11 @@ class BulkJobRepository:
         return RowOutcome.DONE
 
     def complete_row_success(
-        self, workspace_id: str, job_id: str, row: int, inbox: dict[str, Any]
+        self, workspace_id: str, job_id: str, row: int, inbox: InboxRecord
     ) -> RowOutcome:
         """Create the inbox with its address guard; EFFECT_REFUSED means a duplicate address."""
         creation = tuple(inbox_creation(self._accounts, workspace_id, inbox))
-        values = {"status": "SUCCESS", "inbox_id": inbox["inbox_id"]}
+        values = {"status": "SUCCESS", "inbox_id": inbox.inbox_id}
         return self.decide_row(job_id, row, values, "success_count", creation)
 
     def complete_row_failure(self, job_id: str, row: int, error_code: str, error: str) -> bool:
@@ -216,7 +217,7 @@ class BulkJobRepository:
         return self.decide_row(job_id, row, values, "failed_count") is RowOutcome.DONE
 
     def delete_inbox_row(
-        self, workspace_id: str, job_id: str, row: int, inbox: dict[str, Any]
+        self, workspace_id: str, job_id: str, row: int, inbox: InboxRecord
     ) -> RowOutcome:
         """Delete the inbox and its address guard; EFFECT_REFUSED when it is already gone."""
         deletion = tuple(inbox_deletion(self._accounts, workspace_id, inbox))

@@ -17,6 +17,7 @@ from sender_accounts.store.keys import (
     workspace_key,
     workspace_name_key,
 )
+from sender_accounts.store.records import DomainRecord
 
 
 class DomainStore:
@@ -24,14 +25,14 @@ class DomainStore:
         self._db = Dynamo(dynamodb)
         self._table = table_name
 
-    def register(self, workspace_id: str, item: dict[str, Any]) -> None:
+    def register(self, workspace_id: str, item: DomainRecord) -> None:
         """The domain and the workspace's registration of its name, both pending until proven;
         DuplicateDomain when this workspace registered the name already (and it has not
         expired). Another workspace's registration of the name is no obstacle."""
-        name = {"domain_id": item["domain_id"], "expires_at": item["expires_at"]}
+        name = {"domain_id": item.domain_id, "expires_at": item.expires_at}
         registration = put(
             self._table,
-            {**workspace_name_key(workspace_id, item["domain"]), **name},
+            {**workspace_name_key(workspace_id, item.domain), **name},
             "attribute_not_exists(pk) OR expires_at < :now",
         )
         registration["Put"]["ExpressionAttributeValues"] = serialize({":now": int(time.time())})
@@ -39,20 +40,20 @@ class DomainStore:
             self._db.transact(
                 [
                     registration,
-                    put(self._table, {**domain_key(workspace_id, item["domain_id"]), **item}),
+                    put(self._table, {**domain_key(workspace_id, item.domain_id), **item.item()}),
                 ]
             )
         except ClientError as exc:
-            raise DuplicateDomain(item["domain"]) from exc
+            raise DuplicateDomain(item.domain) from exc
 
-    def take_ownership(self, workspace_id: str, item: dict[str, Any]) -> bool:
+    def take_ownership(self, workspace_id: str, item: DomainRecord) -> bool:
         """Record this workspace as the name's owner and the domain as proven, all or nothing;
         False when another workspace owns the name or a concurrent request proved it first."""
-        owner = {"workspace_id": workspace_id, "domain_id": item["domain_id"]}
+        owner = {"workspace_id": workspace_id, "domain_id": item.domain_id}
         proven = {
             "Update": {
                 "TableName": self._table,
-                "Key": serialize(domain_key(workspace_id, item["domain_id"])),
+                "Key": serialize(domain_key(workspace_id, item.domain_id)),
                 "UpdateExpression": "SET #s = :proven REMOVE expires_at",
                 "ConditionExpression": "#s = :pending",
                 "ExpressionAttributeNames": {"#s": "status"},
@@ -64,11 +65,11 @@ class DomainStore:
         kept = {
             "Update": {
                 "TableName": self._table,
-                "Key": serialize(workspace_name_key(workspace_id, item["domain"])),
+                "Key": serialize(workspace_name_key(workspace_id, item.domain)),
                 "UpdateExpression": "REMOVE expires_at",
             }
         }
-        owner_item = {**domain_owner_key(item["domain"]), **owner}
+        owner_item = {**domain_owner_key(item.domain), **owner}
         try:
             self._db.transact(
                 [put(self._table, owner_item, "attribute_not_exists(pk)"), proven, kept]
@@ -80,7 +81,7 @@ class DomainStore:
     def release_ownership(self, domain: str) -> None:
         self._db.call("delete_item", TableName=self._table, Key=serialize(domain_owner_key(domain)))
 
-    def set(self, workspace_id: str, domain_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    def set(self, workspace_id: str, domain_id: str, values: dict[str, Any]) -> DomainRecord:
         response = self._db.call(
             "update_item",
             TableName=self._table,
@@ -88,46 +89,47 @@ class DomainStore:
             ReturnValues="ALL_NEW",
             **_serialized(set_fields(values)),
         )
-        return deserialize(response["Attributes"])
+        return DomainRecord.model_validate(deserialize(response["Attributes"]))
 
-    def get(self, workspace_id: str, domain_id: str) -> dict[str, Any] | None:
+    def get(self, workspace_id: str, domain_id: str) -> DomainRecord | None:
         response = self._db.call(
             "get_item",
             TableName=self._table,
             Key=serialize(domain_key(workspace_id, domain_id)),
             ConsistentRead=True,
         )
-        return deserialize(response["Item"]) if "Item" in response else None
+        if "Item" not in response:
+            return None
+        return DomainRecord.model_validate(deserialize(response["Item"]))
 
-    def list(self, workspace_id: str) -> list[dict[str, Any]]:
-        return list(
-            self._db.query_all(
-                TableName=self._table,
-                KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-                ExpressionAttributeValues=serialize(
-                    {":pk": workspace_key(workspace_id), ":prefix": DOMAIN_PREFIX}
-                ),
-            )
+    def list(self, workspace_id: str) -> list[DomainRecord]:
+        items = self._db.query_all(
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues=serialize(
+                {":pk": workspace_key(workspace_id), ":prefix": DOMAIN_PREFIX}
+            ),
         )
+        return [DomainRecord.model_validate(item) for item in items]
 
-    def delete(self, workspace_id: str, item: dict[str, Any], owned: bool) -> None:
+    def delete(self, workspace_id: str, item: DomainRecord, owned: bool) -> None:
         """The domain, its registration and, if this workspace owns the name, the ownership;
         DomainInUse while inboxes use it."""
         in_use = delete(
             self._table,
-            domain_key(workspace_id, item["domain_id"]),
+            domain_key(workspace_id, item.domain_id),
             "attribute_exists(pk) AND inbox_count = :zero",
         )
         in_use["Delete"]["ExpressionAttributeValues"] = serialize({":zero": 0})
-        removals = [in_use, delete(self._table, workspace_name_key(workspace_id, item["domain"]))]
+        removals = [in_use, delete(self._table, workspace_name_key(workspace_id, item.domain))]
         if owned:
-            ownership = delete(self._table, domain_owner_key(item["domain"]), "workspace_id = :me")
+            ownership = delete(self._table, domain_owner_key(item.domain), "workspace_id = :me")
             ownership["Delete"]["ExpressionAttributeValues"] = serialize({":me": workspace_id})
             removals.append(ownership)
         try:
             self._db.transact(removals)
         except ClientError as exc:
-            raise DomainInUse(int(item.get("inbox_count", 0))) from exc
+            raise DomainInUse(item.inbox_count) from exc
 
 
 def _serialized(update: dict[str, Any]) -> dict[str, Any]:

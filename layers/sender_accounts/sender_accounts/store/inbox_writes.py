@@ -9,39 +9,40 @@ from typing import Any
 
 from sender_accounts.store.dynamo import delete, put, serialize
 from sender_accounts.store.keys import address_key, domain_key, inbox_key
+from sender_accounts.store.records import InboxRecord
 
 
-def inbox_creation(table: str, workspace_id: str, inbox: dict[str, Any]) -> list[dict[str, Any]]:
-    guard = {**address_key(workspace_id, inbox["email_address"]), "inbox_id": inbox["inbox_id"]}
+def inbox_creation(table: str, workspace_id: str, inbox: InboxRecord) -> list[dict[str, Any]]:
+    guard = {**address_key(workspace_id, inbox.email_address), "inbox_id": inbox.inbox_id}
     return [
         put(table, guard, "attribute_not_exists(pk)"),
         put(
             table,
-            {**inbox_key(workspace_id, inbox["inbox_id"]), **inbox},
+            {**inbox_key(workspace_id, inbox.inbox_id), **inbox.item()},
             "attribute_not_exists(pk)",
         ),
         *domain_count(table, workspace_id, inbox, +1),
     ]
 
 
-def inbox_deletion(table: str, workspace_id: str, inbox: dict[str, Any]) -> list[dict[str, Any]]:
+def inbox_deletion(table: str, workspace_id: str, inbox: InboxRecord) -> list[dict[str, Any]]:
     return [
-        delete(table, inbox_key(workspace_id, inbox["inbox_id"]), "attribute_exists(pk)"),
-        delete(table, address_key(workspace_id, inbox["email_address"])),
+        delete(table, inbox_key(workspace_id, inbox.inbox_id), "attribute_exists(pk)"),
+        delete(table, address_key(workspace_id, inbox.email_address)),
         *domain_count(table, workspace_id, inbox, -1),
     ]
 
 
 def domain_count(
-    table: str, workspace_id: str, inbox: dict[str, Any], delta: int
+    table: str, workspace_id: str, inbox: InboxRecord, delta: int
 ) -> list[dict[str, Any]]:
     """Count a native inbox on its domain (none for other inboxes); a new one needs the domain
     still ACTIVE."""
-    if not inbox.get("domain_id"):
+    if not inbox.domain_id:
         return []
     update: dict[str, Any] = {
         "TableName": table,
-        "Key": serialize(domain_key(workspace_id, inbox["domain_id"])),
+        "Key": serialize(domain_key(workspace_id, inbox.domain_id)),
         "UpdateExpression": "ADD inbox_count :delta",
         "ExpressionAttributeValues": serialize({":delta": delta}),
     }

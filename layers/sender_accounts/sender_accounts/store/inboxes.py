@@ -20,19 +20,9 @@ from sender_accounts.store.dynamo import (
 )
 from sender_accounts.store.inbox_writes import inbox_creation, inbox_deletion
 from sender_accounts.store.keys import INBOX_PREFIX, address_key, inbox_key, workspace_key
+from sender_accounts.store.records import InboxRecord, InboxSummary
 
-LIST_ATTRIBUTES = (
-    "inbox_id",
-    "email_address",
-    "display_name",
-    "inbox_type",
-    "overall_status",
-    "daily_limit",
-    "emails_sent_today",
-    "sent_day",
-    "health_score",
-    "created_at",
-)
+LIST_ATTRIBUTES = tuple(InboxSummary.model_fields)
 
 
 class SenderAccountRepository:
@@ -50,18 +40,18 @@ class SenderAccountRepository:
         )
         return "Item" in response
 
-    def create_inbox(self, workspace_id: str, inbox: dict[str, Any]) -> None:
+    def create_inbox(self, workspace_id: str, inbox: InboxRecord) -> None:
         """Store the inbox and its address guard together; DuplicateAddress if either exists,
         DomainNotActive when a native inbox's domain is no longer ACTIVE."""
         try:
             self._db.transact(inbox_creation(self._table, workspace_id, inbox))
         except ClientError as exc:
             if "ConditionalCheckFailed" in cancellation_reasons(exc)[2:]:  # the domain count
-                domain = str(inbox["email_address"]).rsplit("@", 1)[1]
+                domain = inbox.email_address.rsplit("@", 1)[1]
                 raise DomainNotActive(domain, "no longer ACTIVE") from exc
-            raise DuplicateAddress(inbox["email_address"]) from exc
+            raise DuplicateAddress(inbox.email_address) from exc
 
-    def get_inbox(self, workspace_id: str, inbox_id: str) -> dict[str, Any]:
+    def get_inbox(self, workspace_id: str, inbox_id: str) -> InboxRecord:
         response = self._db.call(
             "get_item",
             TableName=self._table,
@@ -70,9 +60,9 @@ class SenderAccountRepository:
         )
         if "Item" not in response:
             raise NotFound()
-        return deserialize(response["Item"])
+        return InboxRecord.model_validate(deserialize(response["Item"]))
 
-    def delete_inbox(self, workspace_id: str, inbox_id: str) -> dict[str, Any]:
+    def delete_inbox(self, workspace_id: str, inbox_id: str) -> InboxRecord:
         """Delete the inbox with its guard and secrets; NotFound if the workspace has no such id."""
         inbox = self.get_inbox(workspace_id, inbox_id)
         try:
@@ -121,10 +111,7 @@ class SenderAccountRepository:
             except ClientError:
                 pass
             current = self.get_inbox(workspace_id, inbox_id)  # NotFound if deleted meanwhile
-            if (
-                current.get("sent_day") == today
-                and current["emails_sent_today"] >= current["daily_limit"]
-            ):
+            if current.sent_day == today and current.emails_sent_today >= current.daily_limit:
                 return False
         return False
 
@@ -147,7 +134,7 @@ class SenderAccountRepository:
         inbox_id: str,
         changes: dict[str, Any],
         expected_updated_at: str,
-    ) -> dict[str, Any]:
+    ) -> InboxRecord:
         """Apply `changes` if nobody changed the inbox since it was read; the inbox after."""
         update = set_fields(changes)
         values = {**update.pop("ExpressionAttributeValues"), ":expected": expected_updated_at}
@@ -163,7 +150,7 @@ class SenderAccountRepository:
             )
         except ClientError as exc:
             raise ConcurrentUpdate() from exc
-        return deserialize(response["Attributes"])
+        return InboxRecord.model_validate(deserialize(response["Attributes"]))
 
     def iter_inbox_summaries(
         self,
@@ -171,7 +158,7 @@ class SenderAccountRepository:
         inbox_type: str | None = None,
         status: str | None = None,
         search: str | None = None,
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[InboxSummary]:
         """The workspace's inboxes matching the filters, list attributes only, in key order."""
         names = {f"#a{i}": name for i, name in enumerate(LIST_ATTRIBUTES)}
         projection = ", ".join(names)
@@ -198,4 +185,5 @@ class SenderAccountRepository:
         }
         if filters:
             request["FilterExpression"] = " AND ".join(filters)
-        yield from self._db.query_all(**request)
+        for item in self._db.query_all(**request):
+            yield InboxSummary.model_validate(item)

@@ -1,0 +1,75 @@
+"""What the store takes and gives: typed records, one per stored thing, validated when read.
+
+Values are as stored (statuses and types as strings); use cases turn them into their enums.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ConfigDict, Field
+
+from sender_accounts.common.model import Model
+
+
+class Record(Model):
+    model_config = ConfigDict(defer_build=True, extra="ignore")
+
+    def item(self) -> dict[str, Any]:
+        """The record as DynamoDB attributes (absent values are not written)."""
+        return self.model_dump(exclude_none=True)
+
+
+class InboxSummary(Record):
+    """The attributes a list page reads (a projection of the inbox item)."""
+
+    inbox_id: str
+    email_address: str
+    display_name: str
+    inbox_type: str
+    overall_status: str
+    daily_limit: int
+    emails_sent_today: int = 0
+    sent_day: str | None = None
+    health_score: float = 0
+    created_at: str
+
+
+class InboxRecord(InboxSummary):
+    """A sender account as stored; its passwords only as KMS ciphertext."""
+
+    email_lower: str
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+    smtp_username: str | None = None
+    smtp_use_tls: bool | None = None
+    smtp_security: str | None = None
+    imap_host: str | None = None
+    imap_port: int | None = None
+    imap_username: str | None = None
+    imap_use_ssl: bool | None = None
+    imap_security: str | None = None
+    passwords_ciphertext: bytes | None = None
+    domain_id: str | None = None
+    settings: dict[str, Any] = Field(default_factory=dict)
+    connection_errors: list[dict[str, Any]] = Field(default_factory=list)
+    last_validated_at: str | None = None
+    updated_at: str
+
+    def public(self) -> dict[str, Any]:
+        """Every attribute but the secrets."""
+        return self.model_dump(exclude={"passwords_ciphertext"})
+
+
+class DomainRecord(Record):
+    """A workspace's sending domain; `expires_at` only while ownership is unproven."""
+
+    domain_id: str
+    domain: str
+    status: str
+    ownership_token: str
+    inbox_count: int = 0
+    dkim_tokens: list[str] = Field(default_factory=list)
+    expires_at: int | None = None
+    created_at: str
+    updated_at: str

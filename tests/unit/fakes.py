@@ -1,0 +1,327 @@
+"""In-memory stand-ins for the use cases' collaborators: the inbox store, the password vault,
+the event bus, the mail validator and transport, the domain store, SES, DNS, the job store and
+SQS. Each keeps what it was given so a test can say what happened; none touches a network."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from sender_accounts.adapters.password_vault import MailboxPasswords
+from sender_accounts.config import Settings
+from sender_accounts.errors import (
+    ConcurrentUpdate,
+    DomainInUse,
+    DuplicateAddress,
+    DuplicateDomain,
+    NotFound,
+)
+from sender_accounts.mail.endpoints import MailServerLogin
+from sender_accounts.mail.outcome import ErrorCode, StageFailure
+from sender_accounts.mail.policy import OutboundPolicy
+from sender_accounts.store.records import DomainRecord, InboxRecord, InboxSummary
+
+SETTINGS = Settings(mail_step_timeout_seconds=1, validation_deadline_seconds=2)
+
+
+class FakeInboxStore:
+    """The inbox store's contract: address guards, optimistic updates, the daily counter."""
+
+    def __init__(self) -> None:
+        self.inboxes: dict[tuple[str, str], InboxRecord] = {}
+
+    def _guarded(self, workspace_id: str) -> set[str]:
+        return {i.email_lower for (ws, _), i in self.inboxes.items() if ws == workspace_id}
+
+    def address_taken(self, workspace_id: str, email_address: str) -> bool:
+        return email_address.lower() in self._guarded(workspace_id)
+
+    def create_inbox(self, workspace_id: str, inbox: InboxRecord) -> None:
+        if inbox.email_lower in self._guarded(workspace_id):
+            raise DuplicateAddress(inbox.email_address)
+        self.inboxes[(workspace_id, inbox.inbox_id)] = inbox
+
+    def get_inbox(self, workspace_id: str, inbox_id: str) -> InboxRecord:
+        try:
+            return self.inboxes[(workspace_id, inbox_id)].model_copy(deep=True)
+        except KeyError:
+            raise NotFound() from None
+
+    def delete_inbox(self, workspace_id: str, inbox_id: str) -> InboxRecord:
+        inbox = self.get_inbox(workspace_id, inbox_id)
+        del self.inboxes[(workspace_id, inbox_id)]
+        return inbox
+
+    def update_inbox(
+        self, workspace_id: str, inbox_id: str, changes: dict[str, Any], expected_updated_at: str
+    ) -> InboxRecord:
+        current = self.get_inbox(workspace_id, inbox_id)
+        if current.updated_at != expected_updated_at:
+            raise ConcurrentUpdate()
+        updated = current.model_copy(update=copy.deepcopy(changes))
+        self.inboxes[(workspace_id, inbox_id)] = updated
+        return updated
+
+    def reserve_send(self, workspace_id: str, inbox_id: str, today: str) -> bool:
+        inbox = self.inboxes[(workspace_id, inbox_id)]
+        count = inbox.emails_sent_today if inbox.sent_day == today else 0
+        if count >= inbox.daily_limit:
+            return False
+        inbox.emails_sent_today, inbox.sent_day = count + 1, today
+        return True
+
+    def release_send(self, workspace_id: str, inbox_id: str, today: str) -> None:
+        inbox = self.inboxes[(workspace_id, inbox_id)]
+        if inbox.sent_day == today and inbox.emails_sent_today > 0:
+            inbox.emails_sent_today -= 1
+
+    def iter_inbox_summaries(
+        self,
+        workspace_id: str,
+        inbox_type: str | None = None,
+        status: str | None = None,
+        search: str | None = None,
+    ) -> Iterator[InboxSummary]:
+        for (ws, _), inbox in sorted(self.inboxes.items()):
+            if ws != workspace_id:
+                continue
+            if inbox_type and inbox.inbox_type != inbox_type:
+                continue
+            if status and inbox.overall_status != status:
+                continue
+            if search and search.lower() not in inbox.email_lower:
+                continue
+            yield InboxSummary.model_validate(inbox.model_dump())
+
+
+class FakeVault:
+    """Seals by reversing a JSON pair: not secret, only distinguishable."""
+
+    def __init__(self) -> None:
+        self.opened = 0
+
+    def seal(self, passwords: MailboxPasswords, workspace_id: str, inbox_id: str) -> bytes:
+        return f"{workspace_id}|{inbox_id}|{passwords.smtp}|{passwords.imap}".encode()[::-1]
+
+    def open(self, ciphertext: bytes, workspace_id: str, inbox_id: str) -> MailboxPasswords:
+        self.opened += 1
+        ws, inbox, smtp, imap = ciphertext[::-1].decode().split("|")
+        assert (ws, inbox) == (workspace_id, inbox_id), "opened under another context"
+        return MailboxPasswords(smtp=smtp, imap=imap)
+
+
+@dataclass
+class FakeEvents:
+    published: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
+        self.published.append((detail_type, detail))
+
+    def publish_all(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+        self.published.extend(events)
+
+    def types(self) -> list[str]:
+        return [name for name, _ in self.published]
+
+
+@dataclass
+class FakeValidator:
+    """Answers every validation with the failures it is told to; remembers the logins."""
+
+    failures: list[StageFailure] = field(default_factory=list)
+    logins: list[tuple[MailServerLogin, MailServerLogin]] = field(default_factory=list)
+
+    async def __call__(
+        self,
+        smtp: MailServerLogin,
+        imap: MailServerLogin,
+        policy: OutboundPolicy,
+        step_timeout: float,
+        deadline: float,
+    ) -> list[StageFailure]:
+        self.logins.append((smtp, imap))
+        return list(self.failures)
+
+
+def auth_failure(stage: str = "smtp") -> StageFailure:
+    return StageFailure(stage, ErrorCode.AUTH_FAILED, f"{stage.upper()} connection failed")
+
+
+@dataclass
+class FakeTransport:
+    """Delivers into a list, or fails with the error it is given."""
+
+    error: BaseException | None = None
+    sent: list[tuple[MailServerLogin, EmailMessage, list[str]]] = field(default_factory=list)
+
+    async def __call__(
+        self,
+        login: MailServerLogin,
+        message: EmailMessage,
+        recipients: list[str],
+        policy: OutboundPolicy,
+        step_timeout: float,
+    ) -> None:
+        if self.error is not None:
+            raise self.error
+        self.sent.append((login, message, recipients))
+
+
+@dataclass
+class FakeSes:
+    """Verification statuses by domain, as SES reports them; raw sends kept."""
+
+    statuses: dict[str, str] = field(default_factory=dict)
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+    def verify_domain_identity(self, Domain: str) -> dict[str, Any]:  # noqa: N803
+        self.statuses.setdefault(Domain, "Pending")
+        return {"VerificationToken": "token"}
+
+    def verify_domain_dkim(self, Domain: str) -> dict[str, Any]:  # noqa: N803
+        return {"DkimTokens": ["a1", "b2", "c3"]}
+
+    def get_identity_verification_attributes(self, Identities: list[str]) -> dict[str, Any]:  # noqa: N803
+        return {
+            "VerificationAttributes": {
+                name: {"VerificationStatus": self.statuses[name]}
+                for name in Identities
+                if name in self.statuses
+            }
+        }
+
+    def delete_identity(self, Identity: str) -> dict[str, Any]:  # noqa: N803
+        self.deleted.append(Identity)
+        self.statuses.pop(Identity, None)
+        return {}
+
+    def send_raw_email(self, **request: Any) -> dict[str, Any]:
+        self.sent.append(request)
+        return {"MessageId": "ses-1"}
+
+
+class FakeDomainStore:
+    """The domain store's contract: one registration per workspace, one owner per name."""
+
+    def __init__(self) -> None:
+        self.domains: dict[tuple[str, str], DomainRecord] = {}
+        self.owners: dict[str, str] = {}
+
+    def register(self, workspace_id: str, item: DomainRecord) -> None:
+        if any(
+            ws == workspace_id and d.domain == item.domain for (ws, _), d in self.domains.items()
+        ):
+            raise DuplicateDomain(item.domain)
+        self.domains[(workspace_id, item.domain_id)] = item
+
+    def take_ownership(self, workspace_id: str, item: DomainRecord) -> bool:
+        current = self.domains[(workspace_id, item.domain_id)]
+        if item.domain in self.owners or current.status != "PENDING":
+            return False
+        self.owners[item.domain] = workspace_id
+        self.domains[(workspace_id, item.domain_id)] = current.model_copy(
+            update={"status": "DNS_PENDING", "expires_at": None}
+        )
+        return True
+
+    def release_ownership(self, domain: str) -> None:
+        self.owners.pop(domain, None)
+
+    def set(self, workspace_id: str, domain_id: str, values: dict[str, Any]) -> DomainRecord:
+        updated = self.domains[(workspace_id, domain_id)].model_copy(update=values)
+        self.domains[(workspace_id, domain_id)] = updated
+        return updated
+
+    def get(self, workspace_id: str, domain_id: str) -> DomainRecord | None:
+        return self.domains.get((workspace_id, domain_id))
+
+    def list(self, workspace_id: str) -> list[DomainRecord]:
+        return [d for (ws, _), d in self.domains.items() if ws == workspace_id]
+
+    def delete(self, workspace_id: str, item: DomainRecord, owned: bool) -> None:
+        if self.domains[(workspace_id, item.domain_id)].inbox_count:
+            raise DomainInUse(item.inbox_count)
+        del self.domains[(workspace_id, item.domain_id)]
+        if owned:
+            self.owners.pop(item.domain, None)
+
+
+@dataclass
+class FakeDns:
+    """TXT answers by name; None stands for a resolver that did not answer."""
+
+    records: dict[str, list[str]] = field(default_factory=dict)
+    down: bool = False
+
+    def txt(self, name: str) -> list[str] | None:
+        if self.down:
+            return None
+        return self.records.get(name, [])
+
+
+def condition_failure() -> ClientError:
+    return ClientError(
+        {"Error": {"Code": "ConditionalCheckFailedException", "Message": "no"}}, "UpdateItem"
+    )
+
+
+class FakeJobs:
+    """The job store's contract: rows decided once, counted on their job."""
+
+    def __init__(self, taken: set[str] | None = None, store: FakeInboxStore | None = None) -> None:
+        self.taken = taken or set()
+        self.store = store
+        self.jobs: dict[str, dict[str, Any]] = {}
+        self.rows: dict[tuple[str, int], dict[str, Any]] = {}
+        self.deleted: list[str] = []
+
+    def addresses_taken(self, workspace_id: str, addresses: list[str]) -> set[str]:
+        return {a for a in addresses if a in self.taken}
+
+    def create(self, job: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+        self.jobs[job["job_id"]] = dict(job)
+        for row in rows:
+            self.rows[(job["job_id"], row["row"])] = dict(row)
+
+    def mark_failed(self, job_id: str, now: str) -> None:
+        self.jobs[job_id]["status"] = "FAILED"
+
+    def decide_row(
+        self, job_id: str, row: int, values: dict[str, Any], counter: str, effects: Any = ()
+    ) -> Any:
+        from sender_accounts.store.bulk_jobs import RowOutcome
+
+        if self.rows[(job_id, row)]["status"] != "PENDING":
+            return RowOutcome.ALREADY_DONE
+        self.rows[(job_id, row)].update(values)
+        job = self.jobs[job_id]
+        job["processed_count"] += 1
+        job[counter] = job.get(counter, 0) + 1
+        return RowOutcome.DONE
+
+    def delete_inbox_row(self, workspace_id: str, job_id: str, row: int, inbox: Any) -> Any:
+        outcome = self.decide_row(job_id, row, {"status": "DELETED"}, "deleted_count")
+        if outcome.name == "DONE":
+            self.deleted.append(inbox.inbox_id)
+            if self.store is not None:  # the same transaction deletes the inbox
+                self.store.delete_inbox(workspace_id, inbox.inbox_id)
+        return outcome
+
+
+@dataclass
+class FakeSqs:
+    """Accepts every message, or fails the ids it is told to, every time."""
+
+    failing: set[str] = field(default_factory=set)
+    messages: list[str] = field(default_factory=list)
+
+    def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, str]]) -> dict[str, Any]:  # noqa: N803
+        failed = [{"Id": e["Id"]} for e in Entries if e["Id"] in self.failing]
+        self.messages.extend(e["MessageBody"] for e in Entries if e["Id"] not in self.failing)
+        return {"Failed": failed}
