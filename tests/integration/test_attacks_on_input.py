@@ -4,6 +4,7 @@ resources, loose type coercions, and unknown fields."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from email.message import Message
@@ -79,14 +80,13 @@ def test_a_stored_encoded_word_still_adds_no_header_at_the_sink(
 ) -> None:
     # Given an inbox whose display name was stored before the input rules existed
     from sender_accounts.adapters.aws_clients import client as aws
-    from sender_accounts.config import get_settings
     from sender_accounts.store.dynamo import serialize
     from sender_accounts.store.keys import inbox_key
 
     client = workspace()
     inbox_id = _create(client, mail_server)
     aws("dynamodb").update_item(
-        TableName=get_settings().table_name,
+        TableName=os.environ["TABLE_NAME"],
         Key=serialize(inbox_key(client.workspace_id, inbox_id)),
         UpdateExpression="SET display_name = :name",
         ExpressionAttributeValues=serialize({":name": INJECTION}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -33,12 +34,11 @@ def wait_for_completion(client: ApiClient, job_id: str, timeout: float = 90) -> 
 def _event_tap(runtime: LocalRuntime, name: str) -> tuple[Any, str]:
     """A rule on the stack's bus feeding a fresh queue, to read what was published."""
     from sender_accounts.adapters.aws_clients import client as aws
-    from sender_accounts.config import get_settings
 
     sqs, events = aws("sqs"), aws("events")
     url = sqs.create_queue(QueueName=name)["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
-    bus = get_settings().event_bus_name
+    bus = os.environ["EVENT_BUS_NAME"]
     events.put_rule(
         Name=name, EventBusName=bus, EventPattern=json.dumps({"source": ["sender-accounts"]})
     )
@@ -159,7 +159,6 @@ def test_poison_message_ends_in_the_dead_letter_queue_and_the_job_completes(
     runtime: LocalRuntime, mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     from sender_accounts.adapters.aws_clients import client as aws
-    from sender_accounts.config import get_settings
 
     # Given a two-row job where row 1's sealed passwords no longer open (a poison message)
     client = workspace()
@@ -173,7 +172,7 @@ def test_poison_message_ends_in_the_dead_letter_queue_and_the_job_completes(
     # When its messages reach the real queue, whose consumer retries and then dead-letters
     sqs = aws("sqs")
     for body in bodies:
-        sqs.send_message(QueueUrl=get_settings().bulk_queue_url, MessageBody=json.dumps(body))
+        sqs.send_message(QueueUrl=os.environ["BULK_QUEUE_URL"], MessageBody=json.dumps(body))
     # Then the job completes, the poison row failed as PROCESSING_FAILED, the other created
     job = wait_for_completion(client, job_id, timeout=120)
     results = {r["row"]: r for r in job["results"]}
@@ -202,7 +201,6 @@ def test_intake_names_row_and_field_and_queues_nothing(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     from sender_accounts.adapters.aws_clients import client as aws
-    from sender_accounts.config import get_settings
 
     client = workspace()
     too_many = {
@@ -214,7 +212,7 @@ def test_intake_names_row_and_field_and_queues_nothing(
 
     def queued() -> dict[str, str]:
         attributes = aws("sqs").get_queue_attributes(
-            QueueUrl=get_settings().bulk_queue_url,
+            QueueUrl=os.environ["BULK_QUEUE_URL"],
             AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
         )
         return dict(attributes["Attributes"])

@@ -110,7 +110,6 @@ def test_the_same_workspace_registers_a_name_once_and_pending_ones_expire(
     zone: Zone, workspace: Callable[..., ApiClient]
 ) -> None:
     from sender_accounts.adapters.aws_clients import client as aws
-    from sender_accounts.config import get_settings
     from sender_accounts.store.dynamo import serialize
     from sender_accounts.store.keys import domain_key, workspace_name_key
 
@@ -125,7 +124,7 @@ def test_the_same_workspace_registers_a_name_once_and_pending_ones_expire(
         workspace_name_key(client.workspace_id, name),
     ):
         aws("dynamodb").update_item(
-            TableName=get_settings().table_name,
+            TableName=os.environ["TABLE_NAME"],
             Key=serialize(key),
             UpdateExpression="SET expires_at = :past",
             ExpressionAttributeValues=serialize({":past": int(time.time()) - 1}),

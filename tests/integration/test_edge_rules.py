@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -118,10 +119,9 @@ def test_rate_limit_answers_429_with_headers(
 
 def test_rate_limit_holds_under_concurrency(runtime: object) -> None:
     from sender_accounts.adapters.aws_clients import client
-    from sender_accounts.config import get_settings
     from sender_accounts.store.rate_limits import RateLimiter
 
-    limiter = RateLimiter(client("dynamodb"), get_settings().request_control_table_name, 20)
+    limiter = RateLimiter(client("dynamodb"), os.environ["REQUEST_CONTROL_TABLE_NAME"], 20)
     allowed: list[bool] = []
     lock = threading.Lock()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -10,10 +12,9 @@ from local_stack.runtime import LocalRuntime
 
 def test_failed_transaction_leaves_every_item_as_it_was(runtime: LocalRuntime) -> None:
     from sender_accounts.adapters.aws_clients import client
-    from sender_accounts.config import get_settings
 
     # Given an existing item and a transaction that adds one, updates it, and then fails
-    db, table = client("dynamodb"), get_settings().jobs_table_name
+    db, table = client("dynamodb"), os.environ["JOBS_TABLE_NAME"]
     db.put_item(TableName=table, Item={"pk": {"S": "T#1"}, "sk": {"S": "B"}, "x": {"N": "1"}})
     items = [
         {"Put": {"TableName": table, "Item": {"pk": {"S": "T#1"}, "sk": {"S": "A"}}}},

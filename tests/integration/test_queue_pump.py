@@ -4,6 +4,7 @@ record gets only that record back, and it reaches the dead-letter queue after it
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from typing import Any
@@ -18,7 +19,6 @@ def test_batch_with_one_failing_record_redelivers_only_that_record(
     runtime: LocalRuntime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sender_accounts.adapters.aws_clients import client
-    from sender_accounts.config import get_settings
 
     # Given every delivery to the bulk-delete worker recorded
     deliveries: list[str] = []
@@ -40,7 +40,7 @@ def test_batch_with_one_failing_record_redelivers_only_that_record(
 
     monkeypatch.setattr(pump_module, "invoke", recording_invoke)
     sqs = client("sqs")
-    url = get_settings().bulk_delete_queue_url
+    url = os.environ["BULK_DELETE_QUEUE_URL"]
     good = {
         "job_id": "no-such-job",
         "workspace_id": "ws",

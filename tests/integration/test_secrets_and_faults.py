@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -74,7 +75,6 @@ def test_passwords_are_stored_only_as_kms_ciphertext(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     from sender_accounts.adapters.aws_clients import client as aws
-    from sender_accounts.config import get_settings
     from sender_accounts.store.dynamo import serialize
     from sender_accounts.store.keys import inbox_key
 
@@ -83,7 +83,7 @@ def test_passwords_are_stored_only_as_kms_ciphertext(
         "inbox_id"
     ]
     raw = aws("dynamodb").get_item(
-        TableName=get_settings().table_name, Key=serialize(inbox_key(client.workspace_id, inbox_id))
+        TableName=os.environ["TABLE_NAME"], Key=serialize(inbox_key(client.workspace_id, inbox_id))
     )["Item"]
     assert MAILBOX_PASSWORD.encode() not in repr(raw).encode()
     ciphertext = raw["passwords_ciphertext"]["B"]

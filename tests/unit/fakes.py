@@ -26,6 +26,12 @@ from sender_accounts.mail.outcome import ErrorCode, StageFailure
 from sender_accounts.mail.policy import OutboundPolicy
 from sender_accounts.store.records import DomainRecord, InboxRecord, InboxSummary
 
+
+def stand_in(fake: object) -> Any:
+    """A fake where a collaborator is expected: duck-typed, and held to it by these tests."""
+    return fake
+
+
 SETTINGS = Settings(mail_step_timeout_seconds=1, validation_deadline_seconds=2)
 
 

@@ -11,7 +11,7 @@ from sender_accounts.bulk.delete import BulkDeleteService, DeleteRowMessage
 from sender_accounts.bulk.intake import BulkIntakeService
 from sender_accounts.bulk.models import BulkCreateSmtpAccountsRequest, BulkDeleteRequest
 from sender_accounts.errors import ConfirmationRequired, DependencyUnavailable
-from tests.unit.fakes import FakeEvents, FakeInboxStore, FakeJobs, FakeSqs, FakeVault
+from tests.unit.fakes import FakeEvents, FakeInboxStore, FakeJobs, FakeSqs, FakeVault, stand_in
 from tests.unit.records import WORKSPACE, stored_inbox
 
 
@@ -28,7 +28,12 @@ def _intake(
     taken: set[str] | None = None, sqs: FakeSqs | None = None
 ) -> tuple[BulkIntakeService, FakeJobs, FakeSqs, FakeEvents]:
     jobs, queue, events = FakeJobs(taken), sqs or FakeSqs(), FakeEvents()
-    return BulkIntakeService(jobs, FakeVault(), queue, "queue", events), jobs, queue, events
+    return (
+        BulkIntakeService(stand_in(jobs), stand_in(FakeVault()), queue, "queue", stand_in(events)),
+        jobs,
+        queue,
+        events,
+    )
 
 
 def _bulk(*addresses: str) -> BulkCreateSmtpAccountsRequest:
@@ -84,7 +89,12 @@ def test_a_queue_that_refuses_fails_the_job_with_503() -> None:
 def _deleter() -> tuple[BulkDeleteService, FakeJobs, FakeInboxStore, FakeSqs]:
     store, sqs = FakeInboxStore(), FakeSqs()
     jobs = FakeJobs(store=store)
-    return BulkDeleteService(jobs, store, sqs, "queue", FakeEvents()), jobs, store, sqs
+    return (
+        BulkDeleteService(stand_in(jobs), stand_in(store), sqs, "queue", stand_in(FakeEvents())),
+        jobs,
+        store,
+        sqs,
+    )
 
 
 def test_bulk_delete_needs_confirmation() -> None:

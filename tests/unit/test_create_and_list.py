@@ -16,6 +16,7 @@ from tests.unit.fakes import (
     FakeValidator,
     FakeVault,
     auth_failure,
+    stand_in,
 )
 from tests.unit.records import WORKSPACE, stored_inbox
 
@@ -38,7 +39,9 @@ def _service(
     store, events = FakeInboxStore(), FakeEvents()
     validator = FakeValidator(failures=failures or [])
     return (
-        SenderAccountService(store, FakeVault(), events, SETTINGS, validator),
+        SenderAccountService(
+            stand_in(store), stand_in(FakeVault()), stand_in(events), SETTINGS, validator
+        ),
         store,
         events,
         validator,

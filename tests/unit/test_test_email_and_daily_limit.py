@@ -4,13 +4,14 @@ when the send fails; the message goes to the stored endpoint with the stored pas
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from sender_accounts.errors import ConnectionValidationFailed, DailyLimitReached, NotFound
 from sender_accounts.sending.models import TestEmailRequest
 from sender_accounts.sending.test_email import TestEmailService, seconds_to_next_utc_day
-from tests.unit.fakes import SETTINGS, FakeInboxStore, FakeSes, FakeTransport, FakeVault
+from tests.unit.fakes import SETTINGS, FakeInboxStore, FakeSes, FakeTransport, FakeVault, stand_in
 from tests.unit.records import WORKSPACE, stored_inbox
 
 VAULT = FakeVault()
@@ -18,12 +19,17 @@ REQUEST = TestEmailRequest.model_validate({"recipient_email": "prospect@example.
 
 
 def _service(
-    transport: FakeTransport | None = None, **inbox: object
+    transport: FakeTransport | None = None, **inbox: Any
 ) -> tuple[TestEmailService, FakeInboxStore, FakeTransport, FakeSes]:
     store, ses = FakeInboxStore(), FakeSes()
     store.create_inbox(WORKSPACE, stored_inbox(VAULT, **inbox))
     transport = transport or FakeTransport()
-    return TestEmailService(store, VAULT, SETTINGS, ses, transport), store, transport, ses
+    return (
+        TestEmailService(stand_in(store), stand_in(VAULT), SETTINGS, ses, transport),
+        store,
+        transport,
+        ses,
+    )
 
 
 def _count(store: FakeInboxStore) -> int:

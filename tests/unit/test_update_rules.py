@@ -22,6 +22,7 @@ from tests.unit.fakes import (
     FakeValidator,
     FakeVault,
     auth_failure,
+    stand_in,
 )
 from tests.unit.records import WORKSPACE, stored_inbox
 
@@ -31,7 +32,12 @@ VAULT = FakeVault()
 def _service(**inbox: Any) -> tuple[UpdateService, FakeInboxStore, FakeEvents, FakeValidator]:
     store, events, validator = FakeInboxStore(), FakeEvents(), FakeValidator()
     store.create_inbox(WORKSPACE, stored_inbox(VAULT, **inbox))
-    return UpdateService(store, VAULT, events, SETTINGS, validator), store, events, validator
+    return (
+        UpdateService(stand_in(store), stand_in(VAULT), stand_in(events), SETTINGS, validator),
+        store,
+        events,
+        validator,
+    )
 
 
 def _patch(body: dict[str, Any]) -> UpdateSenderAccountRequest:

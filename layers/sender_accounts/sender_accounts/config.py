@@ -15,13 +15,6 @@ __all__ = ["IpNetwork", "Settings", "get_settings"]
 
 
 class Settings(BaseModel):
-    table_name: str = Field(min_length=1)
-    jobs_table_name: str = ""
-    kms_key_id: str = ""
-    event_bus_name: str = ""
-    bulk_queue_url: str = ""
-    bulk_delete_queue_url: str = ""
-    request_control_table_name: str = ""
     rate_limit_per_minute: int = Field(default=600, ge=0)
     # Networks exempt from the outbound-address rule; empty when deployed.
     allowed_private_networks: tuple[IpNetwork, ...] = ()
@@ -65,13 +58,6 @@ class Settings(BaseModel):
     def from_environment(cls) -> Settings:
         env = os.environ
         values: dict[str, object] = {
-            "table_name": env.get("TABLE_NAME", ""),
-            "jobs_table_name": env.get("JOBS_TABLE_NAME", ""),
-            "kms_key_id": env.get("KMS_KEY_ID", ""),
-            "event_bus_name": env.get("EVENT_BUS_NAME", ""),
-            "bulk_queue_url": env.get("BULK_QUEUE_URL", ""),
-            "bulk_delete_queue_url": env.get("BULK_DELETE_QUEUE_URL", ""),
-            "request_control_table_name": env.get("REQUEST_CONTROL_TABLE_NAME", ""),
             "allowed_private_networks": env.get("ALLOWED_PRIVATE_NETWORKS", ""),
         }
         if env.get("DOMAIN_OWNERSHIP_CHECK"):

@@ -19,6 +19,8 @@ from sender_accounts.common.text_rules import (
 class TestEmailRequest(PostBody):
     """POST /sender-accounts/{inbox_id}/test-email."""
 
+    __test__ = False  # a request model, not a test class, whatever pytest thinks of its name
+
     recipient_email: Annotated[SingleLine, Field(min_length=5, max_length=255)]
     subject: HeaderText255 | None = None
     body: Annotated[MultiLine, Field(min_length=1, max_length=100_000)] | None = None
