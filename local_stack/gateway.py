@@ -7,6 +7,7 @@ exercise is exactly what `make serve` answers.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from typing import Any
 from .apigateway import authorizer_context, authorizer_request_event, policy_allows, proxy_event
 from .functions import invoke
 from .template import ApiRoute, StackTemplate
+
+_log = logging.getLogger("local_stack.gateway")
 
 IDENTITY_HEADER = "x-api-key"
 
@@ -138,6 +141,8 @@ class LocalApiGateway:
         try:
             result = invoke(self.template, route.function, event)
         except Exception:
+            # As Lambda would, the function's crash goes to its log, and the client gets a 502.
+            _log.exception("%s failed on %s %s", route.function, method.upper(), route.path)
             return self._gateway_response("INTEGRATION_FAILURE", 502)
         return _from_proxy_result(result)
 
