@@ -15,6 +15,11 @@ from typing import Any
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The layer's Logger and Metrics read these when first imported, which in this process can be
+# at collection (unit tests import use cases), before the local runtime applies the template's
+# environment: give them the template's values from the start, as Lambda does.
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "sender-accounts")
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "SenderAccounts")
 sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(PROJECT_ROOT / "layers" / "sender_accounts"))
 
