@@ -128,7 +128,9 @@ class StackTemplate:
             default = auth.get("DefaultAuthorizer")
             if default:
                 arn = auth["Authorizers"][default]["FunctionArn"]
-                return str(arn["Fn::GetAtt"][0])
+                # `!GetAtt Function.Arn`, or `!Ref Function.Alias` (SAM's published alias)
+                reference = arn["Fn::GetAtt"][0] if "Fn::GetAtt" in arn else arn["Ref"]
+                return str(reference).split(".")[0]
         return None
 
     def gateway_responses(self) -> dict[str, Any]:
