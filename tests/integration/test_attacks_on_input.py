@@ -5,7 +5,6 @@ resources, loose type coercions, and unknown fields."""
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable
 from email.message import Message
 from typing import Any
@@ -14,6 +13,7 @@ import pytest
 
 from tests.conftest import ApiClient, smtp_account
 from tests.support.dovecot import MailServer
+from tests.support.inboxes import create_inbox, delivered
 
 INJECTION = "=?utf-8?q?Hi=0D=0ABcc:_victim@evil.test?="
 SEPARATORS = ["\u2028", "\u2029", "\u0085", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\r", "\n"]
@@ -21,22 +21,6 @@ EXPECTED_HEADERS = {
     "from", "to", "subject", "date", "message-id", "content-type",
     "content-transfer-encoding", "mime-version",
 }  # fmt: skip
-
-
-def _create(client: ApiClient, server: MailServer, **overrides: Any) -> str:
-    response = client.call("POST", "/sender-accounts/smtp", smtp_account(server, **overrides))
-    assert response.status == 201, response.body
-    return str(response.json()["inbox_id"])
-
-
-def _arrived(server: MailServer, message_id: str, timeout: float = 10) -> Message:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for message in list(server.relay.messages):
-            if isinstance(message, Message) and message["Message-ID"] == message_id:
-                return message
-        time.sleep(0.1)
-    raise AssertionError(f"{message_id} never reached the relay")
 
 
 def _header_names(message: Message) -> set[str]:
@@ -52,7 +36,7 @@ def test_encoded_word_in_subject_is_refused(
     mail_server: MailServer, workspace: Callable[..., ApiClient], field: str
 ) -> None:
     client = workspace()
-    inbox_id = _create(client, mail_server)
+    inbox_id = create_inbox(client, mail_server)
     body = {"recipient_email": "prospect@example.test", field: INJECTION}
     response = client.call("POST", f"/sender-accounts/{inbox_id}/test-email", body)
     assert response.status == 422, response.body
@@ -69,7 +53,7 @@ def test_encoded_word_in_display_name_is_refused_on_create_and_patch(
     )
     assert created.status == 422
     assert created.json()["detail"][0]["loc"] == ["body", "display_name"]
-    inbox_id = _create(client, mail_server)
+    inbox_id = create_inbox(client, mail_server)
     patched = client.call("PATCH", f"/sender-accounts/{inbox_id}", {"display_name": INJECTION})
     assert patched.status == 422
     assert patched.json()["detail"][0]["loc"] == ["body", "display_name"]
@@ -84,7 +68,7 @@ def test_a_stored_encoded_word_still_adds_no_header_at_the_sink(
     from sender_accounts.store.keys import inbox_key
 
     client = workspace()
-    inbox_id = _create(client, mail_server)
+    inbox_id = create_inbox(client, mail_server)
     aws("dynamodb").update_item(
         TableName=os.environ["TABLE_NAME"],
         Key=serialize(inbox_key(client.workspace_id, inbox_id)),
@@ -99,7 +83,7 @@ def test_a_stored_encoded_word_still_adds_no_header_at_the_sink(
     )
     # Then the relay receives exactly the headers the product sets, and no Bcc recipient
     assert response.status == 200, response.body
-    message = _arrived(mail_server, response.json()["message_id"])
+    message = delivered(mail_server, response.json()["message_id"])
     assert _header_names(message) == EXPECTED_HEADERS
     assert "victim@evil.test" not in str(message["X-RcptTo"])
     assert message["Subject"] is not None
@@ -110,7 +94,7 @@ def test_line_separators_in_single_line_fields_are_422_not_5xx(
     mail_server: MailServer, workspace: Callable[..., ApiClient], separator: str
 ) -> None:
     client = workspace()
-    inbox_id = _create(client, mail_server)
+    inbox_id = create_inbox(client, mail_server)
     path = f"/sender-accounts/{inbox_id}"
     subject = client.call(
         "POST",
@@ -131,7 +115,7 @@ def test_multi_line_fields_take_lf_crlf_and_tab_only(
     mail_server: MailServer, workspace: Callable[..., ApiClient], bad: str
 ) -> None:
     client = workspace()
-    inbox_id = _create(client, mail_server)
+    inbox_id = create_inbox(client, mail_server)
     path = f"/sender-accounts/{inbox_id}/test-email"
     refused = client.call("POST", path, {"recipient_email": "a@example.test", "body": bad})
     assert refused.status == 422, refused.body
@@ -150,8 +134,8 @@ def test_the_same_key_for_two_inboxes_sends_two_emails(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     client = workspace()
-    a = _create(client, mail_server)
-    b = _create(client, mail_server, email_address="second@acme.test")
+    a = create_inbox(client, mail_server)
+    b = create_inbox(client, mail_server, email_address="second@acme.test")
     headers = {"Idempotency-Key": "send-once"}
     body = {"recipient_email": "prospect@example.test"}
     first = client.call("POST", f"/sender-accounts/{a}/test-email", body, headers=headers)

@@ -27,13 +27,8 @@ from tests.support.hostile_servers import (
     recording_smtp,
     smtp_echoing_auth,
 )
+from tests.support.inboxes import create_inbox
 from tests.support.misbehaving_servers import misbehaving_server
-
-
-def _create(client: ApiClient, server: MailServer, **overrides: Any) -> str:
-    response = client.call("POST", "/sender-accounts/smtp", smtp_account(server, **overrides))
-    assert response.status == 201, response.body
-    return str(response.json()["inbox_id"])
 
 
 def _password_spellings(password: str) -> list[str]:
@@ -64,7 +59,7 @@ def test_moving_an_endpoint_without_its_password_sends_nothing(
 ) -> None:
     # Given an inbox validated against Dovecot, and a listener the attacker runs
     client = workspace()
-    inbox_id = _create(client, mail_server)
+    inbox_id = create_inbox(client, mail_server)
     before = client.call("GET", f"/sender-accounts/{inbox_id}").json()
     recording = Recording()
     behaviour = recording_smtp(recording) if protocol == "smtp" else recording_imap(recording)
@@ -86,7 +81,7 @@ def test_moving_an_endpoint_with_a_new_password_sends_only_that_one(
 ) -> None:
     # Given an inbox, and a listener
     client = workspace()
-    inbox_id = _create(client, mail_server)
+    inbox_id = create_inbox(client, mail_server)
     recording = Recording()
     with misbehaving_server(recording_smtp(recording)) as port:
         # When the SMTP endpoint moves there with a password given in the same request
@@ -110,7 +105,7 @@ def test_unchanged_endpoint_fields_need_no_password(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     client = workspace()
-    inbox_id = _create(client, mail_server)
+    inbox_id = create_inbox(client, mail_server)
     # Same host, port, user and effective mode: STARTTLS on this port either way
     same = {"smtp_host": "localhost", "smtp_use_tls": True, "imap_use_ssl": True}
     response = client.call("PATCH", f"/sender-accounts/{inbox_id}", same)
@@ -122,7 +117,7 @@ def test_a_new_host_meets_the_outbound_rule_before_anything_is_sent(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     client = workspace()
-    inbox_id = _create(client, mail_server)
+    inbox_id = create_inbox(client, mail_server)
     patch = {"smtp_host": "64:ff9b::a9fe:a9fe", "smtp_port": 587, "smtp_password": "x" * 12}
     response = client.call("PATCH", f"/sender-accounts/{inbox_id}", patch)
     assert response.status == 400, response.body

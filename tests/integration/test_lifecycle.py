@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from email.message import Message
-from typing import Any
 
-from tests.conftest import MAILBOX_PASSWORD, ApiClient, smtp_account
+from tests.conftest import MAILBOX_PASSWORD, ApiClient
 from tests.support.dovecot import MailServer
-
-
-def _create(client: ApiClient, server: MailServer, **overrides: Any) -> str:
-    response = client.call("POST", "/sender-accounts/smtp", smtp_account(server, **overrides))
-    assert response.status == 201, response.body
-    return str(response.json()["inbox_id"])
-
-
-def _delivered(server: MailServer, message_id: str, timeout: float = 10) -> Message:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for message in list(server.relay.messages):
-            if isinstance(message, Message) and message["Message-ID"] == message_id:
-                return message
-        time.sleep(0.1)
-    raise AssertionError(f"{message_id} never reached the relay")
+from tests.support.inboxes import create_inbox, delivered
 
 
 def test_test_email_arrives_with_proper_headers(
@@ -32,7 +14,7 @@ def test_test_email_arrives_with_proper_headers(
 ) -> None:
     # Given an inbox with SmartLead's reply-to, bcc and signature
     client = workspace()
-    inbox_id = _create(
+    inbox_id = create_inbox(
         client,
         mail_server,
         display_name="Jane Roe",
@@ -52,7 +34,7 @@ def test_test_email_arrives_with_proper_headers(
     assert sent["success"] is True
     assert sent["inbox_id"] == inbox_id
     assert sent["inbox_email"] == "outreach@acme.test"
-    message = _delivered(mail_server, sent["message_id"])
+    message = delivered(mail_server, sent["message_id"])
     assert message["From"] == "Jane Roe <outreach@acme.test>"
     assert message["To"] == "prospect@example.test"
     assert message["Subject"] == "Hello"
@@ -72,7 +54,7 @@ def test_daily_limit_stops_the_next_send_with_429(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     client = workspace()
-    inbox_id = _create(client, mail_server, daily_limit=1)
+    inbox_id = create_inbox(client, mail_server, daily_limit=1)
     path = f"/sender-accounts/{inbox_id}/test-email"
     assert client.call("POST", path, {"recipient_email": "a@example.test"}).status == 200
     refused = client.call("POST", path, {"recipient_email": "a@example.test"})
@@ -86,7 +68,7 @@ def test_send_with_broken_credentials_is_classified_and_not_counted(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     client = workspace()
-    inbox_id = _create(
+    inbox_id = create_inbox(
         client, mail_server, smtp_password="wrong-now", on_validation_failure="store"
     )
     response = client.call(
@@ -102,7 +84,7 @@ def test_pause_and_resume_round_trip(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     client = workspace()
-    inbox_id = _create(client, mail_server)
+    inbox_id = create_inbox(client, mail_server)
     paused = client.call("PATCH", f"/sender-accounts/{inbox_id}", {"status": "PAUSED"})
     assert paused.status == 200
     assert paused.json()["overall_status"] == "PAUSED"
@@ -115,7 +97,7 @@ def test_bad_new_credentials_keep_the_old_working_ones(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     client = workspace()
-    inbox_id = _create(client, mail_server)
+    inbox_id = create_inbox(client, mail_server)
     refused = client.call("PATCH", f"/sender-accounts/{inbox_id}", {"smtp_password": "bad"})
     assert refused.status == 400
     assert refused.json()["error_code"] == "AUTH_FAILED"
@@ -129,7 +111,9 @@ def test_disabled_inbox_becomes_active_only_through_credentials_that_validate(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     client = workspace()
-    inbox_id = _create(client, mail_server, imap_password="stale", on_validation_failure="store")
+    inbox_id = create_inbox(
+        client, mail_server, imap_password="stale", on_validation_failure="store"
+    )
     path = f"/sender-accounts/{inbox_id}"
     refused = client.call("PATCH", path, {"status": "ACTIVE"})
     assert refused.status == 400
@@ -144,7 +128,7 @@ def test_settings_update_with_field_rules(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     client = workspace()
-    inbox_id = _create(client, mail_server, inbox_type="GOOGLE_WORKSPACE")
+    inbox_id = create_inbox(client, mail_server, inbox_type="GOOGLE_WORKSPACE")
     path = f"/sender-accounts/{inbox_id}"
     too_many = client.call("PATCH", path, {"daily_limit": 2001})
     assert too_many.status == 422

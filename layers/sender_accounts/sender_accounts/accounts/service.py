@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from sender_accounts.accounts.checks import MailboxValidator, check_mailbox
 from sender_accounts.accounts.models import (
     CreateAccountResponse,
     CreateSmtpAccountRequest,
@@ -29,16 +30,9 @@ from sender_accounts.common.clock import utc_now
 from sender_accounts.common.pagination import one_page
 from sender_accounts.config import Settings
 from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress
-from sender_accounts.mail.endpoints import MailServerLogin
 from sender_accounts.mail.outcome import StageFailure, failure_body
-from sender_accounts.mail.policy import OutboundPolicy
 from sender_accounts.store.inboxes import SenderAccountRepository
 from sender_accounts.store.records import InboxRecord, InboxSummary
-
-MailboxValidator = Callable[
-    [MailServerLogin, MailServerLogin, OutboundPolicy, float, float],
-    Coroutine[Any, Any, list[StageFailure]],
-]
 
 
 class SenderAccountService:
@@ -54,21 +48,12 @@ class SenderAccountService:
         self._vault = vault
         self._events = events
         self._settings = settings
-        # The probes (aiosmtplib, aioimaplib) load on first validation: reads never need them.
         self._validator = validator
 
     def validate(self, request: CreateSmtpAccountRequest) -> list[StageFailure]:
         smtp, imap = logins_for(request)
         settings = self._settings
-        return asyncio.run(
-            (self._validator or _real_validator())(
-                smtp,
-                imap,
-                settings.outbound_policy,
-                settings.mail_step_timeout_seconds,
-                settings.validation_deadline_seconds,
-            )
-        )
+        return asyncio.run(check_mailbox(smtp, imap, settings, self._validator))
 
     def create_smtp_account(
         self, workspace_id: str, request: CreateSmtpAccountRequest
@@ -185,9 +170,3 @@ def public_detail(record: InboxRecord) -> SenderAccountDetail:
     """An inbox as GET shows it: every field but its secrets, settings flattened."""
     public = {**record.public(), "emails_sent_today": todays_count(record)}
     return SenderAccountDetail.model_validate({**public, **record.settings})
-
-
-def _real_validator() -> MailboxValidator:
-    from sender_accounts.mail.validation import validate_mailbox
-
-    return validate_mailbox

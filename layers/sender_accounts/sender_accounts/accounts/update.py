@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from sender_accounts.accounts.checks import MailboxValidator, check_mailbox
 from sender_accounts.accounts.credential_changes import (
     connection_overrides,
     endpoint,
@@ -19,7 +20,7 @@ from sender_accounts.accounts.models import (
     SenderAccountDetail,
     UpdateSenderAccountRequest,
 )
-from sender_accounts.accounts.service import MailboxValidator, public_detail
+from sender_accounts.accounts.service import public_detail
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.password_vault import MailboxPasswords, PasswordVault
 from sender_accounts.common.clock import utc_now
@@ -30,7 +31,6 @@ from sender_accounts.errors import (
     InvalidStatusTransition,
 )
 from sender_accounts.mail.outcome import failure_body
-from sender_accounts.mail.validation import screen_destinations, validate_mailbox
 from sender_accounts.store.inboxes import SenderAccountRepository
 from sender_accounts.store.records import InboxRecord
 
@@ -48,7 +48,7 @@ class UpdateService:
         self._vault = vault
         self._events = events
         self._settings = settings
-        self._validator = validator or validate_mailbox
+        self._validator = validator
 
     def update(
         self, workspace_id: str, inbox_id: str, request: UpdateSenderAccountRequest
@@ -100,6 +100,8 @@ class UpdateService:
         moved = moved_endpoints(inbox, request, overrides)
         cfg = self._settings
         # A new host meets the outbound rule before any password is decrypted or sent.
+        from sender_accounts.mail.validation import screen_destinations  # probes load on use
+
         refused = asyncio.run(
             screen_destinations(
                 [(p, endpoint(inbox, p, overrides)) for p in moved],
@@ -117,15 +119,7 @@ class UpdateService:
         )
         smtp = endpoint(inbox, "smtp", overrides).login(passwords.smtp)
         imap = endpoint(inbox, "imap", overrides).login(passwords.imap)
-        failures = asyncio.run(
-            self._validator(
-                smtp,
-                imap,
-                cfg.outbound_policy,
-                cfg.mail_step_timeout_seconds,
-                cfg.validation_deadline_seconds,
-            )
-        )
+        failures = asyncio.run(check_mailbox(smtp, imap, cfg, self._validator))
         if failures:
             raise ConnectionValidationFailed(failure_body(failures))
         now = utc_now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from sender_accounts.accounts.checks import check_mailbox
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, ValidationFailurePolicy
 from sender_accounts.accounts.records import logins_for, new_inbox_record
 from sender_accounts.adapters.events import EventPublisher
@@ -13,7 +14,6 @@ from sender_accounts.adapters.password_vault import PasswordVault
 from sender_accounts.bulk.queue import finish_jobs
 from sender_accounts.common.clock import utc_now
 from sender_accounts.config import Settings
-from sender_accounts.mail.validation import validate_mailbox
 from sender_accounts.store.bulk_jobs import BulkItemMessage, BulkJobRepository, RowOutcome
 
 
@@ -49,14 +49,7 @@ class BulkValidator:
             {**message.request, "smtp_password": passwords.smtp, "imap_password": passwords.imap}
         )
         smtp, imap = logins_for(request)
-        settings = self._settings
-        failures = await validate_mailbox(
-            smtp,
-            imap,
-            settings.outbound_policy,
-            settings.mail_step_timeout_seconds,
-            settings.validation_deadline_seconds,
-        )
+        failures = await check_mailbox(smtp, imap, self._settings)
         if failures and request.on_validation_failure is ValidationFailurePolicy.REJECT:
             first = failures[0]
             await asyncio.to_thread(

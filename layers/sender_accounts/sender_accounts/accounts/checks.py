@@ -1,0 +1,41 @@
+"""Validating a mailbox within the settings' bounds, in one place for every use case that does:
+create, update with new credentials, bulk rows. The probes (aiosmtplib, aioimaplib) load with
+the first validation, so functions that only read never import them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from sender_accounts.config import Settings
+from sender_accounts.mail.endpoints import MailServerLogin
+from sender_accounts.mail.outcome import StageFailure
+from sender_accounts.mail.policy import OutboundPolicy
+
+MailboxValidator = Callable[
+    [MailServerLogin, MailServerLogin, OutboundPolicy, float, float],
+    Coroutine[Any, Any, list[StageFailure]],
+]
+
+
+def real_validator() -> MailboxValidator:
+    from sender_accounts.mail.validation import validate_mailbox
+
+    return validate_mailbox
+
+
+async def check_mailbox(
+    smtp: MailServerLogin,
+    imap: MailServerLogin,
+    settings: Settings,
+    validator: MailboxValidator | None = None,
+) -> list[StageFailure]:
+    """Both logins tried side by side; the failures, or none."""
+    run = validator or real_validator()
+    return await run(
+        smtp,
+        imap,
+        settings.outbound_policy,
+        settings.mail_step_timeout_seconds,
+        settings.validation_deadline_seconds,
+    )
