@@ -17,6 +17,7 @@ from sender_accounts.common.text_rules import (
     check_multi_line,
     check_single_line,
 )
+from sender_accounts.config import InvalidSetting, Settings
 from sender_accounts.errors import (
     DailyLimitReached,
     DependencyUnavailable,
@@ -157,3 +158,31 @@ def test_redaction_takes_the_clients_payloads_and_spares_other_text() -> None:
     assert "nonexistent.invalid" in cleaned
     assert sasl_plain("user@acme.test", "x") not in cleaned
     assert cleaned.endswith(REDACTED)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MAIL_STEP_TIMEOUT_SECONDS", "0"),
+        ("MAIL_STEP_TIMEOUT_SECONDS", "soon"),
+        ("VALIDATION_DEADLINE_SECONDS", "30"),
+        ("RATE_LIMIT_PER_MINUTE", "-1"),
+        ("ALLOWED_MAIL_PORTS", "25,70000"),
+        ("ALLOWED_PRIVATE_NETWORKS", "10.0.0.0/33"),
+        ("DOMAIN_OWNERSHIP_CHECK", "trust-me"),
+    ],
+)
+def test_settings_out_of_range_name_their_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(InvalidSetting, match=variable):
+        Settings.from_environment()
+
+
+def test_settings_read_networks_and_ports(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALLOWED_PRIVATE_NETWORKS", "127.0.0.0/8, ::1/128")
+    monkeypatch.setenv("ALLOWED_MAIL_PORTS", "587,993")
+    settings = Settings.from_environment()
+    assert [str(n) for n in settings.allowed_private_networks] == ["127.0.0.0/8", "::1/128"]
+    assert settings.outbound_policy.public_ports == frozenset({587, 993})

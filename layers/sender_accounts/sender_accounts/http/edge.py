@@ -5,18 +5,9 @@ from __future__ import annotations
 
 import base64
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-from aws_lambda_powertools.utilities.idempotency import (
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
-from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 from sender_accounts.access.api_keys import READ_SCOPE, WRITE_SCOPE
 from sender_accounts.composition import Component
@@ -32,6 +23,11 @@ from sender_accounts.errors import (
 )
 from sender_accounts.http.errors import as_proxy_response
 from sender_accounts.store.rate_limits import RateLimiter
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency.persistence.base import (
+        BasePersistenceLayer,
+    )
 
 MAX_BODY_BYTES = 256 * 1024
 MAX_JSON_DEPTH = 32
@@ -147,6 +143,13 @@ def _idempotent(
     key: str,
     store: BasePersistenceLayer,
 ) -> dict[str, Any]:
+    # Loaded for POSTs that carry a key only: no other request pays for it.
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+
     if not 1 <= len(key) <= 255:
         raise InvalidRequest(["header", "Idempotency-Key"], "must be 1-255 characters")
     config = IdempotencyConfig(

@@ -1,0 +1,54 @@
+"""A function fails its init, naming the variable, when its template entry lacks one its use
+cases need; with its template environment it starts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from local_stack.template import PROJECT_ROOT, StackTemplate, load_template
+from tests.bench.import_times import template_environment
+
+TEMPLATE = StackTemplate(load_template())
+
+
+def _import(logical_id: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    props = TEMPLATE.function_properties(logical_id)
+    module = PROJECT_ROOT / props["CodeUri"] / (props["Handler"].split(".")[0] + ".py")
+    code = (
+        f"import sys; sys.path[:0] = [{str(PROJECT_ROOT / 'layers' / 'sender_accounts')!r}, "
+        f"{str(PROJECT_ROOT)!r}]\n"
+        "import importlib.util\n"
+        f"spec = importlib.util.spec_from_file_location('handler', {str(module)!r})\n"
+        "spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+    )
+    base = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "us-east-1"}
+    return subprocess.run(
+        [sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("logical_id", "removed"),
+    [
+        ("GetSenderAccountFunction", "TABLE_NAME"),
+        ("CreateSmtpAccountFunction", "KMS_KEY_ID"),
+        ("BulkCreateSmtpAccountsFunction", "BULK_QUEUE_URL"),
+        ("BulkValidatorFunction", "JOBS_TABLE_NAME"),
+        ("BulkDeleteWorkerFunction", "BULK_DELETE_QUEUE_URL"),
+        ("AuthorizerFunction", "TABLE_NAME"),
+        ("ListDomainsFunction", "REQUEST_CONTROL_TABLE_NAME"),
+    ],
+)
+def test_a_missing_variable_fails_the_init_naming_it(logical_id: str, removed: str) -> None:
+    env = template_environment(TEMPLATE, logical_id)
+    started = _import(logical_id, env)
+    assert started.returncode == 0, started.stderr
+    del env[removed]
+    failed = _import(logical_id, env)
+    assert failed.returncode != 0
+    assert "MissingConfiguration" in failed.stderr
+    assert removed in failed.stderr.splitlines()[-1]
