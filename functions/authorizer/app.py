@@ -10,17 +10,14 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sender_accounts.access.api_keys import authenticate
-from sender_accounts.adapters.observability import logger
+from sender_accounts.adapters.observability import instrumented, logger
 from sender_accounts.composition import access_store, require
 
 require(access_store)
 
 
-@logger.inject_lambda_context(clear_state=True)
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
-def lambda_handler(
-    event: APIGatewayAuthorizerRequestEvent, context: LambdaContext
-) -> dict[str, Any]:
+def authorize(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
     headers = {k.lower(): v for k, v in (event.headers or {}).items()}
     principal = authenticate(access_store.get(), headers.get("x-api-key"))
     if principal is None:
@@ -42,3 +39,7 @@ def lambda_handler(
     )
     policy.allow_all_routes()
     return policy.asdict()
+
+
+# No metrics of its own; API Gateway caches its answers per key.
+lambda_handler = instrumented(authorize, with_metrics=False)

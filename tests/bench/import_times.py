@@ -66,6 +66,11 @@ def template_environment(template: StackTemplate, logical_id: str) -> dict[str, 
     return {name: value_of(name, value) for name, value in variables.items()}
 
 
+def set_by_lambda(logical_id: str) -> dict[str, str]:
+    """What Lambda itself sets in every execution environment (the layer reads the name)."""
+    return {"AWS_LAMBDA_FUNCTION_NAME": logical_id, "AWS_REGION": "us-east-1"}
+
+
 def measure_import_times(runs: int = 9) -> dict[str, ImportCost]:
     """Each function's module imported in a fresh interpreter with its template environment,
     beside a bare `import boto3`: the fastest of `runs` rounds, each round running every target
@@ -86,7 +91,8 @@ def measure_import_times(runs: int = 9) -> dict[str, ImportCost]:
             f"spec = importlib.util.spec_from_file_location('handler', {str(module_file)!r})\n"
             "spec.loader.exec_module(importlib.util.module_from_spec(spec))"
         )
-        targets[logical_id] = (_probe(body), {**base, **template_environment(template, logical_id)})
+        env = {**base, **template_environment(template, logical_id), **set_by_lambda(logical_id)}
+        targets[logical_id] = (_probe(body), env)
     seconds: dict[str, list[float]] = {name: [] for name in targets}
     memory: dict[str, float] = dict.fromkeys(targets, 0.0)
     for _ in range(runs):

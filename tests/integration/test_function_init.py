@@ -10,12 +10,14 @@ import sys
 import pytest
 
 from local_stack.template import PROJECT_ROOT, StackTemplate, load_template
-from tests.bench.import_times import template_environment
+from tests.bench.import_times import set_by_lambda, template_environment
 
 TEMPLATE = StackTemplate(load_template())
 
 
-def _import(logical_id: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _import(
+    logical_id: str, env: dict[str, str], then: str = ""
+) -> subprocess.CompletedProcess[str]:
     props = TEMPLATE.function_properties(logical_id)
     module = PROJECT_ROOT / props["CodeUri"] / (props["Handler"].split(".")[0] + ".py")
     code = (
@@ -24,6 +26,7 @@ def _import(logical_id: str, env: dict[str, str]) -> subprocess.CompletedProcess
         "import importlib.util\n"
         f"spec = importlib.util.spec_from_file_location('handler', {str(module)!r})\n"
         "spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+        f"{then}\n"
     )
     base = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "us-east-1"}
     return subprocess.run(
@@ -52,3 +55,33 @@ def test_a_missing_variable_fails_the_init_naming_it(logical_id: str, removed: s
     assert failed.returncode != 0
     assert "MissingConfiguration" in failed.stderr
     assert removed in failed.stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize("logical_id", ["GetSenderAccountFunction", "AuthorizerFunction"])
+def test_collection_pauses_during_a_lambda_init_only(logical_id: str) -> None:
+    # Inside Lambda: paused while the layer loads, frozen and resumed once the entry point exists
+    env = {**template_environment(TEMPLATE, logical_id), **set_by_lambda(logical_id)}
+    during = _import(logical_id, env, "import gc; print(gc.isenabled(), gc.get_freeze_count())")
+    assert during.returncode == 0, during.stderr
+    enabled, frozen = during.stdout.split()
+    assert enabled == "True"
+    assert int(frozen) > 10_000
+    probe = "import gc, sender_accounts; print(gc.isenabled())"
+    paused = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={
+            **os.environ,
+            **set_by_lambda(logical_id),
+            "PYTHONPATH": str(PROJECT_ROOT / "layers" / "sender_accounts"),
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert paused.stdout.strip() == "False"
+    # Elsewhere (a long-lived local process): the ordinary collector throughout
+    local = _import(
+        logical_id,
+        template_environment(TEMPLATE, logical_id),
+        "import gc; print(gc.isenabled(), gc.get_freeze_count())",
+    )
+    assert local.stdout.split() == ["True", "0"]

@@ -1,5 +1,9 @@
 """The sender-accounts domain, shared by every function of the stack."""
 
-from sender_accounts.adapters.log_safety import silence_wire_logs
+from sender_accounts.startup import pause_collection
+
+pause_collection()  # before anything else of the layer loads: see startup.py
+
+from sender_accounts.adapters.log_safety import silence_wire_logs  # noqa: E402
 
 silence_wire_logs()

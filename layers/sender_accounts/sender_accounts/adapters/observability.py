@@ -15,6 +15,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 
+from sender_accounts.startup import initialised
+
 logger = Logger()
 metrics = Metrics()
 
@@ -25,13 +27,16 @@ def traces_aws_calls() -> bool:
     return os.environ.get("TRACE_AWS_CALLS", "false").lower() == "true"
 
 
-def instrumented(handler: Handler, correlation_id_path: str | None = None) -> Handler:
+def instrumented(
+    handler: Handler, correlation_id_path: str | None = None, with_metrics: bool = True
+) -> Handler:
     """`handler` with the request's logging context (and correlation id), metrics flushed at
     the end, and AWS-call tracing when enabled."""
-    wrapped: Handler = metrics.log_metrics(handler)
+    wrapped: Handler = metrics.log_metrics(handler) if with_metrics else handler
     if traces_aws_calls():
         from aws_lambda_powertools import Tracer
 
         wrapped = Tracer().capture_lambda_handler(wrapped)
     inject = logger.inject_lambda_context(correlation_id_path=correlation_id_path, clear_state=True)
+    initialised()  # the entry point is the last thing a function builds at init
     return inject(wrapped)
