@@ -13,12 +13,14 @@ from typing import Any
 from local_stack.template import PROJECT_ROOT, StackTemplate, load_template
 
 _PROBE = """
-import resource, sys, time
+import sys, time
 sys.path.insert(0, {layer!r}); sys.path.insert(0, {root!r})
 start = time.perf_counter()
 {body}
 elapsed = time.perf_counter() - start
-print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM: this interpreter's own peak (ru_maxrss would carry over the parent's at fork)
+peak = next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]
+print(elapsed, peak)
 """
 
 
