@@ -24,7 +24,13 @@ from sender_accounts.errors import (
 from sender_accounts.mail.endpoints import MailServerLogin
 from sender_accounts.mail.outcome import ErrorCode, StageFailure
 from sender_accounts.mail.policy import OutboundPolicy
-from sender_accounts.store.records import DomainRecord, InboxRecord, InboxSummary
+from sender_accounts.store.records import (
+    DomainRecord,
+    InboxRecord,
+    InboxSummary,
+    JobRecord,
+    RowRecord,
+)
 
 
 def stand_in(fake: object) -> Any:
@@ -290,10 +296,10 @@ class FakeJobs:
     def addresses_taken(self, workspace_id: str, addresses: list[str]) -> set[str]:
         return {a for a in addresses if a in self.taken}
 
-    def create(self, job: dict[str, Any], rows: list[dict[str, Any]]) -> None:
-        self.jobs[job["job_id"]] = dict(job)
+    def create(self, job: JobRecord, rows: list[RowRecord]) -> None:
+        self.jobs[job.job_id] = job.item()
         for row in rows:
-            self.rows[(job["job_id"], row["row"])] = dict(row)
+            self.rows[(job.job_id, row.row)] = row.item()
 
     def mark_failed(self, job_id: str, now: str) -> None:
         self.jobs[job_id]["status"] = "FAILED"

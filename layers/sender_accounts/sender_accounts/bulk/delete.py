@@ -20,6 +20,7 @@ from sender_accounts.common.model import Model
 from sender_accounts.errors import ConfirmationRequired, NotFound
 from sender_accounts.store.bulk_jobs import BulkJobRepository, RowOutcome, expiry
 from sender_accounts.store.inboxes import SenderAccountRepository
+from sender_accounts.store.records import JobRecord, RowRecord
 
 JOB_TYPE = "BULK_DELETE"
 NOT_IN_WORKSPACE = "No sender account with this id in the workspace"
@@ -78,7 +79,9 @@ class BulkDeleteService:
             "created_at": now,
             "expires_at": expiry(),
         }
-        self._jobs.create(job, rows)
+        self._jobs.create(
+            JobRecord.model_validate(job), [RowRecord.model_validate(r) for r in rows]
+        )
         bodies = [
             (
                 r["row"],

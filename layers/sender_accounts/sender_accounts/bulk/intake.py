@@ -20,6 +20,7 @@ from sender_accounts.bulk.models import (
 from sender_accounts.bulk.queue import enqueue_rows, publish_job_completed, read_job
 from sender_accounts.common.clock import utc_now
 from sender_accounts.store.bulk_jobs import BulkItemMessage, BulkJobRepository, expiry
+from sender_accounts.store.records import JobRecord, RowRecord
 
 JOB_TYPE = "BULK_SMTP_CREATE"
 # KMS calls are network-bound; a small pool keeps 100 encryptions well under a second.
@@ -95,7 +96,9 @@ class BulkIntakeService:
         }
         if not queued:
             job["completed_at"] = now
-        self._jobs.create(job, rows)
+        self._jobs.create(
+            JobRecord.model_validate(job), [RowRecord.model_validate(r) for r in rows]
+        )
         messages = [
             BulkItemMessage.sealed(
                 sealed[index],
@@ -112,7 +115,7 @@ class BulkIntakeService:
         metrics.add_metric(name="BulkJobsAccepted", unit="Count", value=1)
         metrics.add_metric(name="BulkRowsQueued", unit="Count", value=len(queued))
         if not queued:
-            publish_job_completed(self._events, job)
+            publish_job_completed(self._events, JobRecord.model_validate(job))
         return BulkJobAccepted(
             message=f"Bulk job accepted: {len(queued)} of {len(rows)} inboxes queued",
             job_id=job_id,

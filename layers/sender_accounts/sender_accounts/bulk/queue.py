@@ -13,6 +13,7 @@ from sender_accounts.common.clock import utc_now
 from sender_accounts.common.model import Model
 from sender_accounts.errors import DependencyUnavailable
 from sender_accounts.store.bulk_jobs import BulkJobRepository
+from sender_accounts.store.records import JobRecord
 
 SQS_BATCH = 10
 
@@ -49,44 +50,41 @@ def enqueue_rows(
         raise DependencyUnavailable("SQS", type(exc).__name__) from None
 
 
-COUNTERS = ("success_count", "deleted_count", "skipped_count", "failed_count")
-
-
-def publish_job_completed(events: EventPublisher, job: dict[str, Any]) -> None:
-    detail = {
-        "workspace_id": job["workspace_id"],
-        "job_id": job["job_id"],
-        "job_type": job["job_type"],
-        "status": job["status"],
-        "total_rows": job["total_rows"],
+def publish_job_completed(events: EventPublisher, job: JobRecord) -> None:
+    detail: dict[str, Any] = {
+        "workspace_id": job.workspace_id,
+        "job_id": job.job_id,
+        "job_type": job.job_type,
+        "status": job.status,
+        "total_rows": job.total_rows,
     }
-    detail.update({name: job[name] for name in COUNTERS if name in job})
+    detail.update(job.counters())
     events.publish("BulkJobCompleted", detail)
 
 
 def finish_stale_job(
-    jobs: BulkJobRepository, events: EventPublisher, job: dict[str, Any], now: str
-) -> dict[str, Any]:
+    jobs: BulkJobRepository, events: EventPublisher, job: JobRecord, now: str
+) -> JobRecord:
     """A job whose every row is counted but whose finishing write was lost (a crash after the
     last row) is finished when read, so no job stays in progress for ever."""
-    if job["status"] in {"PENDING", "PROCESSING"} and job["processed_count"] >= job["total_rows"]:
-        finished = jobs.finish_if_done(job["job_id"], now)
+    if job.status in {"PENDING", "PROCESSING"} and job.processed_count >= job.total_rows:
+        finished = jobs.finish_if_done(job.job_id, now)
         if finished is not None:
             publish_job_completed(events, finished)
             return finished
     return job
 
 
-def shown_status(job: dict[str, Any]) -> str:
+def shown_status(job: JobRecord) -> str:
     """A job is processing from its first counted row on (stamped by that row's write)."""
-    if job["status"] == "PENDING" and job.get("started_at"):
+    if job.status == "PENDING" and job.started_at:
         return "PROCESSING"
-    return str(job["status"])
+    return job.status
 
 
-def percentage(job: dict[str, Any]) -> float:
-    total = int(job["total_rows"])
-    return round(100.0 * int(job["processed_count"]) / total, 1) if total else 100.0
+def percentage(job: JobRecord) -> float:
+    total = job.total_rows
+    return round(100.0 * job.processed_count / total, 1) if total else 100.0
 
 
 def when(value: str | None) -> datetime | None:
@@ -153,11 +151,12 @@ def read_job(
         "job_id": job_id,
         "status": shown_status(job),
         "progress_percentage": percentage(job),
-        "total_rows": int(job["total_rows"]),
-        "processed_count": int(job["processed_count"]),
-        "created_at": datetime.fromisoformat(job["created_at"]),
-        "started_at": when(job.get("started_at")),
-        "completed_at": when(job.get("completed_at")),
+        "total_rows": job.total_rows,
+        "processed_count": job.processed_count,
+        "created_at": datetime.fromisoformat(job.created_at),
+        "started_at": when(job.started_at),
+        "completed_at": when(job.completed_at),
+        **job.counters(),
     }
-    fields.update({name: int(job[name]) for name in COUNTERS if name in job})
-    return fields, sorted(jobs.rows(job_id), key=lambda r: r["row"])
+    rows = sorted(jobs.rows(job_id), key=lambda r: r.row)
+    return fields, [row.model_dump(exclude_none=True) for row in rows]

@@ -25,7 +25,7 @@ from sender_accounts.errors import DependencyUnavailable, NotFound
 from sender_accounts.store.dynamo import Dynamo, cancellation_reasons, deserialize, serialize
 from sender_accounts.store.inbox_writes import inbox_creation, inbox_deletion
 from sender_accounts.store.keys import address_key
-from sender_accounts.store.records import InboxRecord
+from sender_accounts.store.records import InboxRecord, JobRecord, RowRecord
 
 JOB_TTL_SECONDS = 7 * 24 * 3600
 JOB_SK = "JOB"
@@ -95,9 +95,9 @@ class BulkJobRepository:
                 request = response.get("UnprocessedKeys") or {}
         return taken
 
-    def create(self, job: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    def create(self, job: JobRecord, rows: list[RowRecord]) -> None:
         """Rows first, the job last: until the job exists nothing refers to the rows."""
-        items = [{**row_key(job["job_id"], r["row"]), **r} for r in rows]
+        items = [{**row_key(job.job_id, r.row), **r.item()} for r in rows]
         for start in range(0, len(items), 25):
             pending = [{"PutRequest": {"Item": serialize(i)}} for i in items[start : start + 25]]
             request = {self._jobs: pending}
@@ -112,23 +112,25 @@ class BulkJobRepository:
         self._call(
             "put_item",
             TableName=self._jobs,
-            Item=serialize({**job_key(job["job_id"]), **job}),
+            Item=serialize({**job_key(job.job_id), **job.item()}),
             ConditionExpression="attribute_not_exists(pk)",
         )
 
     # Reads ----------------------------------------------------------------------------------
 
-    def get_job(self, workspace_id: str, job_id: str, job_type: str) -> dict[str, Any]:
+    def get_job(self, workspace_id: str, job_id: str, job_type: str) -> JobRecord:
         """The job, or NotFound when it is unknown, another workspace's, or of another type."""
         response = self._call(
             "get_item", TableName=self._jobs, Key=serialize(job_key(job_id)), ConsistentRead=True
         )
-        job = deserialize(response["Item"]) if "Item" in response else None
-        if job is None or job.get("workspace_id") != workspace_id or job["job_type"] != job_type:
+        job = (
+            JobRecord.model_validate(deserialize(response["Item"])) if "Item" in response else None
+        )
+        if job is None or job.workspace_id != workspace_id or job.job_type != job_type:
             raise NotFound("Job")
         return job
 
-    def rows(self, job_id: str) -> list[dict[str, Any]]:
+    def rows(self, job_id: str) -> list[RowRecord]:
         request: dict[str, Any] = {
             "TableName": self._jobs,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :rows)",
@@ -137,7 +139,7 @@ class BulkJobRepository:
             "ExpressionAttributeNames": {"#r": "row", "#s": "status", "#e": "error"},
             "ConsistentRead": True,
         }
-        return list(self._db.query_all(**request))
+        return [RowRecord.model_validate(item) for item in self._db.query_all(**request)]
 
     # Progress -------------------------------------------------------------------------------
 
@@ -223,7 +225,7 @@ class BulkJobRepository:
         deletion = tuple(inbox_deletion(self._accounts, workspace_id, inbox))
         return self.decide_row(job_id, row, {"status": "DELETED"}, "deleted_count", deletion)
 
-    def finish_if_done(self, job_id: str, now: str) -> dict[str, Any] | None:
+    def finish_if_done(self, job_id: str, now: str) -> JobRecord | None:
         """Mark the job COMPLETED once every row is counted; the job, only for the one caller
         whose update completed it (so the completion event is sent once)."""
         try:
@@ -244,7 +246,7 @@ class BulkJobRepository:
             )
         except ClientError:
             return None
-        return deserialize(response["Attributes"])
+        return JobRecord.model_validate(deserialize(response["Attributes"]))
 
     def mark_failed(self, job_id: str, now: str) -> None:
         self._call(

@@ -73,3 +73,38 @@ class DomainRecord(Record):
     expires_at: int | None = None
     created_at: str
     updated_at: str
+
+
+class JobRecord(Record):
+    """A bulk job: its counters are those of its kind (creation or deletion)."""
+
+    job_id: str
+    job_type: str
+    workspace_id: str
+    status: str
+    total_rows: int
+    processed_count: int = 0
+    success_count: int | None = None
+    deleted_count: int | None = None
+    skipped_count: int | None = None
+    failed_count: int | None = None
+    created_at: str
+    started_at: str | None = None
+    completed_at: str | None = None
+    expires_at: int | None = None
+
+    def counters(self) -> dict[str, int]:
+        names = ("success_count", "deleted_count", "skipped_count", "failed_count")
+        return {name: value for name in names if (value := getattr(self, name)) is not None}
+
+
+class RowRecord(Record):
+    """One row of a bulk job and, once decided, its outcome."""
+
+    row: int
+    status: str
+    email_address: str | None = None
+    inbox_id: str | None = None
+    error_code: str | None = None
+    error: str | None = None
+    expires_at: int | None = None
