@@ -1,5 +1,8 @@
 """REQUEST authorizer: X-API-Key to workspace and scopes, for every route of the API."""
 
+import sender_accounts  # noqa: F401  imported first: it pauses garbage collection for the init
+
+# isort: split
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import event_source

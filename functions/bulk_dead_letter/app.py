@@ -1,6 +1,9 @@
 """The bulk dead-letter queues' consumer: rows that exhausted their retries fail, so every job
 completes. Serves the dead letters of bulk creation and bulk deletion alike."""
 
+import sender_accounts  # noqa: F401  imported first: it pauses garbage collection for the init
+
+# isort: split
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import (

@@ -1,5 +1,8 @@
 """The bulk queue's consumer: a batch's rows validated concurrently, partial failures reported."""
 
+import sender_accounts  # noqa: F401  imported first: it pauses garbage collection for the init
+
+# isort: split
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import (

@@ -1,5 +1,8 @@
 """POST /sender-accounts/smtp (and ColdSend's older POST /sender-accounts)."""
 
+import sender_accounts  # noqa: F401  imported first: it pauses garbage collection for the init
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Depends, Response, content_types

@@ -1,5 +1,8 @@
 """DELETE /domains/{domain_id}: refused with 409 while inboxes use it."""
 
+import sender_accounts  # noqa: F401  imported first: it pauses garbage collection for the init
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Depends

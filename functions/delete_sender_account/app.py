@@ -1,5 +1,8 @@
 """DELETE /sender-accounts/{inbox_id}: the inbox, its secrets and its address guard."""
 
+import sender_accounts  # noqa: F401  imported first: it pauses garbage collection for the init
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Depends

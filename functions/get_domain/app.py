@@ -1,5 +1,8 @@
 """GET /domains/{domain_id}: the domain, its status refreshed from SES."""
 
+import sender_accounts  # noqa: F401  imported first: it pauses garbage collection for the init
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Depends

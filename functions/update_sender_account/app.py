@@ -1,5 +1,8 @@
 """PATCH /sender-accounts/{inbox_id}: settings, pause/resume, credentials (validated first)."""
 
+import sender_accounts  # noqa: F401  imported first: it pauses garbage collection for the init
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Depends

@@ -30,7 +30,9 @@ def test_every_compiled_module_of_the_layer_is_arm64() -> None:
     assert compiled, "the layer should contain pydantic_core's compiled module"
     wrong = [str(p.relative_to(layer)) for p in compiled if _elf_machine(p) != ELF_MACHINE_AARCH64]
     assert wrong == []
-    assert (layer / "sender_accounts" / "service.py").exists()
+    for module in ("accounts/service.py", "store/inboxes.py", "mail/validation.py", "startup.py"):
+        assert (layer / "sender_accounts" / module).exists(), module
+    assert (layer / "dns" / "resolver.py").exists(), "dnspython, for domain ownership"
 
 
 def test_every_function_of_the_template_was_built() -> None:
