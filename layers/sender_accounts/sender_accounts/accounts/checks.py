@@ -7,10 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from sender_accounts.adapters.events import EventPublisher
+from sender_accounts.adapters.password_vault import PasswordVault
 from sender_accounts.config import Settings
 from sender_accounts.mail.endpoints import MailServerLogin
 from sender_accounts.mail.outcome import StageFailure
 from sender_accounts.mail.policy import OutboundPolicy
+from sender_accounts.store.inboxes import SenderAccountRepository
 
 MailboxValidator = Callable[
     [MailServerLogin, MailServerLogin, OutboundPolicy, float, float],
@@ -39,3 +42,22 @@ async def check_mailbox(
         settings.mail_step_timeout_seconds,
         settings.validation_deadline_seconds,
     )
+
+
+class MailboxUseCase:
+    """What the use cases that store and validate connected mailboxes share: the inbox store,
+    the vault, the event bus, the settings and the validator (the real probes by default)."""
+
+    def __init__(
+        self,
+        repository: SenderAccountRepository,
+        vault: PasswordVault,
+        events: EventPublisher,
+        settings: Settings,
+        validator: MailboxValidator | None = None,
+    ) -> None:
+        self._repository = repository
+        self._vault = vault
+        self._events = events
+        self._settings = settings
+        self._validator = validator

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sender_accounts.accounts.checks import MailboxValidator, check_mailbox
+from sender_accounts.accounts.checks import MailboxUseCase, check_mailbox
 from sender_accounts.accounts.models import (
     CreateAccountResponse,
     CreateSmtpAccountRequest,
@@ -23,33 +23,15 @@ from sender_accounts.accounts.models import (
     ValidationFailurePolicy,
 )
 from sender_accounts.accounts.records import logins_for, new_inbox_record, passwords_of
-from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger, metrics
-from sender_accounts.adapters.password_vault import PasswordVault
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.pagination import one_page
-from sender_accounts.config import Settings
 from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress
 from sender_accounts.mail.outcome import StageFailure, failure_body
-from sender_accounts.store.inboxes import SenderAccountRepository
 from sender_accounts.store.records import InboxRecord, InboxSummary
 
 
-class SenderAccountService:
-    def __init__(
-        self,
-        repository: SenderAccountRepository,
-        vault: PasswordVault,
-        events: EventPublisher,
-        settings: Settings,
-        validator: MailboxValidator | None = None,
-    ) -> None:
-        self._repository = repository
-        self._vault = vault
-        self._events = events
-        self._settings = settings
-        self._validator = validator
-
+class SenderAccountService(MailboxUseCase):
     def validate(self, request: CreateSmtpAccountRequest) -> list[StageFailure]:
         smtp, imap = logins_for(request)
         settings = self._settings

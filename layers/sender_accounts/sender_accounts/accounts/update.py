@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from sender_accounts.accounts.checks import MailboxValidator, check_mailbox
+from sender_accounts.accounts.checks import MailboxUseCase, check_mailbox
 from sender_accounts.accounts.credential_changes import (
     connection_overrides,
     endpoint,
@@ -21,35 +21,18 @@ from sender_accounts.accounts.models import (
     UpdateSenderAccountRequest,
 )
 from sender_accounts.accounts.service import public_detail
-from sender_accounts.adapters.events import EventPublisher
-from sender_accounts.adapters.password_vault import MailboxPasswords, PasswordVault
+from sender_accounts.adapters.password_vault import MailboxPasswords
 from sender_accounts.common.clock import utc_now
-from sender_accounts.config import Settings
 from sender_accounts.errors import (
     ConnectionValidationFailed,
     FieldRuleViolated,
     InvalidStatusTransition,
 )
 from sender_accounts.mail.outcome import failure_body
-from sender_accounts.store.inboxes import SenderAccountRepository
 from sender_accounts.store.records import InboxRecord
 
 
-class UpdateService:
-    def __init__(
-        self,
-        repository: SenderAccountRepository,
-        vault: PasswordVault,
-        events: EventPublisher,
-        settings: Settings,
-        validator: MailboxValidator | None = None,
-    ) -> None:
-        self._repository = repository
-        self._vault = vault
-        self._events = events
-        self._settings = settings
-        self._validator = validator
-
+class UpdateService(MailboxUseCase):
     def update(
         self, workspace_id: str, inbox_id: str, request: UpdateSenderAccountRequest
     ) -> SenderAccountDetail:
