@@ -1,6 +1,6 @@
 """The base of every model of the API. Schemas are built when a model is first used, not when
 its module is imported: a function builds the few models its route uses, not all of them
-(pydantic's `defer_build`; about 90 ms of every cold start otherwise)."""
+(pydantic's `defer_build`)."""
 
 from __future__ import annotations
 
