@@ -61,7 +61,7 @@ def test_no_password_or_key_in_responses_or_logs(
     captured = capsys.readouterr()
     everything = "\n".join([*bodies, every_log_line.getvalue(), captured.out, captured.err])
     assert "connection validation failed" in everything  # the capture did see the logs
-    from sender_accounts.mail.redaction import secret_spellings
+    from tests.support.secret_scan import secret_spellings
 
     for secret in secret_spellings(
         (MAILBOX_USER, password)

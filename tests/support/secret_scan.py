@@ -6,7 +6,10 @@ from __future__ import annotations
 import base64
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from sender_accounts.mail.redaction import wire_payloads
 
 MIN_SECRET_LENGTH = 6  # shorter test strings ("pw") would match innocent text
 
@@ -51,3 +54,13 @@ class ScanningHandler(logging.Handler):
 
 
 SCAN = SecretScan()
+
+
+def secret_spellings(credentials: Iterable[tuple[str, str]]) -> list[str]:
+    """The payload spellings plus each bare password: what must never be shown."""
+    spellings: set[str] = set()
+    for username, password in credentials:
+        if password:
+            spellings.update(wire_payloads(username, password))
+            spellings.add(password)
+    return sorted(spellings, key=len, reverse=True)

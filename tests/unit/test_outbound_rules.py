@@ -12,7 +12,8 @@ from sender_accounts.mail.failures import ProbeFailure
 from sender_accounts.mail.outbound import resolve_allowed
 from sender_accounts.mail.outcome import ErrorCode
 from sender_accounts.mail.policy import OutboundPolicy, is_address_allowed
-from sender_accounts.mail.redaction import redact, secret_spellings
+from sender_accounts.mail.redaction import redact
+from tests.support.secret_scan import secret_spellings
 
 REFUSED = [
     "127.0.0.1",

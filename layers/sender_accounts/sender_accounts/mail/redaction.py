@@ -65,13 +65,3 @@ def redact(text: str, credentials: Iterable[tuple[str, str]]) -> str:
     for pattern in _patterns(credentials):
         text = pattern.sub(REDACTED, text)
     return text
-
-
-def secret_spellings(credentials: Iterable[tuple[str, str]]) -> list[str]:
-    """The payload spellings plus each bare password: what must never be shown."""
-    spellings: set[str] = set()
-    for username, password in credentials:
-        if password:
-            spellings.update(wire_payloads(username, password))
-            spellings.add(password)
-    return sorted(spellings, key=len, reverse=True)

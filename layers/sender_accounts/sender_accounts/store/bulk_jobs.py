@@ -78,7 +78,6 @@ class BulkJobRepository:
         self._db = Dynamo(dynamodb)
         self._jobs = jobs_table
         self._accounts = accounts_table
-        self._call = self._db.call
 
     # Intake ---------------------------------------------------------------------------------
 
@@ -89,7 +88,7 @@ class BulkJobRepository:
             keys = [serialize(address_key(workspace_id, a)) for a in addresses[start : start + 100]]
             request = {self._accounts: {"Keys": keys, "ProjectionExpression": "sk"}}
             while request:
-                response = self._call("batch_get_item", RequestItems=request)
+                response = self._db.call("batch_get_item", RequestItems=request)
                 for item in response.get("Responses", {}).get(self._accounts, []):
                     taken.add(deserialize(item)["sk"].removeprefix("ADDRESS#"))
                 request = response.get("UnprocessedKeys") or {}
@@ -102,14 +101,14 @@ class BulkJobRepository:
             pending = [{"PutRequest": {"Item": serialize(i)}} for i in items[start : start + 25]]
             request = {self._jobs: pending}
             for attempt in range(5):
-                response = self._call("batch_write_item", RequestItems=request)
+                response = self._db.call("batch_write_item", RequestItems=request)
                 request = response.get("UnprocessedItems") or {}
                 if not request:
                     break
                 time.sleep(0.05 * 2**attempt)
             if request:
                 raise DependencyUnavailable("DynamoDB", "batch_write_item: unprocessed items")
-        self._call(
+        self._db.call(
             "put_item",
             TableName=self._jobs,
             Item=serialize({**job_key(job.job_id), **job.item()}),
@@ -120,7 +119,7 @@ class BulkJobRepository:
 
     def get_job(self, workspace_id: str, job_id: str, job_type: str) -> JobRecord:
         """The job, or NotFound when it is unknown, another workspace's, or of another type."""
-        response = self._call(
+        response = self._db.call(
             "get_item", TableName=self._jobs, Key=serialize(job_key(job_id)), ConsistentRead=True
         )
         job = (
@@ -195,7 +194,7 @@ class BulkJobRepository:
         EFFECT_REFUSED when one of the effects' own conditions failed."""
         items = [*effects, self._close_row(job_id, row, values), self._count(job_id, counter)]
         try:
-            self._call("transact_write_items", TransactItems=items)
+            self._db.call("transact_write_items", TransactItems=items)
         except ClientError as exc:
             reasons = cancellation_reasons(exc)
             if "ConditionalCheckFailed" in reasons[len(effects) :]:
@@ -229,7 +228,7 @@ class BulkJobRepository:
         """Mark the job COMPLETED once every row is counted; the job, only for the one caller
         whose update completed it (so the completion event is sent once)."""
         try:
-            response = self._call(
+            response = self._db.call(
                 "update_item",
                 TableName=self._jobs,
                 Key=serialize(job_key(job_id)),
@@ -249,7 +248,7 @@ class BulkJobRepository:
         return JobRecord.model_validate(deserialize(response["Attributes"]))
 
     def mark_failed(self, job_id: str, now: str) -> None:
-        self._call(
+        self._db.call(
             "update_item",
             TableName=self._jobs,
             Key=serialize(job_key(job_id)),
