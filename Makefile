@@ -65,12 +65,12 @@ sam-build: sam-cli
 	@test -n "$(PY312_BIN)" || { echo "sam build needs Python 3.12 (the Lambda runtime)"; exit 1; }
 	PATH="$(PY312_BIN):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM) build --parallel --cached
 
-pytest: venv mail-server
+pytest: venv sam-cli mail-server
 	$(PY) -m pytest
 
 test: lint typecheck sam-validate sam-build pytest
 
-serve: venv
+serve: venv sam-cli
 	PORT=$(PORT) $(PY) -m local_stack.serve
 
 api-key: venv
@@ -79,7 +79,7 @@ api-key: venv
 invoke: venv
 	@$(PY) -m local_stack.invoke --function "$(FUNCTION)" --event "$(EVENT)"
 
-bench: venv mail-server
+bench: venv sam-cli mail-server
 	$(PY) -m tests.bench
 
 clean:

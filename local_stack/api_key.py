@@ -11,7 +11,6 @@ import sys
 import boto3
 
 from .functions import ensure_layer_on_path
-from .runtime import point_boto_at
 from .state import LocalStackState
 
 
@@ -42,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         if state is None:
             print("No local stack is running: start `make serve`, or pass STACK=<deployed stack>.")
             return 2
-        point_boto_at(state.moto_endpoint)
+        state.attach()
         table, prefix = state.environment["TABLE_NAME"], "cs_test_"
         where = f"the local stack at {state.gateway_url}"
     scopes = tuple(s.strip() for s in args.scopes.split(",") if s.strip())

@@ -12,6 +12,7 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
+from .identities import acting_as
 from .template import PROJECT_ROOT, StackTemplate
 
 LAYER_PATHS = [PROJECT_ROOT / "layers" / "sender_accounts"]
@@ -114,6 +115,7 @@ def invoke(template: StackTemplate, logical_id: str, event: dict[str, Any]) -> A
     pool = _pool(template, logical_id)
     module = pool.acquire()
     try:
-        return getattr(module, props["Handler"].rsplit(".", 1)[1])(event, context)
+        with acting_as(logical_id):  # with its own role's credentials, as in Lambda
+            return getattr(module, props["Handler"].rsplit(".", 1)[1])(event, context)
     finally:
         pool.release(module)

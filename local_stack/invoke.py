@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from .functions import invoke
-from .runtime import point_boto_at
 from .state import LocalStackState
 from .template import StackTemplate, load_template
 
@@ -32,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     if state is None:
         print("No local stack is running: start `make serve` in another terminal first.")
         return 2
-    point_boto_at(state.moto_endpoint)
+    state.attach()
     os.environ.update(state.environment)
     event = json.loads(Path(args.event).read_text())
     try:

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .functions import invoke
+from .identities import acting_as
 from .provision import REGION, ProvisionedStack, _client
 from .template import QueueSource
 
@@ -55,14 +56,16 @@ class _SourcePoller:
     def poll_once(self, wait_seconds: int) -> None:
         self.slots.acquire()
         try:
-            messages = self.sqs.receive_message(
-                QueueUrl=self.queue_url,
-                MaxNumberOfMessages=self.source.batch_size,
-                WaitTimeSeconds=wait_seconds,
-                VisibilityTimeout=self.visibility,
-                AttributeNames=["All"],
-                MessageAttributeNames=["All"],
-            ).get("Messages", [])
+            # Lambda polls and deletes with the consumer's own role (its queue permissions).
+            with acting_as(self.source.function):
+                messages = self.sqs.receive_message(
+                    QueueUrl=self.queue_url,
+                    MaxNumberOfMessages=self.source.batch_size,
+                    WaitTimeSeconds=wait_seconds,
+                    VisibilityTimeout=self.visibility,
+                    AttributeNames=["All"],
+                    MessageAttributeNames=["All"],
+                ).get("Messages", [])
         except Exception:
             self.slots.release()
             raise
@@ -82,13 +85,14 @@ class _SourcePoller:
                 failed = {m["MessageId"] for m in messages}
             done = [m for m in messages if m["MessageId"] not in failed]
             if done:
-                self.sqs.delete_message_batch(
-                    QueueUrl=self.queue_url,
-                    Entries=[
-                        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
-                        for i, m in enumerate(done)
-                    ],
-                )
+                with acting_as(self.source.function):
+                    self.sqs.delete_message_batch(
+                        QueueUrl=self.queue_url,
+                        Entries=[
+                            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                            for i, m in enumerate(done)
+                        ],
+                    )
         finally:
             self.slots.release()
 

@@ -9,9 +9,18 @@ from dataclasses import dataclass
 
 from moto.server import ThreadedMotoServer
 
+from . import authorization, identities
 from .emulation_fixes import apply_emulation_fixes
+from .function_roles import (
+    assume_roles,
+    create_administrator,
+    create_roles,
+    deployed_template,
+    function_roles,
+)
 from .functions import ensure_layer_on_path
 from .gateway import LocalApiGateway
+from .identities import AccessKey
 from .provision import REGION, ProvisionedStack, provision
 from .pump import QueuePump
 from .template import StackTemplate, load_template
@@ -25,22 +34,36 @@ class LocalRuntime:
     stack: ProvisionedStack
     gateway: LocalApiGateway
     pump: QueuePump
+    administrator: AccessKey
+    function_keys: dict[str, AccessKey]
 
     def stop(self) -> None:
         self.pump.stop()
         self.moto.stop()
 
 
-def point_boto_at(endpoint_url: str) -> None:
+def point_boto_at(endpoint_url: str, key: AccessKey | None = None) -> None:
+    """boto3 in this process talks to the emulation, as `key` (the administrator) by default."""
+    key = key or AccessKey("local", "local")
     os.environ.update(
         {
             "AWS_ENDPOINT_URL": endpoint_url,
             "AWS_DEFAULT_REGION": REGION,
             "AWS_REGION": REGION,
-            "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_ACCESS_KEY_ID": key.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": key.secret_access_key,
         }
     )
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+
+
+def attach_to_running(
+    endpoint_url: str, administrator: AccessKey, function_keys: dict[str, AccessKey]
+) -> None:
+    """Another process (`make invoke`, `make api-key`) joins a running local stack as it runs:
+    as the administrator, and each function as its own role."""
+    point_boto_at(endpoint_url, administrator)
+    identities.install(administrator, function_keys)
 
 
 def apply_function_environment(stack: ProvisionedStack, overrides: dict[str, str]) -> None:
@@ -63,16 +86,26 @@ def start_local_runtime(
     port: int = 0,
     parameter_overrides: dict[str, str] | None = None,
     environment_overrides: dict[str, str] | None = None,
+    template: StackTemplate | None = None,
 ) -> LocalRuntime:
+    """`template` stands in for template.yaml (a test's edited copy)."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log is loud
     # Functions without a metric in one request flush nothing; that is normal, not news.
     warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
     apply_emulation_fixes()
+    authorization.apply_resource_aware_authorization()
+    # The functions' roles carry AWS managed policies (basic execution, queue polling, X-Ray).
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+    authorization.relax()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     moto.start()
     host, bound_port = moto.get_host_and_port()
     endpoint = f"http://{host}:{bound_port}"
     point_boto_at(endpoint)
+    administrator = create_administrator()
+    point_boto_at(endpoint, administrator)
+    identities.install(administrator, {})
+    authorization.enforce()  # from here every request is signed and checked, as in AWS
     # Locally: loopback mail servers are reachable, and domain ownership is taken as proven
     # at once, as the emulated SES verifies at once.
     overrides = {
@@ -80,10 +113,21 @@ def start_local_runtime(
         "DomainOwnershipCheck": "assume",
         **(parameter_overrides or {}),
     }
-    template = StackTemplate(load_template())
+    template = template or StackTemplate(load_template())
     stack = provision(endpoint, parameter_overrides=overrides, template=template)
+    deployed = deployed_template(template, stack.resolver.parameters)
+    roles = function_roles(
+        deployed,
+        stack.resolver,
+        list(template.functions()),
+        stack.resolver.parameters["AWS::StackName"],
+    )
+    arns = create_roles(roles)
+    with authorization.relaxed():  # Lambda, not a caller, assumes each function's role
+        function_keys = assume_roles(arns)
+    identities.install(administrator, function_keys)
     apply_function_environment(stack, environment_overrides or {})
     reset_process_caches()
     pump = QueuePump(stack)
     pump.start()
-    return LocalRuntime(moto, stack, LocalApiGateway(template), pump)
+    return LocalRuntime(moto, stack, LocalApiGateway(template), pump, administrator, function_keys)

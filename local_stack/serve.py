@@ -135,7 +135,12 @@ def main() -> int:
     tap = EventTap(runtime.stack)
     tap.start()
     LocalStackState(
-        os.getpid(), runtime.stack.endpoint_url, url, _function_env(runtime.stack)
+        os.getpid(),
+        runtime.stack.endpoint_url,
+        url,
+        _function_env(runtime.stack),
+        runtime.administrator.as_dict(),
+        {name: key.as_dict() for name, key in runtime.function_keys.items()},
     ).save()
     print(
         f"Outbound mail connections may reach loopback only ({LOOPBACK_NETWORKS}): local use only."

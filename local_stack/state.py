@@ -18,10 +18,27 @@ class LocalStackState:
     moto_endpoint: str
     gateway_url: str
     environment: dict[str, str] = field(default_factory=dict)
+    # The emulation's own keys (IAM is enforced there): the administrator's, and each function's
+    # role credentials, for `make invoke` and `make api-key` to act as the running stack does.
+    administrator: dict[str, str | None] = field(default_factory=dict)
+    function_keys: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     def save(self, path: Path = STATE_FILE) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
         path.write_text(json.dumps(asdict(self), indent=2))
+
+    def attach(self) -> None:
+        """This process joins the running stack: boto3 as the administrator, each function as
+        its own role."""
+        from .identities import AccessKey
+        from .runtime import attach_to_running
+
+        attach_to_running(
+            self.moto_endpoint,
+            AccessKey(**self.administrator),  # type: ignore[arg-type]
+            {name: AccessKey(**key) for name, key in self.function_keys.items()},  # type: ignore[arg-type]
+        )
 
     @classmethod
     def load_running(cls, path: Path = STATE_FILE) -> LocalStackState | None:

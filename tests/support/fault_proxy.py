@@ -36,7 +36,8 @@ def throttling_proxy(upstream: str, throttled_targets: set[str]) -> Iterator[tup
             forwarded = requests.post(
                 upstream + self.path,
                 data=body,
-                headers={k: v for k, v in self.headers.items() if k.lower() != "host"},
+                # As signed by the client (Host included): the emulation checks signatures.
+                headers=dict(self.headers.items()),
                 timeout=30,
             )
             self._answer(forwarded.status_code, dict(forwarded.headers), forwarded.content)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -134,9 +135,15 @@ class BulkIntakeService:
             inbox_id = rows[index]["inbox_id"]
             return self._vault.seal(passwords_of(request.inboxes[index]), workspace_id, inbox_id)
 
+        def seal_in_context(index: int) -> bytes:
+            # Each thread runs in a copy of the request's context (its logging keys, and the
+            # caller identity the local runtime signs with).
+            return context.copy().run(seal, index)  # a context runs in one thread at a time
+
+        context = contextvars.copy_context()
         with ThreadPoolExecutor(max_workers=ENCRYPTION_THREADS) as pool:
             # map re-raises the first failure, before anything is written
-            return dict(zip(queued, pool.map(seal, queued), strict=True))
+            return dict(zip(queued, pool.map(seal_in_context, queued), strict=True))
 
 
 def job_progress(
