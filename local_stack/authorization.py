@@ -50,6 +50,10 @@ from moto.sqs.responses import SQSResponse
 
 Needed = list[tuple[str, str]]  # (action without the service prefix, resource ARN)
 
+# (function, "service:Action", resource) of every request a function's role was allowed: what
+# `local_stack.iam_audit` compares with what the template grants.
+USED_BY_FUNCTIONS: set[tuple[str, str, str]] = set()
+
 _TRANSACTION_ACTIONS = {
     "Put": "PutItem",
     "Update": "UpdateItem",
@@ -208,6 +212,9 @@ def _authorize_each(
                 request.check_signature()
                 signature_checked = True
             request.check_action_permitted(arn)
+            session = getattr(request._access_key, "_session_name", None)
+            if session is not None:  # an assumed role: the session is the function's name
+                USED_BY_FUNCTIONS.add((session, request._action, arn))
 
     authorize._resource_aware = True  # type: ignore[attr-defined]
     return authorize

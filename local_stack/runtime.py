@@ -12,6 +12,7 @@ from moto.server import ThreadedMotoServer
 from . import authorization, identities
 from .emulation_fixes import apply_emulation_fixes
 from .function_roles import (
+    FunctionRole,
     assume_roles,
     create_administrator,
     create_roles,
@@ -36,6 +37,7 @@ class LocalRuntime:
     pump: QueuePump
     administrator: AccessKey
     function_keys: dict[str, AccessKey]
+    roles: dict[str, FunctionRole]
 
     def stop(self) -> None:
         self.pump.stop()
@@ -130,4 +132,6 @@ def start_local_runtime(
     reset_process_caches()
     pump = QueuePump(stack)
     pump.start()
-    return LocalRuntime(moto, stack, LocalApiGateway(template), pump, administrator, function_keys)
+    return LocalRuntime(
+        moto, stack, LocalApiGateway(template), pump, administrator, function_keys, roles
+    )
