@@ -11,6 +11,7 @@ documents them (authorization reference, "Actions, resources, and condition keys
   a batch its batch action on each table.
 - KMS: the key, whichever alias or id the request names; Decrypt the key inside the ciphertext.
 - EventBridge: PutEvents on each entry's bus.
+- Secrets Manager: the secret, by name or ARN.
 - SES: the identity (the sender's domain; each identity asked about).
 - JSON-protocol services (all but SES) answer a refusal in JSON, as AWS does, where moto
   answers XML that boto3 reads as a bare "403": AccessDeniedException,
@@ -45,6 +46,7 @@ from moto.iam.access_control import IAMRequest
 from moto.kms.models import kms_backends
 from moto.kms.responses import KmsResponse
 from moto.kms.utils import _deserialize_ciphertext_blob
+from moto.secretsmanager.responses import SecretsManagerResponse
 from moto.ses.responses import EmailResponse
 from moto.sqs.responses import SQSResponse
 
@@ -160,12 +162,26 @@ def _sqs(handler: Any, action: str) -> Needed:
 
 
 # service response class: (resources of a request, whether it answers in JSON)
+def _secretsmanager(handler: Any, action: str) -> Needed:
+    from moto.secretsmanager.models import secretsmanager_backends
+
+    secret_id = _json_body(handler).get("SecretId")
+    if not secret_id:
+        return [(action, "*")]
+    backend = secretsmanager_backends[handler.current_account][handler.region]
+    try:
+        return [(action, backend.describe_secret(secret_id).arn)]
+    except Exception:  # an unknown secret: the action itself answers ResourceNotFound
+        return [(action, "*")]
+
+
 _RESOURCES: dict[type, tuple[Callable[[Any, str], Needed], bool]] = {
     DynamoHandler: (_dynamodb, True),
     KmsResponse: (_kms, True),
     EventsHandler: (_events, True),
     EmailResponse: (_ses, False),
     SQSResponse: (_sqs, True),
+    SecretsManagerResponse: (_secretsmanager, True),
 }
 
 

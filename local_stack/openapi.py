@@ -7,6 +7,7 @@ order of template.yaml. `python -m local_stack.openapi` rewrites docs/openapi.js
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any
 
@@ -18,8 +19,22 @@ TITLE = "Sender-accounts API"
 VERSION = "1.0.0"
 
 
+def _placeholder_environment(template: StackTemplate) -> None:
+    """The handlers check at import that their variables are set; building the document makes
+    no call, so parameters' defaults and placeholder names do (a running stack's values stay)."""
+    defaults = template.parameter_defaults()
+    for logical_id in template.functions():
+        variables = template.function_properties(logical_id)["Environment"]["Variables"]
+        for name, value in variables.items():
+            reference = value.get("Ref") if isinstance(value, dict) else None
+            fixed = str(value) if not isinstance(value, dict) else defaults.get(str(reference))
+            os.environ.setdefault(name, fixed or "unused-by-the-document")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+
+
 def build_document(template: StackTemplate | None = None) -> dict[str, Any]:
     template = template or StackTemplate(load_template())
+    _placeholder_environment(template)
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
     for logical_id in template.functions():

@@ -19,6 +19,7 @@ CREATION_ORDER = (
     "AWS::KMS::Alias",
     "AWS::SQS::Queue",
     "AWS::Events::EventBus",
+    "AWS::SecretsManager::Secret",
 )
 
 
@@ -171,10 +172,29 @@ def _create_event_bus(
     attributes[(logical_id, "Name")] = name
 
 
+def _create_secret(
+    endpoint: str, stack: str, logical_id: str, props: dict[str, Any], refs: dict[str, str],
+    attributes: dict[tuple[str, str], str],
+) -> None:  # fmt: skip
+    secrets = _client("secretsmanager", endpoint)
+    name = props.get("Name", f"{stack}-{logical_id}")
+    try:
+        arn = secrets.describe_secret(SecretId=name)["ARN"]
+    except secrets.exceptions.ResourceNotFoundException:
+        # GenerateSecretString: a random value, as CloudFormation makes one
+        value = secrets.get_random_password(
+            PasswordLength=int(props.get("GenerateSecretString", {}).get("PasswordLength", 32)),
+            ExcludePunctuation=True,
+        )["RandomPassword"]
+        arn = secrets.create_secret(Name=name, SecretString=value)["ARN"]
+    refs[logical_id] = arn
+
+
 _CREATORS = {
     "AWS::DynamoDB::Table": _create_table,
     "AWS::KMS::Key": _create_key,
     "AWS::KMS::Alias": _create_alias,
     "AWS::SQS::Queue": _create_queue,
     "AWS::Events::EventBus": _create_event_bus,
+    "AWS::SecretsManager::Secret": _create_secret,
 }

@@ -24,6 +24,7 @@ from .gateway import LocalApiGateway
 from .identities import AccessKey
 from .provision import REGION, ProvisionedStack, provision
 from .pump import QueuePump
+from .query_pages import apply_query_pages
 from .template import StackTemplate, load_template
 
 LOOPBACK_NETWORKS = "127.0.0.0/8,::1/128"
@@ -96,6 +97,7 @@ def start_local_runtime(
     warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
     apply_emulation_fixes()
     authorization.apply_resource_aware_authorization()
+    apply_query_pages()
     # The functions' roles carry AWS managed policies (basic execution, queue polling, X-Ray).
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     authorization.relax()

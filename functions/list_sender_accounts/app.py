@@ -1,4 +1,4 @@
-"""GET /sender-accounts: paginated, filtered, searched, sorted."""
+"""GET /sender-accounts: paginated (by page or cursor), filtered, searched, sorted."""
 
 import sender_accounts  # noqa: F401  imported first: it pauses garbage collection for the init
 
@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from sender_accounts.access.api_keys import READ_SCOPE
+from sender_accounts.accounts.listing import SenderAccountListing
 from sender_accounts.accounts.models import (
     InboxStatus,
     InboxType,
@@ -17,9 +18,8 @@ from sender_accounts.accounts.models import (
     SortField,
     SortOrder,
 )
-from sender_accounts.accounts.service import SenderAccountService
 from sender_accounts.common.text_rules import SingleLine
-from sender_accounts.composition import accounts
+from sender_accounts.composition import account_lists
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
@@ -28,7 +28,7 @@ app = create_resolver()
 
 @app.get(f"{API_PREFIX}/sender-accounts")
 def list_sender_accounts(
-    service: Annotated[SenderAccountService, Depends(accounts.get)],
+    service: Annotated[SenderAccountListing, Depends(account_lists.get)],
     page: Annotated[int, Query(ge=1)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     inbox_type: Annotated[InboxType | None, Query()] = None,
@@ -36,6 +36,8 @@ def list_sender_accounts(
     search: Annotated[SingleLine | None, Query(max_length=255)] = None,
     sort_by: Annotated[SortField, Query()] = SortField.CREATED_AT,
     sort_order: Annotated[SortOrder, Query()] = SortOrder.DESC,
+    health_below: Annotated[float | None, Query(ge=0, le=100)] = None,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> ListSenderAccountsResponse:
     principal = caller(app, READ_SCOPE)
     query = ListQuery(
@@ -46,8 +48,10 @@ def list_sender_accounts(
         search=search,
         sort_by=sort_by,
         sort_order=sort_order,
+        health_below=health_below,
+        cursor=cursor,
     )
     return service.list(principal.workspace_id, query)
 
 
-lambda_handler = api_handler(app, accounts)
+lambda_handler = api_handler(app, account_lists)

@@ -26,6 +26,7 @@ from tests.bench.bulk_parallelism import (
 )
 from tests.bench.chart import draw
 from tests.bench.import_times import FLOOR, measure_import_times
+from tests.bench.list_pages import print_list_table
 from tests.bench.single_validation import measure_single_validation
 from tests.support.certificates import make_pki
 from tests.support.delay_proxy import DelayProxy
@@ -80,6 +81,7 @@ def main() -> int:
         _row("(b)/(f)  bulk vs floor (goal <= 1.5)", f"{figures['b'] / figures['f']:.2f}")
         _row("(b)/(a)  bulk vs one validation", f"{figures['b'] / figures['a']:.2f}")
         _row("(c)/(b)  sequential baseline vs bulk", f"{figures['c'] / figures['b']:.1f}")
+        print_list_table(base, _row)
     finally:
         http.shutdown()
         runtime.stop()

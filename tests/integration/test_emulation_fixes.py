@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -47,3 +48,69 @@ def test_failed_transaction_leaves_every_item_as_it_was(runtime: LocalRuntime) -
     items[2]["ConditionCheck"]["ConditionExpression"] = "attribute_not_exists(pk)"
     db.transact_write_items(TransactItems=items)
     assert "Item" in db.get_item(TableName=table, Key=key_a)
+
+
+def _walk(db: Any, request: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    pages = []
+    while True:
+        response = db.query(**request)
+        pages.append(response["Items"])
+        if "LastEvaluatedKey" not in response:
+            return pages
+        request = {**request, "ExclusiveStartKey": response["LastEvaluatedKey"]}
+
+
+def test_paged_queries_answer_exactly_as_moto_does(
+    runtime: LocalRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto.dynamodb.models.table import Table
+
+    from sender_accounts.adapters.aws_clients import client
+
+    db, table = client("dynamodb"), os.environ["TABLE_NAME"]
+    # Given a partition of 30 items with index keys, some sharing an index sort value
+    for i in range(30):
+        item = {
+            "pk": {"S": "QP#1"},
+            "sk": {"S": f"INBOX#{i:03d}"},
+            "lk_s": {"S": f"QP#1#{'A' if i % 3 else 'B'}"},
+            "ls_health": {"S": f"{(i * 7) % 10:03d}"},
+            "summary": {"M": {"n": {"N": str(i)}}},
+        }
+        db.put_item(TableName=table, Item=item)
+    requests: list[dict[str, Any]] = []
+    for forward in (True, False):
+        base = {"TableName": table, "ScanIndexForward": forward, "Limit": 7}
+        requests.append(
+            {
+                **base,
+                "KeyConditionExpression": "pk = :p",
+                "ExpressionAttributeValues": {":p": {"S": "QP#1"}},
+            }
+        )
+        requests.append(
+            {
+                **base,
+                "IndexName": "status-by-health",
+                "KeyConditionExpression": "lk_s = :p AND ls_health < :h",
+                "ExpressionAttributeValues": {":p": {"S": "QP#1#A"}, ":h": {"S": "005"}},
+            }
+        )
+        requests.append(
+            {
+                **base,
+                "IndexName": "status-by-health",
+                "KeyConditionExpression": "lk_s = :p",
+                "FilterExpression": "summary.n > :n",
+                "ExpressionAttributeValues": {":p": {"S": "QP#1#B"}, ":n": {"N": "4"}},
+            }
+        )
+    # When each is walked page by page, with the paged emulation and with moto's own
+    fast = [_walk(db, request) for request in requests]
+    monkeypatch.setattr(Table, "query", Table.query.__wrapped__)  # type: ignore[attr-defined]
+    slow = [_walk(db, request) for request in requests]
+    # Then the pages are the same, item for item
+    assert fast == slow
+    assert all(len(pages) > 1 for pages in fast[:2])  # the walks really paged
+    for i in range(30):
+        db.delete_item(TableName=table, Key={"pk": {"S": "QP#1"}, "sk": {"S": f"INBOX#{i:03d}"}})

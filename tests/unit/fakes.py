@@ -5,7 +5,6 @@ SQS. Each keeps what it was given so a test can say what happened; none touches 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
@@ -70,10 +69,11 @@ class FakeInboxStore:
         return inbox
 
     def update_inbox(
-        self, workspace_id: str, inbox_id: str, changes: dict[str, Any], expected_updated_at: str
+        self, workspace_id: str, before: InboxRecord, changes: dict[str, Any]
     ) -> InboxRecord:
+        inbox_id = before.inbox_id
         current = self.get_inbox(workspace_id, inbox_id)
-        if current.updated_at != expected_updated_at:
+        if current.updated_at != before.updated_at:
             raise ConcurrentUpdate()
         updated = current.model_copy(update=copy.deepcopy(changes))
         self.inboxes[(workspace_id, inbox_id)] = updated
@@ -92,23 +92,59 @@ class FakeInboxStore:
         if inbox.sent_day == today and inbox.emails_sent_today > 0:
             inbox.emails_sent_today -= 1
 
-    def iter_inbox_summaries(
-        self,
-        workspace_id: str,
-        inbox_type: str | None = None,
-        status: str | None = None,
-        search: str | None = None,
-    ) -> Iterator[InboxSummary]:
-        for (ws, _), inbox in sorted(self.inboxes.items()):
-            if ws != workspace_id:
+
+class FakeInboxLists:
+    """The list indexes over a FakeInboxStore, as DynamoDB keeps them: each inbox's index
+    attributes (the product's own), its partition per scope, its order per sort key."""
+
+    def __init__(self, store: FakeInboxStore) -> None:
+        self.store = store
+        self.reads = 0
+
+    def _entries(self, spec: Any) -> list[dict[str, Any]]:
+        from sender_accounts.store.keys import workspace_key
+        from sender_accounts.store.list_index import index_attributes
+
+        index = spec.index
+        entries = []
+        for (ws, _), inbox in self.store.inboxes.items():
+            entry = {"pk": workspace_key(ws), **index_attributes(ws, inbox)}
+            if entry.get(index.partition_attribute) != index.partition_value:
                 continue
-            if inbox_type and inbox.inbox_type != inbox_type:
+            if spec.health_below is not None and inbox.health_score >= spec.health_below:
                 continue
-            if status and inbox.overall_status != status:
+            if spec.search and spec.search.lower() not in inbox.email_lower:
                 continue
-            if search and search.lower() not in inbox.email_lower:
-                continue
-            yield InboxSummary.model_validate(inbox.model_dump())
+            entries.append(entry)
+        entries.sort(key=lambda e: e[index.sort_attribute], reverse=not spec.forward)
+        return entries
+
+    def page(self, spec: Any, limit: int, start: Any = None, skip: int = 0) -> Any:
+        from sender_accounts.store.inbox_lists import Chunk
+
+        entries = self._entries(spec)
+        sort = spec.index.sort_attribute
+        if start is not None:
+            after = [e for e in entries if (e[sort] > start[sort]) == spec.forward]
+            entries = [e for e in after if e[sort] != start[sort]]
+        entries = entries[skip:]
+        shown = entries[:limit]
+        self.reads += len(shown) + skip
+        last = {sort: shown[-1][sort]} if len(entries) > limit else None
+        items = [InboxSummary.model_validate(e["summary"]) for e in shown]
+        return Chunk(items, last, len(shown))
+
+    def count(self, workspace_id: str, inbox_type: str | None, status: str | None) -> int:
+        return sum(
+            1
+            for (ws, _), inbox in self.store.inboxes.items()
+            if ws == workspace_id
+            and (inbox_type is None or inbox.inbox_type == inbox_type)
+            and (status is None or inbox.overall_status == status)
+        )
+
+    def count_matching(self, spec: Any) -> int:
+        return len(self._entries(spec))
 
 
 class FakeVault:

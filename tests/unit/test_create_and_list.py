@@ -6,12 +6,14 @@ from typing import Any
 
 import pytest
 
+from sender_accounts.accounts.listing import SenderAccountListing
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, ListQuery
 from sender_accounts.accounts.service import SenderAccountService
 from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress, NotFound
 from tests.unit.fakes import (
     SETTINGS,
     FakeEvents,
+    FakeInboxLists,
     FakeInboxStore,
     FakeValidator,
     FakeVault,
@@ -101,6 +103,10 @@ def test_the_same_address_in_another_workspace_is_fine() -> None:
     assert len(store.inboxes) == 2
 
 
+def _listing(store: FakeInboxStore) -> SenderAccountListing:
+    return SenderAccountListing(stand_in(FakeInboxLists(store)), lambda: b"test-cursor-key")
+
+
 def _seed(store: FakeInboxStore, count: int) -> None:
     vault = FakeVault()
     for index in range(count):
@@ -121,7 +127,8 @@ def _seed(store: FakeInboxStore, count: int) -> None:
 @pytest.mark.parametrize("sort_order", ["asc", "desc"])
 def test_pages_agree_with_a_brute_force_sort(sort_by: str, sort_order: str) -> None:
     # Given 23 inboxes
-    service, store, _, _ = _service()
+    _, store, _, _ = _service()
+    service = _listing(store)
     _seed(store, 23)
     # When every page of 5 is read
     seen: list[str] = []
@@ -132,9 +139,12 @@ def test_pages_agree_with_a_brute_force_sort(sort_by: str, sort_order: str) -> N
         assert listed.pagination.pages == 5
         seen.extend(a.inbox_id for a in listed.sender_accounts)
 
-    # Then each inbox shows once, in the order a full sort gives (the id breaks ties)
+    # Then each inbox shows once, in the order a full sort gives (the id breaks ties; within
+    # one type, creation orders)
     def key(inbox: Any) -> Any:
         value = getattr(inbox, sort_by)
+        if sort_by == "inbox_type":
+            return (value, inbox.created_at, inbox.inbox_id)
         return (value.lower() if sort_by == "email_address" else value, inbox.inbox_id)
 
     everything = sorted(store.inboxes.values(), key=key, reverse=sort_order == "desc")
@@ -142,7 +152,8 @@ def test_pages_agree_with_a_brute_force_sort(sort_by: str, sort_order: str) -> N
 
 
 def test_filters_and_search_narrow_the_list() -> None:
-    service, store, _, _ = _service()
+    _, store, _, _ = _service()
+    service = _listing(store)
     _seed(store, 12)
     paused = service.list(WORKSPACE, ListQuery(status="PAUSED"))  # type: ignore[arg-type]
     assert {a.overall_status.value for a in paused.sender_accounts} == {"PAUSED"}

@@ -21,6 +21,7 @@ from sender_accounts.config import get_settings
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
+    from sender_accounts.accounts.listing import SenderAccountListing
     from sender_accounts.accounts.service import SenderAccountService
     from sender_accounts.accounts.update import UpdateService
     from sender_accounts.adapters.events import EventPublisher
@@ -168,6 +169,17 @@ def _accounts() -> SenderAccountService:
     return SenderAccountService(repository.get(), vault.get(), events.get(), get_settings())
 
 
+def _account_lists() -> SenderAccountListing:
+    from sender_accounts.accounts.listing import SenderAccountListing
+    from sender_accounts.adapters.cursor_key import CursorKey
+    from sender_accounts.store.inbox_lists import InboxLists
+
+    lists = InboxLists(client("dynamodb"), env("TABLE_NAME"))
+    return SenderAccountListing(
+        lists, CursorKey(client("secretsmanager"), env("CURSOR_SECRET_ARN"))
+    )
+
+
 def _updates() -> UpdateService:
     from sender_accounts.accounts.update import UpdateService
 
@@ -226,6 +238,7 @@ def _native_accounts() -> NativeAccountService:
 
 
 accounts = Component(_accounts, uses=(repository, vault, events))
+account_lists = Component(_account_lists, ("TABLE_NAME", "CURSOR_SECRET_ARN"))
 updates = Component(_updates, uses=(repository, vault, events))
 test_emails = Component(_test_emails, uses=(repository, vault))
 bulk_intake = Component(_bulk_intake, ("BULK_QUEUE_URL",), uses=(bulk_jobs, vault, events))

@@ -205,3 +205,15 @@ class IdempotencyKeyInProgress(ServiceError):
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": "1"}
+
+
+class InvalidCursor(ServiceError):
+    """A cursor this deployment did not issue for this workspace and this query."""
+
+    status, error_code = 400, "INVALID_CURSOR"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "cursor is not valid for this query: pass the next_cursor of the previous page "
+            "with the same filters and sort, or start again without one"
+        )

@@ -1,12 +1,10 @@
-"""Sender-account use cases: create (validated for real), read, list and delete."""
+"""Sender-account use cases: create (validated for real), read and delete (listing.py lists)."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from sender_accounts.accounts.checks import MailboxUseCase, check_mailbox
 from sender_accounts.accounts.models import (
@@ -14,18 +12,13 @@ from sender_accounts.accounts.models import (
     CreateSmtpAccountRequest,
     DeleteSenderAccountResponse,
     InboxStatus,
-    ListQuery,
-    ListSenderAccountsResponse,
     SenderAccountDetail,
     SenderAccountSummary,
-    SortField,
-    SortOrder,
     ValidationFailurePolicy,
 )
 from sender_accounts.accounts.records import logins_for, new_inbox_record, passwords_of
 from sender_accounts.adapters.observability import logger, metrics
 from sender_accounts.common.clock import utc_now
-from sender_accounts.common.pagination import one_page
 from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress
 from sender_accounts.mail.outcome import StageFailure, failure_body
 from sender_accounts.store.records import InboxRecord, InboxSummary
@@ -92,24 +85,6 @@ class SenderAccountService(MailboxUseCase):
     def get(self, workspace_id: str, inbox_id: str) -> SenderAccountDetail:
         return public_detail(self._repository.get_inbox(workspace_id, inbox_id))
 
-    def list(self, workspace_id: str, query: ListQuery) -> ListSenderAccountsResponse:
-        items = list(
-            self._repository.iter_inbox_summaries(
-                workspace_id,
-                inbox_type=query.inbox_type.value if query.inbox_type else None,
-                status=query.status.value if query.status else None,
-                search=query.search,
-            )
-        )
-        items.sort(key=_sort_key(query.sort_by), reverse=query.sort_order is SortOrder.DESC)
-        shown, pagination = one_page(items, query.page, query.limit)
-        page_items = [summary(i) for i in shown]
-        return ListSenderAccountsResponse(
-            message=f"Retrieved {len(page_items)} sender accounts",
-            sender_accounts=page_items,
-            pagination=pagination,
-        )
-
     def delete(self, workspace_id: str, inbox_id: str) -> DeleteSenderAccountResponse:
         inbox = self._repository.delete_inbox(workspace_id, inbox_id)
         metrics.add_metric(name="SenderAccountsDeleted", unit="Count", value=1)
@@ -125,15 +100,6 @@ class SenderAccountService(MailboxUseCase):
         return DeleteSenderAccountResponse(
             message="Sender account deleted successfully", inbox_id=inbox_id
         )
-
-
-def _sort_key(field: SortField) -> Callable[[InboxSummary], Any]:
-    # The inbox id breaks ties so that pages never overlap or skip an item.
-    if field is SortField.HEALTH_SCORE:
-        return lambda item: (item.health_score, item.inbox_id)
-    if field is SortField.EMAIL_ADDRESS:
-        return lambda item: (item.email_address.lower(), item.inbox_id)
-    return lambda item: (str(getattr(item, field.value)), item.inbox_id)
 
 
 def todays_count(record: InboxSummary) -> int:

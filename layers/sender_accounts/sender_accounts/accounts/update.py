@@ -69,9 +69,7 @@ class UpdateService(MailboxUseCase):
         if not changes:
             return public_detail(inbox)
         changes["updated_at"] = utc_now()
-        updated = self._repository.update_inbox(
-            workspace_id, inbox_id, changes, expected_updated_at=inbox.updated_at
-        )
+        updated = self._repository.update_inbox(workspace_id, inbox, changes)
         self._publish(workspace_id, inbox, changes, old_status, new_status)
         return public_detail(updated)
 

@@ -18,6 +18,8 @@ class Pagination(Model):
     pages: int
     has_next: bool
     has_prev: bool
+    # Where the next page starts (lists that walk by cursor); null on the last page.
+    next_cursor: str | None = None
 
 
 def one_page(items: Sequence[T], page: int, limit: int) -> tuple[list[T], Pagination]:

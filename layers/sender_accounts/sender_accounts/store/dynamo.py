@@ -8,6 +8,8 @@ service's error code only, never a value.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -17,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from sender_accounts.errors import DependencyUnavailable
 
+TRANSACTION_ATTEMPTS = 5
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -93,7 +96,25 @@ class Dynamo:
             request = {**request, "ExclusiveStartKey": response["LastEvaluatedKey"]}
 
     def transact(self, items: list[dict[str, Any]]) -> None:
-        self.call("transact_write_items", TransactItems=items)
+        """One transaction, retried while it only collided with another one on a shared item
+        (the workspace's counters): DynamoDB cancels one of two such transactions."""
+        for attempt in range(TRANSACTION_ATTEMPTS):
+            try:
+                self._client.transact_write_items(TransactItems=items)
+                return
+            except ClientError as exc:
+                reasons = cancellation_reasons(exc)
+                retry = "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons
+                if retry and attempt + 1 < TRANSACTION_ATTEMPTS:
+                    time.sleep(random.uniform(0, 0.02 * 2**attempt))  # noqa: S311 - jitter
+                    continue
+                if is_condition_failure(exc):
+                    raise
+                code = exc.response.get("Error", {}).get("Code", "ClientError")
+                raise DependencyUnavailable("DynamoDB", f"transact_write_items: {code}") from None
+            except BotoCoreError as exc:
+                name = type(exc).__name__
+                raise DependencyUnavailable("DynamoDB", f"transact_write_items: {name}") from None
 
 
 def put(table: str, item: dict[str, Any], condition: str | None = None) -> dict[str, Any]:

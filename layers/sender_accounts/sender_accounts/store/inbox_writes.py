@@ -1,7 +1,8 @@
 """The transaction shapes that create and delete an inbox, written once for every path that
 does (single, bulk, native): an inbox and its address guard go in and out together, so an
 address is unique per workspace under any concurrency and no guard outlives its inbox; a
-native inbox also counts on its domain, so the domain cannot be deleted under it."""
+native inbox also counts on its domain, so the domain cannot be deleted under it; and the
+workspace's list counters move with the inbox (list_index.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from sender_accounts.store.dynamo import delete, put, serialize
 from sender_accounts.store.keys import address_key, domain_key, inbox_key
+from sender_accounts.store.list_index import inbox_counted, index_attributes
 from sender_accounts.store.records import InboxRecord
 
 
@@ -18,10 +20,15 @@ def inbox_creation(table: str, workspace_id: str, inbox: InboxRecord) -> list[di
         put(table, guard, "attribute_not_exists(pk)"),
         put(
             table,
-            {**inbox_key(workspace_id, inbox.inbox_id), **inbox.item()},
+            {
+                **inbox_key(workspace_id, inbox.inbox_id),
+                **inbox.item(),
+                **index_attributes(workspace_id, inbox),
+            },
             "attribute_not_exists(pk)",
         ),
         *domain_count(table, workspace_id, inbox, +1),
+        inbox_counted(table, workspace_id, inbox, +1),
     ]
 
 
@@ -30,6 +37,7 @@ def inbox_deletion(table: str, workspace_id: str, inbox: InboxRecord) -> list[di
         delete(table, inbox_key(workspace_id, inbox.inbox_id), "attribute_exists(pk)"),
         delete(table, address_key(workspace_id, inbox.email_address)),
         *domain_count(table, workspace_id, inbox, -1),
+        inbox_counted(table, workspace_id, inbox, -1),
     ]
 
 

@@ -5,7 +5,6 @@ workspace's partition (`begins_with(sk, "INBOX#")`), never the table. Keys are i
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -19,10 +18,13 @@ from sender_accounts.store.dynamo import (
     set_fields,
 )
 from sender_accounts.store.inbox_writes import inbox_creation, inbox_deletion
-from sender_accounts.store.keys import INBOX_PREFIX, address_key, inbox_key, workspace_key
+from sender_accounts.store.keys import address_key, inbox_key
+from sender_accounts.store.list_index import changed_index_attributes, status_moved
 from sender_accounts.store.records import InboxRecord, InboxSummary
 
 LIST_ATTRIBUTES = tuple(InboxSummary.model_fields)
+# The list indexes' copy of the list attributes (list_index.py) counts sends too.
+SUMMARY_NAME = {"#sm": "summary"}
 
 
 class SenderAccountRepository:
@@ -85,7 +87,11 @@ class SenderAccountRepository:
                     "update_item",
                     TableName=self._table,
                     Key=key,
-                    UpdateExpression="SET emails_sent_today = emails_sent_today + :one",
+                    UpdateExpression=(
+                        "SET emails_sent_today = emails_sent_today + :one,"
+                        " #sm.emails_sent_today = emails_sent_today + :one"
+                    ),
+                    ExpressionAttributeNames=SUMMARY_NAME,
                     ConditionExpression=(
                         "attribute_exists(pk) AND sent_day = :today"
                         " AND emails_sent_today < daily_limit"
@@ -100,7 +106,11 @@ class SenderAccountRepository:
                     "update_item",
                     TableName=self._table,
                     Key=key,
-                    UpdateExpression="SET emails_sent_today = :one, sent_day = :today",
+                    UpdateExpression=(
+                        "SET emails_sent_today = :one, sent_day = :today,"
+                        " #sm.emails_sent_today = :one, #sm.sent_day = :today"
+                    ),
+                    ExpressionAttributeNames=SUMMARY_NAME,
                     ConditionExpression=(
                         "attribute_exists(pk) AND (attribute_not_exists(sent_day)"
                         " OR sent_day <> :today) AND daily_limit >= :one"
@@ -123,67 +133,39 @@ class SenderAccountRepository:
                 "update_item",
                 TableName=self._table,
                 Key=serialize(inbox_key(workspace_id, inbox_id)),
-                UpdateExpression="SET emails_sent_today = emails_sent_today - :one",
+                UpdateExpression=(
+                    "SET emails_sent_today = emails_sent_today - :one,"
+                    " #sm.emails_sent_today = emails_sent_today - :one"
+                ),
+                ExpressionAttributeNames=SUMMARY_NAME,
                 ConditionExpression="sent_day = :today AND emails_sent_today > :zero",
                 ExpressionAttributeValues=serialize({":one": 1, ":zero": 0, ":today": today}),
             )
 
     def update_inbox(
-        self,
-        workspace_id: str,
-        inbox_id: str,
-        changes: dict[str, Any],
-        expected_updated_at: str,
+        self, workspace_id: str, before: InboxRecord, changes: dict[str, Any]
     ) -> InboxRecord:
-        """Apply `changes` if nobody changed the inbox since it was read; the inbox after."""
-        update = set_fields(changes)
-        values = {**update.pop("ExpressionAttributeValues"), ":expected": expected_updated_at}
+        """Apply `changes` if nobody changed the inbox since `before` was read; the inbox after.
+        The list indexes follow the change, and a new status moves the workspace's counters in
+        the same transaction."""
+        update = set_fields({**changes, **changed_index_attributes(workspace_id, before, changes)})
+        values = {**update.pop("ExpressionAttributeValues"), ":expected": before.updated_at}
+        request = {
+            "TableName": self._table,
+            "Key": serialize(inbox_key(workspace_id, before.inbox_id)),
+            "ConditionExpression": "attribute_exists(pk) AND updated_at = :expected",
+            "ExpressionAttributeValues": serialize(values),
+            **update,
+        }
+        new_status = changes.get("overall_status", before.overall_status)
         try:
-            response = self._db.call(
-                "update_item",
-                TableName=self._table,
-                Key=serialize(inbox_key(workspace_id, inbox_id)),
-                ConditionExpression="attribute_exists(pk) AND updated_at = :expected",
-                ExpressionAttributeValues=serialize(values),
-                ReturnValues="ALL_NEW",
-                **update,
+            if new_status == before.overall_status:
+                response = self._db.call("update_item", ReturnValues="ALL_NEW", **request)
+                return InboxRecord.model_validate(deserialize(response["Attributes"]))
+            moved = status_moved(
+                self._table, workspace_id, before.inbox_type, before.overall_status, new_status
             )
+            self._db.transact([{"Update": request}, moved])
         except ClientError as exc:
             raise ConcurrentUpdate() from exc
-        return InboxRecord.model_validate(deserialize(response["Attributes"]))
-
-    def iter_inbox_summaries(
-        self,
-        workspace_id: str,
-        inbox_type: str | None = None,
-        status: str | None = None,
-        search: str | None = None,
-    ) -> Iterator[InboxSummary]:
-        """The workspace's inboxes matching the filters, list attributes only, in key order."""
-        names = {f"#a{i}": name for i, name in enumerate(LIST_ATTRIBUTES)}
-        projection = ", ".join(names)
-        values: dict[str, Any] = {":pk": workspace_key(workspace_id), ":prefix": INBOX_PREFIX}
-        filters: list[str] = []
-        if inbox_type:
-            names["#type"] = "inbox_type"
-            values[":type"] = inbox_type
-            filters.append("#type = :type")
-        if status:
-            names["#status"] = "overall_status"
-            values[":status"] = status
-            filters.append("#status = :status")
-        if search:
-            names["#lower"] = "email_lower"
-            values[":search"] = search.lower()
-            filters.append("contains(#lower, :search)")
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ProjectionExpression": projection,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": serialize(values),
-        }
-        if filters:
-            request["FilterExpression"] = " AND ".join(filters)
-        for item in self._db.query_all(**request):
-            yield InboxSummary.model_validate(item)
+        return before.model_copy(update=changes)

@@ -1,0 +1,173 @@
+"""List pages from the list indexes (list_index.py): a page reads its own entries, plus the
+ones before it for an offset page, never the workspace's other inboxes.
+
+Search (a substring of the address) and `health_below` under another sort filter entries
+on the way: they read at most SEARCH_READ_BOUND entries of the scope per request; a total they
+report is counted within that bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sender_accounts.store.dynamo import Dynamo, deserialize, serialize
+from sender_accounts.store.list_index import (
+    ListIndex,
+    count_names,
+    counter_key,
+    health_key,
+)
+from sender_accounts.store.records import InboxSummary
+
+SEARCH_READ_BOUND = 5000
+_READ_CHUNK = 1000  # entries per request while skipping or filtering (well under 1 MB)
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """One list query: the index that serves it, its direction and its filters."""
+
+    index: ListIndex
+    forward: bool
+    search: str | None = None
+    health_below: float | None = None
+
+    @property
+    def filtered(self) -> bool:
+        """Filters the index cannot answer with its keys: entries are read and tested."""
+        return bool(self.search) or (
+            self.health_below is not None and self.index.sort_attribute != "ls_health"
+        )
+
+
+@dataclass(frozen=True)
+class Chunk:
+    items: list[InboxSummary]
+    last_key: dict[str, Any] | None  # where the next read starts; None: nothing after it
+    read: int  # index entries read
+
+
+class InboxLists:
+    def __init__(self, dynamodb: Any, table_name: str) -> None:
+        self._db = Dynamo(dynamodb)
+        self._table = table_name
+
+    def count(self, workspace_id: str, inbox_type: str | None, status: str | None) -> int:
+        """From the counters the writes keep: one item read, whatever the workspace's size."""
+        response = self._db.call(
+            "get_item",
+            TableName=self._table,
+            Key=serialize(counter_key(workspace_id)),
+            ProjectionExpression="#c",
+            ExpressionAttributeNames={"#c": count_names(inbox_type, status)},
+        )
+        value = deserialize(response.get("Item", {})).get(count_names(inbox_type, status), 0)
+        return max(0, int(value))
+
+    def page(
+        self, spec: ListSpec, limit: int, start: dict[str, Any] | None = None, skip: int = 0
+    ) -> Chunk:
+        """`limit` summaries after skipping `skip` matching entries (read keys only), from
+        `start` (a previous chunk's last key); one more is read to know whether any follows."""
+        position, skipped_read = start, 0
+        if skip:
+            skipped = 0
+            for _, key, entries_read in self._walk(spec, position, skip, keys_only=True):
+                skipped, position, skipped_read = skipped + 1, key, entries_read
+            if skipped < skip:
+                return Chunk([], None, skipped_read)
+        items: list[InboxSummary] = []
+        read = 0
+        for entry, key, read in self._walk(spec, position, limit + 1):
+            if len(items) == limit:
+                return Chunk(items, position, skipped_read + read)
+            items.append(InboxSummary.model_validate(entry["summary"]))
+            position = key
+        return Chunk(items, None, skipped_read + read)
+
+    def count_matching(self, spec: ListSpec) -> int:
+        """Matching entries within the read bound, keys only."""
+        return sum(1 for _ in self._walk(spec, None, wanted=None, keys_only=True, bounded=True))
+
+    def _walk(
+        self,
+        spec: ListSpec,
+        start: dict[str, Any] | None,
+        wanted: int | None,
+        keys_only: bool = False,
+        bounded: bool = False,
+    ) -> Iterator[tuple[dict[str, Any], dict[str, Any], int]]:
+        """Up to `wanted` matching entries in order, each with the key a read continuing after
+        it starts from, and how many entries were read so far. Without filters a request asks
+        for exactly what is still wanted; with them, entries are read in chunks, at most
+        SEARCH_READ_BOUND of them."""
+        request = self._request(spec, keys_only)
+        if start:
+            request["ExclusiveStartKey"] = serialize(start)
+        bound = SEARCH_READ_BOUND if (spec.filtered or bounded) else None
+        read = found = 0
+        while True:
+            if spec.filtered or wanted is None:
+                limit = _READ_CHUNK if bound is None else min(_READ_CHUNK, bound - read)
+            else:
+                limit = min(_READ_CHUNK, wanted - found)
+            if bound is not None:
+                limit = min(limit, bound - read)
+            if limit <= 0:
+                return
+            request["Limit"] = limit
+            response = self._db.call("query", **request)
+            raw_items = response.get("Items", [])
+            read += int(response.get("ScannedCount", len(raw_items)))
+            for raw in raw_items:
+                entry = deserialize(raw)
+                found += 1
+                yield entry, _entry_key(entry, spec.index), read
+                if wanted is not None and found >= wanted:
+                    return
+            if "LastEvaluatedKey" not in response:
+                return
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def _request(self, spec: ListSpec, keys_only: bool) -> dict[str, Any]:
+        index = spec.index
+        names = {"#p": index.partition_attribute}
+        values: dict[str, Any] = {":p": index.partition_value}
+        condition = "#p = :p"
+        filters: list[str] = []
+        if spec.health_below is not None:
+            if index.sort_attribute == "ls_health":
+                condition += " AND #s < :h"
+                names["#s"] = index.sort_attribute
+                values[":h"] = health_key(spec.health_below)
+            else:
+                names["#sm"] = "summary"
+                filters.append("#sm.health_score < :below")
+                values[":below"] = spec.health_below
+        if spec.search:
+            names["#sm"] = "summary"
+            filters.append("contains(#sm.email_lower, :search)")
+            values[":search"] = spec.search.lower()
+        keys = ["pk", "sk", index.partition_attribute, index.sort_attribute]
+        projected = [*dict.fromkeys(keys)] + ([] if keys_only else ["summary"])
+        names.update({f"#k{i}": name for i, name in enumerate(projected)})
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index.name,
+            "KeyConditionExpression": condition,
+            "ScanIndexForward": spec.forward,
+            "ProjectionExpression": ", ".join(f"#k{i}" for i in range(len(projected))),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": serialize(values),
+        }
+        if filters:
+            request["FilterExpression"] = " AND ".join(filters)
+        return request
+
+
+def _entry_key(entry: dict[str, Any], index: ListIndex) -> dict[str, Any]:
+    """An index entry's key: the table's key and the index's, as ExclusiveStartKey wants."""
+    names = ("pk", "sk", index.partition_attribute, index.sort_attribute)
+    return {name: entry[name] for name in dict.fromkeys(names)}

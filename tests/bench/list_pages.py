@@ -1,0 +1,183 @@
+"""List pages at 100 and at 10,000 inboxes, through the local runtime over HTTP: median latency
+and DynamoDB items read per page (counted on the listing function's own client)."""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+TYPES = ("GOOGLE_WORKSPACE", "OUTLOOK_365", "CUSTOM_SMTP")
+ROUNDS = 15
+
+
+@dataclass(frozen=True)
+class PageCost:
+    seconds: float  # median
+    items_read: int
+
+
+def seed(workspace_id: str, count: int) -> None:
+    """`count` inboxes written as the product's store writes them (the same items, the same
+    index attributes), batched to keep the seeding short, and the counters set to match."""
+    from sender_accounts.adapters.aws_clients import client
+    from sender_accounts.composition import env
+    from sender_accounts.store.inbox_writes import inbox_creation
+    from sender_accounts.store.list_index import count_change, membership
+    from sender_accounts.store.records import InboxRecord
+
+    table, db = env("TABLE_NAME"), client("dynamodb")
+    counts: dict[str, int] = {}
+    puts: list[dict[str, Any]] = []
+    for index in range(count):
+        address = f"sender{index:05d}@{'alpha' if index % 2 else 'beta'}{index % 7}.test"
+        inbox = InboxRecord(
+            inbox_id=str(uuid.uuid4()),
+            email_address=address,
+            email_lower=address,
+            display_name=f"Sender {index}",
+            inbox_type=TYPES[index % 3],
+            overall_status="PAUSED" if index % 5 == 0 else "ACTIVE",
+            daily_limit=50,
+            health_score=float((index * 37) % 101),
+            created_at=f"2026-{1 + index % 12:02d}-{1 + index % 28:02d}T00:00:{index % 60:02d}Z",
+            updated_at="2026-01-01T00:00:00Z",
+        )
+        for item in inbox_creation(table, workspace_id, inbox):
+            if "Put" in item:
+                puts.append({"PutRequest": {"Item": item["Put"]["Item"]}})
+        for name in membership(inbox.inbox_type, inbox.overall_status):
+            counts[name] = counts.get(name, 0) + 1
+    for start in range(0, len(puts), 25):
+        request = {table: puts[start : start + 25]}
+        while request:
+            request = db.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+    update = count_change(table, workspace_id, counts)["Update"]
+    db.update_item(**update)
+
+
+class ReadCounter:
+    """DynamoDB items the listing function reads: each query's ScannedCount, each GetItem."""
+
+    def __init__(self) -> None:
+        self.items = 0
+        from sender_accounts.adapters.aws_clients import client
+
+        events = client("dynamodb").meta.events
+        events.register("after-call.dynamodb.Query", self._query)
+        events.register("after-call.dynamodb.GetItem", self._get)
+
+    def _query(self, parsed: dict[str, Any], **_: Any) -> None:
+        self.items += int(parsed.get("ScannedCount", 0))
+
+    def _get(self, parsed: dict[str, Any], **_: Any) -> None:
+        self.items += 1 if "Item" in parsed else 0
+
+
+def _measure(call: Callable[[], requests.Response], counter: ReadCounter) -> PageCost:
+    seconds = []
+    items = 0
+    for _ in range(ROUNDS):
+        before = counter.items
+        start = time.perf_counter()
+        response = call()
+        seconds.append(time.perf_counter() - start)
+        assert response.status_code == 200, response.text
+        items = counter.items - before
+    return PageCost(statistics.median(seconds), items)
+
+
+def print_list_table(base: str, row: Callable[[str, str], None]) -> dict[str, float]:
+    """Both workspaces, every page: latency, items read, and the ratio 10,000 / 100."""
+    from sender_accounts.access.api_keys import issue_key
+    from sender_accounts.composition import access_store
+
+    counter = ReadCounter()
+    costs: dict[int, dict[str, PageCost]] = {}
+    for size in (100, 10_000):
+        workspace_id, key = issue_key(access_store.get(), f"list-{size}", prefix="cs_test_")
+        started = time.perf_counter()
+        seed(workspace_id, size)
+        row(f"seeded {size} inboxes (s)", f"{time.perf_counter() - started:.1f}")
+        # The emulation holds the seeded items in this process: without this, each garbage
+        # collection walks them, a cost of the co-hosting that DynamoDB does not have.
+        gc.collect()
+        gc.freeze()
+        costs[size] = page_costs(base, key, counter)
+    worst = 0.0
+    print(f"| {'list page':<40} | {'100: ms, items':>16} | {'10,000: ms, items':>18} | ratio |")
+    for name, small in costs[100].items():
+        large = costs[10_000][name]
+        ratio = large.seconds / small.seconds
+        worst = max(worst, ratio)
+        print(
+            f"| {name:<40} | {small.seconds * 1000:7.1f} {small.items_read:>7} "
+            f"| {large.seconds * 1000:8.1f} {large.items_read:>8} | {ratio:4.2f}x |"
+        )
+    row("worst page ratio 10,000 / 100 (goal <= 1.3)", f"{worst:.2f}x")
+    row("old design: items read per page at 100 / 10,000", "100 / 10000")
+    return {"list_worst_ratio": worst}
+
+
+def page_costs(base: str, key: str, counter: ReadCounter) -> dict[str, PageCost]:
+    headers = {"X-API-Key": key}
+
+    def get(**query: Any) -> Callable[[], requests.Response]:
+        return lambda: requests.get(
+            f"{base}/sender-accounts", params=query, headers=headers, timeout=60
+        )
+
+    costs = {
+        "first page (20, newest first)": _measure(get(limit=20), counter),
+        "page 50 by offset (2 per page)": _measure(get(limit=2, page=50), counter),
+    }
+    cursor = None
+    for _ in range(49):  # the walk to page 50, by cursor
+        body = get(limit=2, **({"cursor": cursor} if cursor else {}))().json()
+        cursor = body["pagination"]["next_cursor"]
+    costs["page 50 by cursor (2 per page)"] = _measure(get(limit=2, cursor=cursor), counter)
+    for sort in ("email_address", "created_at", "inbox_type", "health_score"):
+        costs[f"first page by {sort} asc"] = _measure(
+            get(limit=20, sort_by=sort, sort_order="asc"), counter
+        )
+    costs["filtered: ACTIVE CUSTOM_SMTP"] = _measure(
+        get(limit=20, status="ACTIVE", inbox_type="CUSTOM_SMTP"), counter
+    )
+    costs["health_below=30, by health"] = _measure(
+        get(limit=20, health_below=30, sort_by="health_score"), counter
+    )
+    costs["search 'sender0000' (address prefix)"] = _measure(
+        get(limit=20, search="sender0000"), counter
+    )
+    return costs
+
+
+def main() -> int:
+    """`python -m tests.bench.list_pages`: the list table alone (make bench prints it too)."""
+    import sys
+
+    from local_stack.functions import ensure_layer_on_path
+    from local_stack.runtime import start_local_runtime
+
+    ensure_layer_on_path()
+    from tests.bench.bulk_parallelism import local_http_api
+
+    runtime = start_local_runtime()
+    base, http = local_http_api(runtime)
+    try:
+        print_list_table(base, lambda name, value: print(f"| {name:<52} | {value:>16} |"))
+    finally:
+        http.shutdown()
+        runtime.stop()
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
