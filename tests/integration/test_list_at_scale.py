@@ -235,3 +235,29 @@ def test_counters_stay_exact_under_parallel_creates_and_deletes(
             if all(i["overall_status" if k == "status" else k] == v for k, v in filters.items())
         ]  # fmt: skip
         assert body["pagination"]["total"] == len(listed), filters
+
+
+def test_search_finds_any_part_of_the_address_by_page_and_by_cursor(
+    workspace: Callable[..., ApiClient],
+) -> None:
+    # Given inboxes whose addresses share parts in the middle, at the start and in the domain
+    client = workspace()
+    stored = [_inbox(i) for i in range(30)]
+    for inbox in stored:
+        _store(client, inbox)
+    for text in ("LKER01", "walker00", "@alpha", "beta.test", "nowhere"):
+        wanted = [i for i in stored if text.lower() in i["email_address"].lower()]
+        expected = [i["inbox_id"] for i in sorted(wanted, key=_sort_key("email_address"))]
+        query = {"search": text, "sort_by": "email_address", "sort_order": "asc", "limit": 4}
+        # When it is searched by cursor and by page
+        by_cursor = [i["inbox_id"] for i in _walk(client, query)]
+        first = client.call("GET", "/sender-accounts", query=query).json()
+        # Then both give every match once, in order, and the total counts them
+        assert by_cursor == expected, text
+        assert first["pagination"]["total"] == len(wanted)
+        assert [i["inbox_id"] for i in first["sender_accounts"]] == expected[:4]
+    # And a deleted inbox is no longer found
+    gone = stored[10]
+    _remove(client, gone["inbox_id"])
+    found = client.call("GET", "/sender-accounts", query={"search": "walker010"}).json()
+    assert found["sender_accounts"] == []

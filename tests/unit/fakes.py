@@ -113,8 +113,6 @@ class FakeInboxLists:
                 continue
             if spec.health_below is not None and inbox.health_score >= spec.health_below:
                 continue
-            if spec.search and spec.search.lower() not in inbox.email_lower:
-                continue
             entries.append(entry)
         entries.sort(key=lambda e: e[index.sort_attribute], reverse=not spec.forward)
         return entries
@@ -145,6 +143,21 @@ class FakeInboxLists:
 
     def count_matching(self, spec: Any) -> int:
         return len(self._entries(spec))
+
+
+class FakeInboxSearch:
+    """The address search keys over a FakeInboxStore: every inbox whose address contains it."""
+
+    def __init__(self, store: FakeInboxStore) -> None:
+        self.store = store
+
+    def matching(self, workspace_id: str, text: str, bound: int) -> tuple[list[Any], int]:
+        found = [
+            InboxSummary.model_validate(inbox.model_dump())
+            for (ws, _), inbox in self.store.inboxes.items()
+            if ws == workspace_id and text.lower() in inbox.email_lower
+        ][:bound]
+        return found, len(found)
 
 
 class FakeVault:

@@ -14,6 +14,7 @@ from tests.unit.fakes import (
     SETTINGS,
     FakeEvents,
     FakeInboxLists,
+    FakeInboxSearch,
     FakeInboxStore,
     FakeValidator,
     FakeVault,
@@ -104,7 +105,8 @@ def test_the_same_address_in_another_workspace_is_fine() -> None:
 
 
 def _listing(store: FakeInboxStore) -> SenderAccountListing:
-    return SenderAccountListing(stand_in(FakeInboxLists(store)), lambda: b"test-cursor-key")
+    lists, search = stand_in(FakeInboxLists(store)), stand_in(FakeInboxSearch(store))
+    return SenderAccountListing(lists, search, lambda: b"test-cursor-key")
 
 
 def _seed(store: FakeInboxStore, count: int) -> None:

@@ -173,11 +173,12 @@ def _account_lists() -> SenderAccountListing:
     from sender_accounts.accounts.listing import SenderAccountListing
     from sender_accounts.adapters.cursor_key import CursorKey
     from sender_accounts.store.inbox_lists import InboxLists
+    from sender_accounts.store.search_index import InboxSearch
 
-    lists = InboxLists(client("dynamodb"), env("TABLE_NAME"))
-    return SenderAccountListing(
-        lists, CursorKey(client("secretsmanager"), env("CURSOR_SECRET_ARN"))
-    )
+    table = env("TABLE_NAME")
+    key = CursorKey(client("secretsmanager"), env("CURSOR_SECRET_ARN"))
+    search = InboxSearch(client("dynamodb"), table)
+    return SenderAccountListing(InboxLists(client("dynamodb"), table), search, key)
 
 
 def _updates() -> UpdateService:

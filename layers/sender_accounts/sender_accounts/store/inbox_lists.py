@@ -1,9 +1,9 @@
 """List pages from the list indexes (list_index.py): a page reads its own entries, plus the
 ones before it for an offset page, never the workspace's other inboxes.
 
-Search (a substring of the address) and `health_below` under another sort filter entries
-on the way: they read at most SEARCH_READ_BOUND entries of the scope per request; a total they
-report is counted within that bound.
+`health_below` under another order than health filters entries on the way: it reads at most
+SEARCH_READ_BOUND entries of the scope per request, and counts its total within that bound.
+Search goes through the address search keys instead (search_index.py).
 """
 
 from __future__ import annotations
@@ -31,15 +31,12 @@ class ListSpec:
 
     index: ListIndex
     forward: bool
-    search: str | None = None
     health_below: float | None = None
 
     @property
     def filtered(self) -> bool:
-        """Filters the index cannot answer with its keys: entries are read and tested."""
-        return bool(self.search) or (
-            self.health_below is not None and self.index.sort_attribute != "ls_health"
-        )
+        """A filter the index cannot answer with its keys: entries are read and tested."""
+        return self.health_below is not None and self.index.sort_attribute != "ls_health"
 
 
 @dataclass(frozen=True)
@@ -146,10 +143,6 @@ class InboxLists:
                 names["#sm"] = "summary"
                 filters.append("#sm.health_score < :below")
                 values[":below"] = spec.health_below
-        if spec.search:
-            names["#sm"] = "summary"
-            filters.append("contains(#sm.email_lower, :search)")
-            values[":search"] = spec.search.lower()
         keys = ["pk", "sk", index.partition_attribute, index.sort_attribute]
         projected = [*dict.fromkeys(keys)] + ([] if keys_only else ["summary"])
         names.update({f"#k{i}": name for i, name in enumerate(projected)})

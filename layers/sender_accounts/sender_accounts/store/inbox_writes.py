@@ -2,7 +2,8 @@
 does (single, bulk, native): an inbox and its address guard go in and out together, so an
 address is unique per workspace under any concurrency and no guard outlives its inbox; a
 native inbox also counts on its domain, so the domain cannot be deleted under it; and the
-workspace's list counters move with the inbox (list_index.py)."""
+workspace's list counters and its address's search keys move with the inbox (list_index.py,
+search_index.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sender_accounts.store.dynamo import delete, put, serialize
 from sender_accounts.store.keys import address_key, domain_key, inbox_key
 from sender_accounts.store.list_index import inbox_counted, index_attributes
 from sender_accounts.store.records import InboxRecord
+from sender_accounts.store.search_index import search_entries_deleted, search_entries_written
 
 
 def inbox_creation(table: str, workspace_id: str, inbox: InboxRecord) -> list[dict[str, Any]]:
@@ -29,6 +31,7 @@ def inbox_creation(table: str, workspace_id: str, inbox: InboxRecord) -> list[di
         ),
         *domain_count(table, workspace_id, inbox, +1),
         inbox_counted(table, workspace_id, inbox, +1),
+        *search_entries_written(table, workspace_id, inbox),
     ]
 
 
@@ -38,6 +41,7 @@ def inbox_deletion(table: str, workspace_id: str, inbox: InboxRecord) -> list[di
         delete(table, address_key(workspace_id, inbox.email_address)),
         *domain_count(table, workspace_id, inbox, -1),
         inbox_counted(table, workspace_id, inbox, -1),
+        *search_entries_deleted(table, workspace_id, inbox),
     ]
 
 
