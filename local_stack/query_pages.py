@@ -18,6 +18,7 @@ import bisect
 import copy
 import functools
 import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 from moto.dynamodb.models import DynamoDBBackend
@@ -26,7 +27,7 @@ from moto.dynamodb.models.table import RESULT_SIZE_LIMIT, Table
 
 # Per table, moves on every write to it: cached orders older than it are stale.
 _generations: dict[str, int] = {}
-_cache: dict[tuple[str, str | None], tuple[int, dict[Any, list[tuple[tuple[Any, ...], Item]]]]] = {}
+_cache: dict[tuple[str, str | None], tuple[int, dict[Any, _Partition]]] = {}
 _cache_lock = threading.Lock()
 _WRITES = (
     "put_item",
@@ -93,33 +94,78 @@ def _key_attributes(table: Table, index_name: str | None) -> tuple[str, str | No
 def _order(
     table: Table, index_name: str | None, range_attr: str | None, attrs: Any
 ) -> tuple[Any, ...]:
+    """The entry's place as plain values (strings compare as DynamoDB's UTF-8 bytes do)."""
     if index_name is None:
-        return (attrs[range_attr],) if range_attr else ()
+        return (attrs[range_attr].cast_value,) if range_attr else ()
     # As moto orders index entries: the index's range key, then the table's key.
     keys = [range_attr, table.hash_key_attr, table.range_key_attr]
-    return tuple(attrs[k] for k in keys if k is not None)
+    return tuple(attrs[k].cast_value for k in keys if k is not None)
+
+
+def _every_item(table: Table) -> Any:
+    # The items as stored, unsorted (moto's all_items() sorts the whole table first).
+    for stored in table.items.values():
+        if table.range_key_attr:
+            yield from stored.values()
+        else:
+            yield stored
+
+
+@dataclass
+class _Partition:
+    orders: list[tuple[Any, ...]] = field(default_factory=list)
+    firsts: list[Any] = field(default_factory=list)  # the range key alone, for key conditions
+    items: list[Item] = field(default_factory=list)
 
 
 def _partitions(
     table: Table, index_name: str | None, hash_attr: str, range_attr: str | None
-) -> dict[Any, list[tuple[tuple[Any, ...], Item]]]:
+) -> dict[Any, _Partition]:
     with _cache_lock:
         cached = _cache.get((table.name, index_name))
         generation = _generations.get(table.name, 0)
         if cached is not None and cached[0] == generation:
             return cached[1]
-        partitions: dict[Any, list[tuple[tuple[Any, ...], Item]]] = {}
-        for item in table.all_items():
+        grouped: dict[Any, list[tuple[tuple[Any, ...], Item]]] = {}
+        for item in _every_item(table):
             value = item.attrs.get(hash_attr)
             if value is None or (range_attr is not None and range_attr not in item.attrs):
                 continue  # not in the index (sparse)
-            partitions.setdefault(value.cast_value, []).append(
+            grouped.setdefault(value.cast_value, []).append(
                 (_order(table, index_name, range_attr, item.attrs), item)
             )
-        for entries in partitions.values():
+        partitions: dict[Any, _Partition] = {}
+        for value, entries in grouped.items():
             entries.sort(key=lambda entry: entry[0])
+            orders = [entry[0] for entry in entries]
+            firsts = [order[0] if order else None for order in orders]
+            partitions[value] = _Partition(orders, firsts, [entry[1] for entry in entries])
         _cache[(table.name, index_name)] = (generation, partitions)
         return partitions
+
+
+def _key_range(partition: _Partition, comparison: str | None, objs: list[DynamoType]) -> range:
+    """The positions a key condition can match, found by bisection as DynamoDB seeks them."""
+    firsts, size = partition.firsts, len(partition.firsts)
+    values = [obj.cast_value for obj in objs]
+    if not comparison or not firsts or firsts[0] is None:
+        return range(0, size)
+    if comparison == "BEGINS_WITH" and isinstance(values[0], str):
+        lo = bisect.bisect_left(firsts, values[0])
+        return range(lo, bisect.bisect_left(firsts, values[0] + "\U0010ffff", lo))
+    if comparison in ("EQ", "="):
+        return range(bisect.bisect_left(firsts, values[0]), bisect.bisect_right(firsts, values[0]))
+    if comparison in ("<", "LT"):
+        return range(0, bisect.bisect_left(firsts, values[0]))
+    if comparison in ("<=", "LE"):
+        return range(0, bisect.bisect_right(firsts, values[0]))
+    if comparison in (">", "GT"):
+        return range(bisect.bisect_right(firsts, values[0]), size)
+    if comparison in (">=", "GE"):
+        return range(bisect.bisect_left(firsts, values[0]), size)
+    if comparison == "BETWEEN":
+        return range(bisect.bisect_left(firsts, values[0]), bisect.bisect_right(firsts, values[1]))
+    return range(0, size)
 
 
 def _fast_query(
@@ -146,24 +192,27 @@ def _fast_query(
     if attributes is None:
         return None
     hash_attr, range_attr = attributes
-    entries = _partitions(table, index_name, hash_attr, range_attr).get(hash_key.cast_value, [])
-    orders = [entry[0] for entry in entries]
+    partition = _partitions(table, index_name, hash_attr, range_attr).get(
+        hash_key.cast_value, _Partition()
+    )
+    orders = partition.orders
+    window = _key_range(partition, range_comparison, range_objs)
     if exclusive_start_key:
         start_attrs = {name: DynamoType(value) for name, value in exclusive_start_key.items()}
         start = _order(table, index_name, range_attr, start_attrs)
         position = (
-            bisect.bisect_right(orders, start)
+            bisect.bisect_right(orders, start, window.start, window.stop)
             if scan_index_forward
-            else (bisect.bisect_left(orders, start) - 1)
+            else (bisect.bisect_left(orders, start, window.start, window.stop) - 1)
         )
     else:
-        position = 0 if scan_index_forward else len(entries) - 1
+        position = window.start if scan_index_forward else window.stop - 1
     step = 1 if scan_index_forward else -1
     results: list[Item] = []
     size = scanned = 0
     last_evaluated_key = None
-    while 0 <= position < len(entries):
-        item = entries[position][1]
+    while window.start <= position < window.stop:
+        item = partition.items[position]
         position += step
         if len(results) == limit or size + item.size() > RESULT_SIZE_LIMIT:
             last_evaluated_key = table._get_last_evaluated_key(results[-1], index_name)

@@ -24,8 +24,12 @@ class PageCost:
 
 
 def seed(workspace_id: str, count: int) -> None:
-    """`count` inboxes written as the product's store writes them (the same items, the same
-    index attributes), batched to keep the seeding short, and the counters set to match."""
+    """`count` inboxes written as the product's store writes them (the same items, index
+    attributes and search keys), put straight into the emulation's table to keep the seeding
+    short (it is not what is measured), and the counters set to match."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    from local_stack.provision import ACCOUNT_ID, REGION
     from sender_accounts.adapters.aws_clients import client
     from sender_accounts.composition import env
     from sender_accounts.store.inbox_writes import inbox_creation
@@ -51,13 +55,12 @@ def seed(workspace_id: str, count: int) -> None:
         )
         for item in inbox_creation(table, workspace_id, inbox):
             if "Put" in item:
-                puts.append({"PutRequest": {"Item": item["Put"]["Item"]}})
+                puts.append(item["Put"]["Item"])
         for name in membership(inbox.inbox_type, inbox.overall_status):
             counts[name] = counts.get(name, 0) + 1
-    for start in range(0, len(puts), 25):
-        request = {table: puts[start : start + 25]}
-        while request:
-            request = db.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+    backend = dynamodb_backends[ACCOUNT_ID][REGION]
+    for attributes in puts:
+        backend.put_item(table, attributes)
     update = count_change(table, workspace_id, counts)["Update"]
     db.update_item(**update)
 

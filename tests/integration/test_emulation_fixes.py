@@ -96,6 +96,19 @@ def test_paged_queries_answer_exactly_as_moto_does(
                 "ExpressionAttributeValues": {":p": {"S": "QP#1#A"}, ":h": {"S": "005"}},
             }
         )
+        for condition, values in (
+            ("begins_with(sk, :v)", {":v": {"S": "INBOX#01"}}),
+            ("sk BETWEEN :v AND :w", {":v": {"S": "INBOX#005"}, ":w": {"S": "INBOX#021"}}),
+            ("sk >= :v", {":v": {"S": "INBOX#017"}}),
+            ("sk = :v", {":v": {"S": "INBOX#004"}}),
+        ):
+            requests.append(
+                {
+                    **base,
+                    "KeyConditionExpression": f"pk = :p AND {condition}",
+                    "ExpressionAttributeValues": {":p": {"S": "QP#1"}, **values},
+                }
+            )
         requests.append(
             {
                 **base,
