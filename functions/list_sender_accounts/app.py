@@ -36,7 +36,7 @@ def list_sender_accounts(
     search: Annotated[SingleLine | None, Query(max_length=255)] = None,
     sort_by: Annotated[SortField, Query()] = SortField.CREATED_AT,
     sort_order: Annotated[SortOrder, Query()] = SortOrder.DESC,
-    health_below: Annotated[float | None, Query(ge=0, le=100)] = None,
+    health_below: Annotated[int | None, Query(ge=0, le=100)] = None,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> ListSenderAccountsResponse:
     principal = caller(app, READ_SCOPE)

@@ -144,6 +144,13 @@ class FakeInboxLists:
     def count_matching(self, spec: Any) -> int:
         return len(self._entries(spec))
 
+    def count_below(self, workspace_id: str, health_below: int) -> int:
+        return sum(
+            1
+            for (ws, _), inbox in self.store.inboxes.items()
+            if ws == workspace_id and inbox.health_score < health_below
+        )
+
 
 class FakeInboxSearch:
     """The address search keys over a FakeInboxStore: every inbox whose address contains it."""

@@ -62,8 +62,10 @@ class SenderAccountListing:
                 chunk = self._lists.page(spec, query.limit, start=position.get("after"))
             else:
                 chunk = self._lists.page(spec, query.limit, skip=(query.page - 1) * query.limit)
-            if query.health_below is not None:
-                total = self._lists.count_matching(spec)
+            if query.health_below is not None and (inbox_type or status):
+                total = self._lists.count_matching(spec)  # bands are counted per workspace only
+            elif query.health_below is not None:
+                total = self._lists.count_below(workspace_id, query.health_below)
             else:
                 total = self._lists.count(workspace_id, inbox_type, status)
             items, after = chunk.items, ({"after": chunk.last_key} if chunk.last_key else None)

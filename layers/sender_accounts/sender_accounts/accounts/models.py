@@ -208,7 +208,7 @@ class ListQuery(Model):
     search: SingleLine | None = Field(default=None, max_length=255)
     sort_by: SortField = SortField.CREATED_AT
     sort_order: SortOrder = SortOrder.DESC
-    health_below: float | None = Field(default=None, ge=0, le=100)
+    health_below: int | None = Field(default=None, ge=0, le=100)
     cursor: str | None = Field(default=None, max_length=2048)
 
 

@@ -17,6 +17,7 @@ from sender_accounts.store.list_index import (
     ListIndex,
     count_names,
     counter_key,
+    health_band,
     health_key,
 )
 from sender_accounts.store.records import InboxSummary
@@ -62,6 +63,22 @@ class InboxLists:
         )
         value = deserialize(response.get("Item", {})).get(count_names(inbox_type, status), 0)
         return max(0, int(value))
+
+    def count_below(self, workspace_id: str, health_below: int) -> int:
+        """Inboxes scoring below `health_below`, from the health-band counters: one item."""
+        bands = [health_band(score) for score in range(health_below)]
+        if not bands:
+            return 0
+        names = {f"#b{i}": band for i, band in enumerate(bands)}
+        response = self._db.call(
+            "get_item",
+            TableName=self._table,
+            Key=serialize(counter_key(workspace_id)),
+            ProjectionExpression=", ".join(names),
+            ExpressionAttributeNames=names,
+        )
+        counters = deserialize(response.get("Item", {}))
+        return max(0, sum(int(counters.get(band, 0)) for band in bands))
 
     def page(
         self, spec: ListSpec, limit: int, start: dict[str, Any] | None = None, skip: int = 0

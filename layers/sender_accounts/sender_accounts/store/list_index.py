@@ -11,6 +11,7 @@ creation: the creation index serves it. The email index also serves address-pref
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,22 +129,26 @@ def count_change(table: str, workspace_id: str, deltas: dict[str, int]) -> dict[
     }
 
 
-def membership(inbox_type: str, status: str) -> list[str]:
-    """Every counter an inbox of this type and status is counted in."""
+def health_band(score: float) -> str:
+    """The counter of the whole-number band a score falls in: `health_below=n` sums the bands
+    below n, so its total is read, not counted."""
+    return f"h_{min(100, max(0, math.floor(score)))}"
+
+
+def membership(inbox_type: str, status: str, health_score: float = 0) -> list[str]:
+    """Every counter an inbox of this type, status and health is counted in."""
     return [
         count_names(None, None),
         count_names(inbox_type, None),
         count_names(None, status),
         count_names(inbox_type, status),
+        health_band(health_score),
     ]
 
 
 def inbox_counted(table: str, workspace_id: str, inbox: InboxSummary, delta: int) -> dict[str, Any]:
-    return count_change(
-        table,
-        workspace_id,
-        dict.fromkeys(membership(inbox.inbox_type, inbox.overall_status), delta),
-    )
+    counted = membership(inbox.inbox_type, inbox.overall_status, inbox.health_score)
+    return count_change(table, workspace_id, dict.fromkeys(counted, delta))
 
 
 def status_moved(
