@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sender_accounts.accounts.models import ListQuery, ListSenderAccountsResponse, SortOrder
-from sender_accounts.accounts.service import summary
+from sender_accounts.accounts.views import summary
 from sender_accounts.common.cursor import decode_cursor, encode_cursor
 from sender_accounts.common.pagination import Pagination
 from sender_accounts.store.inbox_lists import SEARCH_READ_BOUND, InboxLists, ListSpec

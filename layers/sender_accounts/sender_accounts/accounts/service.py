@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sender_accounts.accounts.checks import MailboxUseCase, check_mailbox
 from sender_accounts.accounts.models import (
@@ -13,15 +13,14 @@ from sender_accounts.accounts.models import (
     DeleteSenderAccountResponse,
     InboxStatus,
     SenderAccountDetail,
-    SenderAccountSummary,
     ValidationFailurePolicy,
 )
 from sender_accounts.accounts.records import logins_for, new_inbox_record, passwords_of
+from sender_accounts.accounts.views import public_detail
 from sender_accounts.adapters.observability import logger, metrics
 from sender_accounts.common.clock import utc_now
 from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress
 from sender_accounts.mail.outcome import StageFailure, failure_body
-from sender_accounts.store.records import InboxRecord, InboxSummary
 
 
 class SenderAccountService(MailboxUseCase):
@@ -100,21 +99,3 @@ class SenderAccountService(MailboxUseCase):
         return DeleteSenderAccountResponse(
             message="Sender account deleted successfully", inbox_id=inbox_id
         )
-
-
-def todays_count(record: InboxSummary) -> int:
-    """The sent counter belongs to a UTC day: a count from an earlier day reads as zero."""
-    today = datetime.now(UTC).date().isoformat()
-    return record.emails_sent_today if record.sent_day == today else 0
-
-
-def summary(record: InboxSummary) -> SenderAccountSummary:
-    return SenderAccountSummary.model_validate(
-        {**record.model_dump(), "emails_sent_today": todays_count(record)}
-    )
-
-
-def public_detail(record: InboxRecord) -> SenderAccountDetail:
-    """An inbox as GET shows it: every field but its secrets, settings flattened."""
-    public = {**record.public(), "emails_sent_today": todays_count(record)}
-    return SenderAccountDetail.model_validate({**public, **record.settings})

@@ -20,7 +20,7 @@ from sender_accounts.accounts.models import (
     SenderAccountDetail,
     UpdateSenderAccountRequest,
 )
-from sender_accounts.accounts.service import public_detail
+from sender_accounts.accounts.views import public_detail
 from sender_accounts.adapters.password_vault import MailboxPasswords
 from sender_accounts.common.clock import utc_now
 from sender_accounts.errors import (

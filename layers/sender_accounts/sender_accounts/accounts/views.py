@@ -1,0 +1,27 @@
+"""How a stored inbox reads to a client: GET's detail and a list row (the views every read
+shares, kept apart from the use cases so a function that only reads imports only this)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sender_accounts.accounts.models import SenderAccountDetail, SenderAccountSummary
+from sender_accounts.store.records import InboxRecord, InboxSummary
+
+
+def todays_count(record: InboxSummary) -> int:
+    """The sent counter belongs to a UTC day: a count from an earlier day reads as zero."""
+    today = datetime.now(UTC).date().isoformat()
+    return record.emails_sent_today if record.sent_day == today else 0
+
+
+def summary(record: InboxSummary) -> SenderAccountSummary:
+    return SenderAccountSummary.model_validate(
+        {**record.model_dump(), "emails_sent_today": todays_count(record)}
+    )
+
+
+def public_detail(record: InboxRecord) -> SenderAccountDetail:
+    """An inbox as GET shows it: every field but its secrets, settings flattened."""
+    public = {**record.public(), "emails_sent_today": todays_count(record)}
+    return SenderAccountDetail.model_validate({**public, **record.settings})
