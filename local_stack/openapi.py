@@ -20,15 +20,12 @@ VERSION = "1.0.0"
 
 
 def _placeholder_environment(template: StackTemplate) -> None:
-    """The handlers check at import that their variables are set; building the document makes
-    no call, so parameters' defaults and placeholder names do (a running stack's values stay)."""
-    defaults = template.parameter_defaults()
+    """The handlers check at import that their variables are set (a running stack's stay)."""
     for logical_id in template.functions():
-        variables = template.function_properties(logical_id)["Environment"]["Variables"]
-        for name, value in variables.items():
-            reference = value.get("Ref") if isinstance(value, dict) else None
-            fixed = str(value) if not isinstance(value, dict) else defaults.get(str(reference))
-            os.environ.setdefault(name, fixed or "unused-by-the-document")
+        for name, value in template.environment_at_defaults(
+            logical_id, lambda _: "unused-by-the-document"
+        ).items():
+            os.environ.setdefault(name, value)
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
 

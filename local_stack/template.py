@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,25 @@ class StackTemplate:
         for api in self.of_type("AWS::Serverless::Api").values():
             return dict(api["Properties"].get("GatewayResponses", {}))
         return {}
+
+    def environment_at_defaults(
+        self, logical_id: str, placeholder: Callable[[str], str]
+    ) -> dict[str, str]:
+        """A function's variables without a stack: literals as written, parameters at their
+        defaults, anything else (a resource's name) `placeholder(variable)`: enough to import a
+        handler, which makes no call."""
+        defaults = self.parameter_defaults()
+        variables = self.function_properties(logical_id)["Environment"]["Variables"]
+        environment = {}
+        for name, value in variables.items():
+            reference = value.get("Ref") if isinstance(value, dict) else None
+            if not isinstance(value, dict):
+                environment[name] = str(value)
+            elif reference in defaults:
+                environment[name] = defaults[str(reference)]
+            else:
+                environment[name] = placeholder(name)
+        return environment
 
     def parameter_defaults(self) -> dict[str, str]:
         return {

@@ -8,7 +8,6 @@ import statistics
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import Any
 
 from local_stack.template import PROJECT_ROOT, StackTemplate, load_template
 
@@ -56,18 +55,7 @@ def _run_once(code: str, env: dict[str, str]) -> tuple[float, float]:
 def template_environment(template: StackTemplate, logical_id: str) -> dict[str, str]:
     """The function's variables from the template: parameters at their defaults, resources as
     placeholder names (their values only matter to calls, and none is made at import)."""
-    variables: dict[str, Any] = template.function_properties(logical_id)["Environment"]["Variables"]
-    parameters: dict[str, Any] = template.body.get("Parameters", {})
-
-    def value_of(name: str, value: Any) -> str:
-        if isinstance(value, str | int | float):
-            return str(value)
-        reference = value.get("Ref") if isinstance(value, dict) else None
-        if reference in parameters:
-            return str(parameters[reference].get("Default", ""))
-        return f"bench-{name.lower()}"
-
-    return {name: value_of(name, value) for name, value in variables.items()}
+    return template.environment_at_defaults(logical_id, lambda name: f"bench-{name.lower()}")
 
 
 def set_by_lambda(logical_id: str) -> dict[str, str]:

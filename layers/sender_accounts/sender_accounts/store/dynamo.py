@@ -59,6 +59,11 @@ def cancellation_reasons(exc: ClientError) -> list[str]:
     return [str(r.get("Code", "")) for r in exc.response.get("CancellationReasons", [])]
 
 
+def _only_conflicted(exc: ClientError) -> bool:
+    reasons = cancellation_reasons(exc)
+    return "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons
+
+
 def is_condition_failure(exc: ClientError) -> bool:
     code = exc.response.get("Error", {}).get("Code")
     if code == "ConditionalCheckFailedException":
@@ -75,15 +80,23 @@ class Dynamo:
         self._client = client
 
     def call(self, operation: str, **kwargs: Any) -> Any:
-        try:
-            return getattr(self._client, operation)(**kwargs)
-        except ClientError as exc:
-            if is_condition_failure(exc):
-                raise
-            code = exc.response.get("Error", {}).get("Code", "ClientError")
-            raise DependencyUnavailable("DynamoDB", f"{operation}: {code}") from None
-        except BotoCoreError as exc:
-            raise DependencyUnavailable("DynamoDB", f"{operation}: {type(exc).__name__}") from None
+        # A transaction cancelled only because another one touched a shared item at the same
+        # moment (the workspace's counters) is retried: DynamoDB cancels one of the two.
+        for attempt in range(TRANSACTION_ATTEMPTS):
+            try:
+                return getattr(self._client, operation)(**kwargs)
+            except ClientError as exc:
+                if _only_conflicted(exc) and attempt + 1 < TRANSACTION_ATTEMPTS:
+                    time.sleep(random.uniform(0, 0.02 * 2**attempt))  # noqa: S311 - jitter
+                    continue
+                if is_condition_failure(exc):
+                    raise
+                code = exc.response.get("Error", {}).get("Code", "ClientError")
+                raise DependencyUnavailable("DynamoDB", f"{operation}: {code}") from None
+            except BotoCoreError as exc:
+                name = type(exc).__name__
+                raise DependencyUnavailable("DynamoDB", f"{operation}: {name}") from None
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def query_all(self, **request: Any) -> Iterator[dict[str, Any]]:
         """Every item a query matches, page after page, deserialized."""
@@ -96,25 +109,7 @@ class Dynamo:
             request = {**request, "ExclusiveStartKey": response["LastEvaluatedKey"]}
 
     def transact(self, items: list[dict[str, Any]]) -> None:
-        """One transaction, retried while it only collided with another one on a shared item
-        (the workspace's counters): DynamoDB cancels one of two such transactions."""
-        for attempt in range(TRANSACTION_ATTEMPTS):
-            try:
-                self._client.transact_write_items(TransactItems=items)
-                return
-            except ClientError as exc:
-                reasons = cancellation_reasons(exc)
-                retry = "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons
-                if retry and attempt + 1 < TRANSACTION_ATTEMPTS:
-                    time.sleep(random.uniform(0, 0.02 * 2**attempt))  # noqa: S311 - jitter
-                    continue
-                if is_condition_failure(exc):
-                    raise
-                code = exc.response.get("Error", {}).get("Code", "ClientError")
-                raise DependencyUnavailable("DynamoDB", f"transact_write_items: {code}") from None
-            except BotoCoreError as exc:
-                name = type(exc).__name__
-                raise DependencyUnavailable("DynamoDB", f"transact_write_items: {name}") from None
+        self.call("transact_write_items", TransactItems=items)
 
 
 def put(table: str, item: dict[str, Any], condition: str | None = None) -> dict[str, Any]:
