@@ -25,6 +25,7 @@ from .identities import AccessKey
 from .provision import REGION, ProvisionedStack, provision
 from .pump import QueuePump
 from .query_pages import apply_query_pages
+from .schedules import LocalScheduler
 from .template import StackTemplate, load_template
 
 LOOPBACK_NETWORKS = "127.0.0.0/8,::1/128"
@@ -39,8 +40,10 @@ class LocalRuntime:
     administrator: AccessKey
     function_keys: dict[str, AccessKey]
     roles: dict[str, FunctionRole]
+    scheduler: LocalScheduler
 
     def stop(self) -> None:
+        self.scheduler.stop()
         self.pump.stop()
         self.moto.stop()
 
@@ -134,6 +137,8 @@ def start_local_runtime(
     reset_process_caches()
     pump = QueuePump(stack)
     pump.start()
+    scheduler = LocalScheduler(template)
+    scheduler.start()
     return LocalRuntime(
-        moto, stack, LocalApiGateway(template), pump, administrator, function_keys, roles
+        moto, stack, LocalApiGateway(template), pump, administrator, function_keys, roles, scheduler
     )

@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,6 +25,7 @@ from .openapi import build_document
 from .provision import ProvisionedStack
 from .runtime import LOOPBACK_NETWORKS, start_local_runtime
 from .state import LocalStackState, clear
+from .template import StackTemplate, load_template
 
 MAX_BODY_BYTES = 1_000_000
 SWAGGER_ASSETS = ("swagger-ui-bundle.min.js", "swagger-ui.min.css")
@@ -113,7 +115,10 @@ def make_handler(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
 def main() -> int:
     port = int(os.environ.get("PORT", "3000"))
     print("Starting the local stack (AWS emulation, tables, key, queues, bus from template.yaml)")
-    runtime = start_local_runtime()
+    chosen = settings_from_environment(StackTemplate(load_template()), os.environ)
+    if chosen:
+        print(f"From the environment, over the template's defaults: {', '.join(sorted(chosen))}")
+    runtime = start_local_runtime(environment_overrides=chosen)
     from sender_accounts.access.api_keys import issue_key
     from sender_accounts.composition import access_store
 
@@ -163,6 +168,24 @@ def main() -> int:
     clear()
     runtime.stop()
     return 0
+
+
+def settings_from_environment(
+    template: StackTemplate, environment: Mapping[str, str]
+) -> dict[str, str]:
+    """The functions' settings (variables the template takes from a parameter, such as
+    CHECK_MIN_INTERVAL_SECONDS or DNS_NAMESERVERS) that `environment` sets: locally they win
+    over the template's defaults."""
+    parameters = set(template.body.get("Parameters", {}))
+    tunable = {
+        name
+        for logical_id in template.functions()
+        for name, value in template.function_properties(logical_id)["Environment"][
+            "Variables"
+        ].items()
+        if isinstance(value, dict) and value.get("Ref") in parameters
+    }
+    return {name: environment[name] for name in sorted(tunable) if environment.get(name)}
 
 
 def _function_env(stack: ProvisionedStack) -> dict[str, str]:

@@ -68,6 +68,23 @@ class QueueSource:
     maximum_concurrency: int
 
 
+@dataclass(frozen=True)
+class ScheduleSource:
+    function: str
+    name: str
+    expression: str  # rate(...) as written in the template
+
+    def every_seconds(self) -> float | None:
+        """The period of a `rate(n unit)` expression; None for cron expressions."""
+        match = re.fullmatch(
+            r"rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)", self.expression
+        )
+        if match is None:
+            return None
+        unit = {"minute": 60, "hour": 3600, "day": 86400}[match.group(2).rstrip("s")]
+        return int(match.group(1)) * unit
+
+
 @dataclass
 class StackTemplate:
     """The parts of the template the local runtime needs, read once."""
@@ -122,6 +139,14 @@ class StackTemplate:
                         )
                     )
         return sources
+
+    def schedule_sources(self) -> list[ScheduleSource]:
+        return [
+            ScheduleSource(name, event_name, str(event["Properties"]["Schedule"]))
+            for name, resource in self.functions().items()
+            for event_name, event in resource["Properties"].get("Events", {}).items()
+            if event["Type"] == "Schedule"
+        ]
 
     def authorizer_function(self) -> str | None:
         for api in self.of_type("AWS::Serverless::Api").values():

@@ -1,5 +1,5 @@
 """The bulk dead-letter queues' consumer: rows that exhausted their retries fail, so every job
-completes. Serves the dead letters of bulk creation and bulk deletion alike."""
+completes. Serves the dead letters of bulk creation, bulk deletion and health checks alike."""
 
 import sender_accounts  # noqa: F401  imported first: it pauses garbage collection for the init
 
@@ -27,8 +27,11 @@ def fail_row(record: SQSRecord) -> None:
     try:
         reference = RowReference.model_validate_json(record.body)
     except ValueError:
-        # Names no row of any job: nothing to fail; dropping it keeps the queue moving.
-        logger.error("unreadable dead letter dropped", extra={"message_id": record.message_id})
+        # Names no row of any job (a scheduled check's inbox comes due again by itself):
+        # nothing to fail; dropping it keeps the queue moving.
+        logger.warning(
+            "dead letter without a job row dropped", extra={"message_id": record.message_id}
+        )
         return
     dead_letters.get().give_up(reference)
 

@@ -6,16 +6,15 @@ calls `reset()` after changing the environment.
 Each component names the variables it needs. A function checks its own at cold start
 (`require`), so a missing table or queue fails the init with a message naming the variable
 instead of switching a feature off. Builders import their classes when first called: a
-function imports only what its route uses.
+function imports only what its route uses. The machinery is in components.py.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING
 
 from sender_accounts.adapters.aws_clients import client
+from sender_accounts.components import Component, MissingConfiguration, env, require, reset
 from sender_accounts.config import get_settings
 
 if TYPE_CHECKING:
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     from sender_accounts.accounts.listing import SenderAccountListing
     from sender_accounts.accounts.service import SenderAccountService
     from sender_accounts.accounts.update import UpdateService
+    from sender_accounts.adapters.dns_lookup import DnsLookup
     from sender_accounts.adapters.events import EventPublisher
     from sender_accounts.adapters.password_vault import PasswordVault
     from sender_accounts.bulk.delete import BulkDeleteService
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from sender_accounts.bulk.queue import DeadLetters
     from sender_accounts.bulk.validator import BulkValidator
     from sender_accounts.domains.service import DomainService
+    from sender_accounts.health.bulk_check import BulkCheckService, HealthCheckWorker
+    from sender_accounts.health.check import HealthCheckService
+    from sender_accounts.health.sweep import HealthSweep
     from sender_accounts.native.service import NativeAccountService
     from sender_accounts.sending.test_email import TestEmailService
     from sender_accounts.store.access import AccessStore
@@ -38,71 +41,7 @@ if TYPE_CHECKING:
     from sender_accounts.store.inboxes import SenderAccountRepository
     from sender_accounts.store.rate_limits import RateLimiter
 
-T = TypeVar("T")
-
-
-class MissingConfiguration(RuntimeError):
-    """A variable the function needs is not set: its template entry is missing."""
-
-
-def env(name: str) -> str:
-    value = os.environ.get(name, "")
-    if not value:
-        raise MissingConfiguration(
-            f"{name} is not set; template.yaml must give it to this function"
-        )
-    return value
-
-
-class Component(Generic[T]):
-    """One collaborator, built once per process on first use."""
-
-    def __init__(
-        self,
-        build: Callable[[], T],
-        variables: tuple[str, ...] = (),
-        uses: tuple[Component[Any], ...] = (),
-    ) -> None:
-        self._build = build
-        self._variables = variables
-        self._uses = uses
-        self._instance: T | None = None
-        _ALL.append(self)
-
-    def get(self) -> T:
-        if self._instance is None:
-            self._instance = self._build()
-        return self._instance
-
-    def variables(self) -> set[str]:
-        needed = set(self._variables)
-        for used in self._uses:
-            needed |= used.variables()
-        return needed
-
-    def reset(self) -> None:
-        self._instance = None
-
-
-_ALL: list[Component[Any]] = []
-
-
-def require(*components: Component[Any]) -> None:
-    """At cold start: every variable these components need is set, or the init fails."""
-    missing = sorted({v for c in components for v in c.variables() if not os.environ.get(v)})
-    if missing:
-        raise MissingConfiguration(
-            f"{', '.join(missing)} not set; template.yaml must give them to this function"
-        )
-
-
-def reset() -> None:
-    """Forget every built collaborator, client and setting (the environment changed)."""
-    for component in _ALL:
-        component.reset()
-    client.cache_clear()
-    get_settings.cache_clear()
-
+__all__ = ["Component", "MissingConfiguration", "env", "require", "reset"]
 
 # Adapters and stores ------------------------------------------------------------------------
 
@@ -219,15 +158,18 @@ def _dead_letters() -> DeadLetters:
     return DeadLetters(bulk_jobs.get(), events.get())
 
 
-def _domains() -> DomainService:
+def _dns_lookup() -> DnsLookup:
     from sender_accounts.adapters.dns_lookup import DnsLookup, parse_nameservers
+
+    return DnsLookup(parse_nameservers(get_settings().dns_nameservers))
+
+
+def _domains() -> DomainService:
     from sender_accounts.domains.ownership import OwnershipCheck
     from sender_accounts.domains.service import DomainService
     from sender_accounts.store.domains import DomainStore
 
-    settings = get_settings()
-    lookup = DnsLookup(parse_nameservers(settings.dns_nameservers))
-    ownership = OwnershipCheck(settings.domain_ownership_check, lookup)
+    ownership = OwnershipCheck(get_settings().domain_ownership_check, dns_lookup.get())
     store = DomainStore(client("dynamodb"), env("TABLE_NAME"))
     return DomainService(store, client("ses"), events.get(), ownership)
 
@@ -238,6 +180,7 @@ def _native_accounts() -> NativeAccountService:
     return NativeAccountService(repository.get(), domains.get(), events.get())
 
 
+dns_lookup = Component(_dns_lookup)
 accounts = Component(_accounts, uses=(repository, vault, events))
 account_lists = Component(_account_lists, ("TABLE_NAME", "CURSOR_SECRET_ARN"))
 updates = Component(_updates, uses=(repository, vault, events))
@@ -246,5 +189,51 @@ bulk_intake = Component(_bulk_intake, ("BULK_QUEUE_URL",), uses=(bulk_jobs, vaul
 bulk_validator = Component(_bulk_validator, uses=(bulk_jobs, vault, events))
 bulk_delete = Component(_bulk_delete, ("BULK_DELETE_QUEUE_URL",), (bulk_jobs, repository, events))
 dead_letters = Component(_dead_letters, uses=(bulk_jobs, events))
-domains = Component(_domains, ("TABLE_NAME",), uses=(events,))
+domains = Component(_domains, ("TABLE_NAME",), uses=(events, dns_lookup))
 native_accounts = Component(_native_accounts, uses=(repository, domains, events))
+
+
+# Mailbox health ----------------------------------------------------------------------------
+
+
+def _health_checks() -> HealthCheckService:
+    from sender_accounts.accounts.checks import MailboxUseCase
+    from sender_accounts.health.check import HealthCheckService
+    from sender_accounts.store.host_slots import HostSlots
+
+    settings = get_settings()
+    mailboxes = MailboxUseCase(repository.get(), vault.get(), events.get(), settings)
+    table, per_host = env("REQUEST_CONTROL_TABLE_NAME"), settings.max_connections_per_mail_host
+    slots = HostSlots(client("dynamodb"), table, per_host)
+    return HealthCheckService(mailboxes, dns_lookup.get(), slots, domains.get())
+
+
+def _bulk_checks() -> BulkCheckService:
+    from sender_accounts.health.bulk_check import BulkCheckService
+    from sender_accounts.store.inbox_lists import InboxLists
+
+    lists = InboxLists(client("dynamodb"), env("TABLE_NAME"))
+    queue = env("HEALTH_QUEUE_URL")
+    return BulkCheckService(bulk_jobs.get(), lists, client("sqs"), queue, events.get())
+
+
+def _health_worker() -> HealthCheckWorker:
+    from sender_accounts.health.bulk_check import HealthCheckWorker
+
+    return HealthCheckWorker(health_checks.get(), bulk_jobs.get(), events.get())
+
+
+def _health_sweep() -> HealthSweep:
+    from sender_accounts.health.sweep import HealthSweep
+    from sender_accounts.store.due_index import DueIndex
+
+    due = DueIndex(client("dynamodb"), env("TABLE_NAME"))
+    return HealthSweep(due, client("sqs"), env("HEALTH_QUEUE_URL"))
+
+
+health_checks = Component(
+    _health_checks, ("REQUEST_CONTROL_TABLE_NAME",), uses=(repository, vault, events, domains)
+)
+bulk_checks = Component(_bulk_checks, ("TABLE_NAME", "HEALTH_QUEUE_URL"), uses=(bulk_jobs, events))
+health_worker = Component(_health_worker, uses=(health_checks, bulk_jobs, events))
+health_sweep = Component(_health_sweep, ("TABLE_NAME", "HEALTH_QUEUE_URL"))

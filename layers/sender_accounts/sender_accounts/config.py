@@ -39,11 +39,24 @@ class Settings:
     mail_step_timeout_seconds: float = 10.0
     # Ceiling for one whole validation: API Gateway gives up after 29 s.
     validation_deadline_seconds: float = 22.0
+    # A check of one inbox within this many seconds of the last answers the last result.
+    check_min_interval_seconds: float = 60.0
+    # How often monitoring re-checks each ACTIVE, PAUSED and DISABLED inbox.
+    health_check_interval_minutes: float = 360.0
+    # Connections monitoring may hold open to any one mail host at once.
+    max_connections_per_mail_host: int = 10
 
     def __post_init__(self) -> None:
         _check(self.rate_limit_per_minute >= 0, "RATE_LIMIT_PER_MINUTE", "must be 0 or more")
         _check(0 < self.mail_step_timeout_seconds <= 60, "MAIL_STEP_TIMEOUT_SECONDS", "0-60")
         _check(0 < self.validation_deadline_seconds <= 27, "VALIDATION_DEADLINE_SECONDS", "0-27")
+        _check(self.check_min_interval_seconds >= 0, "CHECK_MIN_INTERVAL_SECONDS", "0 or more")
+        _check(
+            self.health_check_interval_minutes >= 1, "HEALTH_CHECK_INTERVAL_MINUTES", "1 or more"
+        )
+        _check(
+            self.max_connections_per_mail_host >= 2, "MAX_CONNECTIONS_PER_MAIL_HOST", "2 or more"
+        )
         _check(
             self.domain_ownership_check in ("dns", "assume"), "DOMAIN_OWNERSHIP_CHECK", "dns|assume"
         )
@@ -86,6 +99,9 @@ class Settings:
             dns_nameservers=env.get("DNS_NAMESERVERS", ""),
             mail_step_timeout_seconds=number("MAIL_STEP_TIMEOUT_SECONDS", 10.0),
             validation_deadline_seconds=number("VALIDATION_DEADLINE_SECONDS", 22.0),
+            check_min_interval_seconds=number("CHECK_MIN_INTERVAL_SECONDS", 60.0),
+            health_check_interval_minutes=number("HEALTH_CHECK_INTERVAL_MINUTES", 360.0),
+            max_connections_per_mail_host=int(number("MAX_CONNECTIONS_PER_MAIL_HOST", 10)),
         )
 
 

@@ -217,3 +217,18 @@ class InvalidCursor(ServiceError):
             "cursor is not valid for this query: pass the next_cursor of the previous page "
             "with the same filters and sort, or start again without one"
         )
+
+
+class MailHostBusy(ServiceError):
+    """Every connection the product allows itself to one mail host is in use."""
+
+    status, error_code = 503, "MAIL_HOST_BUSY"
+
+    def __init__(self, host: str) -> None:
+        super().__init__(
+            f"Too many checks are connected to {host} at this moment; nothing was changed, "
+            "please retry"
+        )
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -87,6 +87,10 @@ class SmartLeadSettings(Model):
     tracking_domain: SingleLine | None = Field(default=None, max_length=255)
     client_id: SingleLine | None = Field(default=None, max_length=255)
     warmup: WarmupSettings | None = None
+    # The DKIM selector a custom provider signs with (Google and Microsoft 365 are known).
+    dkim_selector: str | None = Field(
+        default=None, max_length=63, pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$"
+    )
 
     @field_validator("reply_to", "bcc")
     @classmethod
@@ -186,6 +190,16 @@ class SenderAccountDetail(SenderAccountSummary, SmartLeadSettings):
     last_validated_at: datetime | None = None
     connection_errors: list[dict[str, Any]] = Field(default_factory=list)
     updated_at: datetime
+    # Monitoring: the last check's result per protocol, the score's factors, the schedule.
+    smtp_status: dict[str, Any] | None = None
+    imap_status: dict[str, Any] | None = None
+    dns_status: dict[str, Any] | None = None
+    health_factors: list[dict[str, Any]] = Field(default_factory=list)
+    consecutive_failures: int = 0
+    last_checked_at: datetime | None = None
+    last_success_at: datetime | None = None
+    disconnected_at: datetime | None = None
+    next_check_at: datetime | None = None
 
 
 class SortField(StrEnum):

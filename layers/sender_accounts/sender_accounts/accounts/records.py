@@ -6,6 +6,7 @@ from typing import Any
 
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, InboxStatus
 from sender_accounts.adapters.password_vault import MailboxPasswords
+from sender_accounts.health.schedule import first_check_at
 from sender_accounts.mail.endpoints import MailServerLogin, imap_security, smtp_security
 from sender_accounts.mail.outcome import StageFailure
 from sender_accounts.store.records import InboxRecord
@@ -50,6 +51,7 @@ def new_inbox_record(
             "settings": request.settings(),
             "connection_errors": [failure.as_dict() for failure in failures],
             "last_validated_at": now,
+            "next_check_at": first_check_at(now),
             "created_at": now,
             "updated_at": now,
         }

@@ -1,4 +1,5 @@
-"""The product's own DNS questions (domain ownership tokens), asked with dnspython.
+"""The product's own DNS questions (domain ownership tokens, a mailbox domain's MX, SPF, DMARC
+and DKIM records), asked with dnspython.
 
 `DNS_NAMESERVERS` points these lookups, and only these, at other resolvers; connections to
 users' mail hosts keep the system resolver. Three answers are kept apart: records found, no
@@ -51,8 +52,13 @@ class DnsLookup:
 
     def txt(self, name: str) -> list[str] | None:
         """The TXT strings at `name`; [] when it has none; None when no answer came."""
+        return self.records(name, "TXT")
+
+    def records(self, name: str, rdtype: str) -> list[str] | None:
+        """The records of `rdtype` at `name` as text (TXT strings joined); [] when there are
+        none (NXDOMAIN or an empty answer); None when no answer came."""
         try:
-            answer = self._resolver().resolve(name, "TXT", raise_on_no_answer=False)
+            answer = self._resolver().resolve(name, rdtype, raise_on_no_answer=False)
         except dns.resolver.NXDOMAIN:
             return []
         except (
@@ -63,4 +69,6 @@ class DnsLookup:
             return None
         if answer.rrset is None:
             return []
-        return [b"".join(record.strings).decode("utf-8", "replace") for record in answer.rrset]
+        if rdtype == "TXT":
+            return [b"".join(r.strings).decode("utf-8", "replace") for r in answer.rrset]
+        return [record.to_text() for record in answer.rrset]

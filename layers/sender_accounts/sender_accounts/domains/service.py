@@ -202,6 +202,20 @@ class DomainService:
             raise NotFound("Domain")
         return self._refresh([item], workspace_id, take_ownership)[0]
 
+    def domain_status(self, workspace_id: str, domain_id: str) -> tuple[str, bool | None]:
+        """A native inbox's domain for its health check: the status SES reports now, and
+        whether SES has verified its DKIM (None when SES did not say)."""
+        try:
+            item = self.get_item(workspace_id, domain_id, take_ownership=False)
+        except NotFound:
+            return DomainStatus.FAILED.value, False
+        try:
+            dkim = self._ses_call("get_identity_dkim_attributes", Identities=[item.domain])
+        except DependencyUnavailable:
+            return item.status, None
+        reported = dkim["DkimAttributes"].get(item.domain, {}).get("DkimVerificationStatus")
+        return item.status, (reported == "Success") if reported else None
+
     def get(self, workspace_id: str, domain_id: str) -> DomainResponse:
         return domain_response(self.get_item(workspace_id, domain_id))
 

@@ -16,6 +16,9 @@ class ErrorCode(StrEnum):
     HOST_NOT_FOUND = "HOST_NOT_FOUND"
     SSL_ERROR = "SSL_ERROR"
     HOST_NOT_ALLOWED = "HOST_NOT_ALLOWED"
+    # Native inboxes, checked through their domain's SES identity.
+    DOMAIN_NOT_VERIFIED = "DOMAIN_NOT_VERIFIED"
+    DOMAIN_VERIFICATION_PENDING = "DOMAIN_VERIFICATION_PENDING"
 
 
 @dataclass(frozen=True)

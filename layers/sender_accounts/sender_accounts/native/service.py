@@ -13,6 +13,7 @@ from sender_accounts.common.clock import utc_now
 from sender_accounts.domains.models import DomainStatus
 from sender_accounts.domains.service import DomainService
 from sender_accounts.errors import DomainNotActive, DuplicateAddress
+from sender_accounts.health.schedule import first_check_at
 from sender_accounts.native.models import (
     BulkCreateNativeAccountsRequest,
     BulkCreateNativeAccountsResponse,
@@ -98,6 +99,7 @@ class NativeAccountService:
             health_score=100,
             settings={},
             connection_errors=[],
+            next_check_at=first_check_at(now),
             created_at=now,
             updated_at=now,
         )

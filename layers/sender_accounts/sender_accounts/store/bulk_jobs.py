@@ -134,7 +134,9 @@ class BulkJobRepository:
             "TableName": self._jobs,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :rows)",
             "ExpressionAttributeValues": serialize({":pk": f"JOB#{job_id}", ":rows": "ROW#"}),
-            "ProjectionExpression": "#r, email_address, #s, inbox_id, error_code, #e",
+            "ProjectionExpression": (
+                "#r, email_address, #s, inbox_id, error_code, #e, overall_status, health_score"
+            ),
             "ExpressionAttributeNames": {"#r": "row", "#s": "status", "#e": "error"},
             "ConsistentRead": True,
         }

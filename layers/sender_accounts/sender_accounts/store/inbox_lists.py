@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sender_accounts.store.dynamo import Dynamo, deserialize, serialize
+from sender_accounts.store.keys import INBOX_PREFIX
 from sender_accounts.store.list_index import (
     ListIndex,
     count_names,
@@ -100,6 +101,11 @@ class InboxLists:
             items.append(InboxSummary.model_validate(entry["summary"]))
             position = key
         return Chunk(items, None, skipped_read + read)
+
+    def inbox_ids(self, spec: ListSpec, bound: int) -> list[str]:
+        """The ids of the first `bound` entries in the index's order, keys only."""
+        walk = self._walk(spec, None, bound, keys_only=True)
+        return [entry["sk"].removeprefix(INBOX_PREFIX) for entry, _, _ in walk]
 
     def count_matching(self, spec: ListSpec) -> int:
         """Matching entries within the read bound, keys only."""

@@ -3,12 +3,13 @@ does (single, bulk, native): an inbox and its address guard go in and out togeth
 address is unique per workspace under any concurrency and no guard outlives its inbox; a
 native inbox also counts on its domain, so the domain cannot be deleted under it; and the
 workspace's list counters and its address's search keys move with the inbox (list_index.py,
-search_index.py)."""
+search_index.py); a monitored inbox enters the due index (due_index.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sender_accounts.store.due_index import due_attributes
 from sender_accounts.store.dynamo import delete, put, serialize
 from sender_accounts.store.keys import address_key, domain_key, inbox_key
 from sender_accounts.store.list_index import inbox_counted, index_attributes
@@ -26,6 +27,7 @@ def inbox_creation(table: str, workspace_id: str, inbox: InboxRecord) -> list[di
                 **inbox_key(workspace_id, inbox.inbox_id),
                 **inbox.item(),
                 **index_attributes(workspace_id, inbox),
+                **due_attributes(inbox),
             },
             "attribute_not_exists(pk)",
         ),

@@ -10,6 +10,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from sender_accounts.errors import ConcurrentUpdate, DomainNotActive, DuplicateAddress, NotFound
+from sender_accounts.store.due_index import due_attributes
 from sender_accounts.store.dynamo import (
     Dynamo,
     cancellation_reasons,
@@ -19,7 +20,7 @@ from sender_accounts.store.dynamo import (
 )
 from sender_accounts.store.inbox_writes import inbox_creation, inbox_deletion
 from sender_accounts.store.keys import address_key, inbox_key
-from sender_accounts.store.list_index import changed_index_attributes, status_moved
+from sender_accounts.store.list_index import changed_index_attributes, counters_moved
 from sender_accounts.store.records import InboxRecord, InboxSummary
 
 LIST_ATTRIBUTES = tuple(InboxSummary.model_fields)
@@ -146,9 +147,11 @@ class SenderAccountRepository:
         self, workspace_id: str, before: InboxRecord, changes: dict[str, Any]
     ) -> InboxRecord:
         """Apply `changes` if nobody changed the inbox since `before` was read; the inbox after.
-        The list indexes follow the change, and a new status moves the workspace's counters in
-        the same transaction."""
-        update = set_fields({**changes, **changed_index_attributes(workspace_id, before, changes)})
+        The list and due indexes follow the change, and a new status or health band moves the
+        workspace's counters in the same transaction."""
+        after = before.model_copy(update=changes)
+        indexed = changed_index_attributes(workspace_id, before, changes)
+        update = set_fields({**changes, **indexed, **due_attributes(after)})
         values = {**update.pop("ExpressionAttributeValues"), ":expected": before.updated_at}
         request = {
             "TableName": self._table,
@@ -157,15 +160,12 @@ class SenderAccountRepository:
             "ExpressionAttributeValues": serialize(values),
             **update,
         }
-        new_status = changes.get("overall_status", before.overall_status)
+        moved = counters_moved(self._table, workspace_id, before, after)
         try:
-            if new_status == before.overall_status:
+            if moved is None:
                 response = self._db.call("update_item", ReturnValues="ALL_NEW", **request)
                 return InboxRecord.model_validate(deserialize(response["Attributes"]))
-            moved = status_moved(
-                self._table, workspace_id, before.inbox_type, before.overall_status, new_status
-            )
             self._db.transact([{"Update": request}, moved])
         except ClientError as exc:
             raise ConcurrentUpdate() from exc
-        return before.model_copy(update=changes)
+        return after

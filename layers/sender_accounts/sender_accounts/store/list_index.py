@@ -151,9 +151,12 @@ def inbox_counted(table: str, workspace_id: str, inbox: InboxSummary, delta: int
     return count_change(table, workspace_id, dict.fromkeys(counted, delta))
 
 
-def status_moved(
-    table: str, workspace_id: str, inbox_type: str, old: str, new: str
-) -> dict[str, Any]:
-    deltas = {count_names(None, old): -1, count_names(inbox_type, old): -1}
-    deltas |= {count_names(None, new): 1, count_names(inbox_type, new): 1}
-    return count_change(table, workspace_id, deltas)
+def counters_moved(
+    table: str, workspace_id: str, before: InboxSummary, after: InboxSummary
+) -> dict[str, Any] | None:
+    """The counter change of an inbox whose status or health band changed; None if neither."""
+    old = membership(before.inbox_type, before.overall_status, before.health_score)
+    new = membership(after.inbox_type, after.overall_status, after.health_score)
+    deltas = {name: -1 for name in old if name not in new}
+    deltas |= {name: 1 for name in new if name not in old}
+    return count_change(table, workspace_id, deltas) if deltas else None

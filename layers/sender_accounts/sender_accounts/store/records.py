@@ -55,6 +55,16 @@ class InboxRecord(InboxSummary):
     connection_errors: list[dict[str, Any]] = Field(default_factory=list)
     last_validated_at: str | None = None
     updated_at: str
+    # Monitoring (health/): the last check's answer per protocol and for DNS, its factors.
+    smtp_status: dict[str, Any] | None = None
+    imap_status: dict[str, Any] | None = None
+    dns_status: dict[str, Any] | None = None
+    health_factors: list[dict[str, Any]] = Field(default_factory=list)
+    consecutive_failures: int = 0
+    last_checked_at: str | None = None
+    last_success_at: str | None = None
+    disconnected_at: str | None = None
+    next_check_at: str | None = None
 
     def public(self) -> dict[str, Any]:
         """Every attribute but the secrets."""
@@ -85,6 +95,8 @@ class JobRecord(Record):
     total_rows: int
     processed_count: int = 0
     success_count: int | None = None
+    healthy_count: int | None = None
+    unhealthy_count: int | None = None
     deleted_count: int | None = None
     skipped_count: int | None = None
     failed_count: int | None = None
@@ -94,7 +106,14 @@ class JobRecord(Record):
     expires_at: int | None = None
 
     def counters(self) -> dict[str, int]:
-        names = ("success_count", "deleted_count", "skipped_count", "failed_count")
+        names = (
+            "success_count",
+            "healthy_count",
+            "unhealthy_count",
+            "deleted_count",
+            "skipped_count",
+            "failed_count",
+        )
         return {name: value for name in names if (value := getattr(self, name)) is not None}
 
 
@@ -107,4 +126,6 @@ class RowRecord(Record):
     inbox_id: str | None = None
     error_code: str | None = None
     error: str | None = None
+    overall_status: str | None = None
+    health_score: float | None = None
     expires_at: int | None = None

@@ -1,0 +1,35 @@
+"""POST /sender-accounts/bulk/check: listed inboxes, or all in one status, checked async."""
+
+import sender_accounts  # noqa: F401  imported first: it pauses garbage collection for the init
+
+# isort: split
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from sender_accounts.access.api_keys import WRITE_SCOPE
+from sender_accounts.bulk.models import BulkJobAccepted
+from sender_accounts.common.request_bodies import warned
+from sender_accounts.composition import bulk_checks
+from sender_accounts.health.bulk_check import BulkCheckService
+from sender_accounts.health.models import BulkCheckRequest
+from sender_accounts.http.edge import api_handler
+from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
+
+app = create_resolver()
+
+
+@app.post(f"{API_PREFIX}/sender-accounts/bulk/check")
+def create_bulk_check_job(
+    service: Annotated[BulkCheckService, Depends(bulk_checks.get)],
+    request: Annotated[BulkCheckRequest, Body()],
+) -> Response[BulkJobAccepted]:
+    principal = caller(app, WRITE_SCOPE)
+    accepted = service.create_job(principal.workspace_id, request)
+    return Response(
+        status_code=202, content_type=content_types.APPLICATION_JSON, body=warned(accepted, request)
+    )
+
+
+lambda_handler = api_handler(app, bulk_checks)

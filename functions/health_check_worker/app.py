@@ -1,0 +1,45 @@
+"""The health queue's consumer: each message's inbox checked (bulk check rows and the inboxes
+a sweep found due), a batch's checks side by side, partial failures reported."""
+
+import sender_accounts  # noqa: F401  imported first: it pauses garbage collection for the init
+
+# isort: split
+import asyncio
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import (
+    AsyncBatchProcessor,
+    EventType,
+    async_process_partial_response,
+)
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from sender_accounts.adapters.observability import instrumented
+from sender_accounts.composition import health_worker, require
+from sender_accounts.health.models import HealthCheckMessage
+
+require(health_worker)
+processor = AsyncBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+def handle_batch(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    worker = health_worker.get()
+    job_ids: set[str] = set()
+
+    async def check(record: SQSRecord) -> None:
+        message = HealthCheckMessage.model_validate_json(record.body)
+        if message.job_id:
+            job_ids.add(message.job_id)
+        # A check runs its own event loop and waits on DynamoDB for host slots: a thread each.
+        await asyncio.to_thread(worker.process, message)
+
+    response = async_process_partial_response(
+        event=event, record_handler=check, processor=processor, context=context
+    )
+    worker.finish_batch(job_ids)
+    return response
+
+
+lambda_handler = instrumented(handle_batch)

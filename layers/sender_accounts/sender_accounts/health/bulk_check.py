@@ -1,0 +1,158 @@
+"""Checks through the health queue: bulk check jobs (listed ids, or every inbox in one status,
+SmartLead's "reconnect failed accounts") and the inboxes a scheduled sweep found due.
+
+A job's row is decided once (store/bulk_jobs.py); the check itself may run again when a
+message is redelivered, which changes nothing its conditional write does not allow.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sender_accounts.adapters.events import EventPublisher
+from sender_accounts.adapters.observability import metrics
+from sender_accounts.bulk.models import BulkJobAccepted, JobStatus
+from sender_accounts.bulk.queue import enqueue_rows, finish_jobs, read_job
+from sender_accounts.common.clock import utc_now
+from sender_accounts.errors import FieldRuleViolated, NotFound
+from sender_accounts.health.check import HealthCheckService
+from sender_accounts.health.models import (
+    BulkCheckProgress,
+    BulkCheckRequest,
+    BulkCheckRowResult,
+    HealthCheckMessage,
+)
+from sender_accounts.store.bulk_jobs import BulkJobRepository, expiry
+from sender_accounts.store.inbox_lists import InboxLists, ListSpec
+from sender_accounts.store.list_index import choose_index
+from sender_accounts.store.records import JobRecord, RowRecord
+
+JOB_TYPE = "BULK_CHECK"
+# A job by status covers at most this many inboxes (the oldest first); more is refused.
+STATUS_JOB_BOUND = 5000
+NOT_IN_WORKSPACE = "No sender account with this id in the workspace"
+# A worker waits this long for a connection slot on a busy host before the message is retried.
+HOST_WAIT_SECONDS = 20.0
+
+
+class BulkCheckService:
+    def __init__(
+        self,
+        jobs: BulkJobRepository,
+        lists: InboxLists,
+        sqs: Any,
+        queue_url: str,
+        events: EventPublisher,
+    ) -> None:
+        self._jobs = jobs
+        self._lists = lists
+        self._sqs = sqs
+        self._queue_url = queue_url
+        self._events = events
+
+    def _ids(self, workspace_id: str, request: BulkCheckRequest) -> list[str]:
+        if (request.inbox_ids is None) == (request.status is None):
+            raise FieldRuleViolated("inbox_ids", "give either inbox_ids or status, not both")
+        if request.inbox_ids is not None:
+            return list(request.inbox_ids)
+        assert request.status is not None
+        index = choose_index(workspace_id, None, request.status.value, "created_at")
+        ids = self._lists.inbox_ids(ListSpec(index, forward=True), STATUS_JOB_BOUND + 1)
+        if len(ids) > STATUS_JOB_BOUND:
+            raise FieldRuleViolated(
+                "status", f"more than {STATUS_JOB_BOUND} inboxes are {request.status.value}: "
+                "check them in batches with inbox_ids",
+            )  # fmt: skip
+        return ids
+
+    def create_job(self, workspace_id: str, request: BulkCheckRequest) -> BulkJobAccepted:
+        ids = self._ids(workspace_id, request)
+        job_id, now = str(uuid.uuid4()), utc_now()
+        first_row: dict[str, int] = {}
+        rows: list[dict[str, Any]] = []
+        for index, inbox_id in enumerate(ids):
+            row: dict[str, Any] = {"row": index, "inbox_id": inbox_id, "status": "PENDING"}
+            if first_row.setdefault(inbox_id, index) != index:
+                row.update(status="SKIPPED", error=f"Listed before, in row {first_row[inbox_id]}")
+            rows.append({**row, "expires_at": expiry()})
+        queued = [r for r in rows if r["status"] == "PENDING"]
+        skipped = len(rows) - len(queued)
+        job = JobRecord(
+            job_id=job_id,
+            job_type=JOB_TYPE,
+            workspace_id=workspace_id,
+            status="PENDING",  # a job with nothing queued completes when first read
+            total_rows=len(rows),
+            processed_count=skipped,
+            healthy_count=0,
+            unhealthy_count=0,
+            skipped_count=skipped,
+            failed_count=0,
+            created_at=now,
+            expires_at=expiry(),
+        )
+        self._jobs.create(job, [RowRecord.model_validate(r) for r in rows])
+        bodies = [
+            (
+                r["row"],
+                HealthCheckMessage(
+                    workspace_id=workspace_id, inbox_id=r["inbox_id"], job_id=job_id, row=r["row"]
+                ).model_dump_json(exclude_none=True),
+            )
+            for r in queued
+        ]
+        enqueue_rows(self._sqs, self._queue_url, self._jobs, job_id, bodies, now)
+        metrics.add_metric(name="BulkCheckJobsAccepted", unit="Count", value=1)
+        return BulkJobAccepted(
+            message=f"Bulk check accepted: {len(queued)} of {len(rows)} inboxes queued",
+            job_id=job_id,
+            status=JobStatus.PENDING,
+            total_rows=len(rows),
+        )
+
+    def progress(self, workspace_id: str, job_id: str) -> BulkCheckProgress:
+        fields, rows = read_job(self._jobs, self._events, workspace_id, job_id, JOB_TYPE)
+        return BulkCheckProgress(
+            **fields, results=[BulkCheckRowResult.model_validate(r) for r in rows]
+        )
+
+
+class HealthCheckWorker:
+    """The health queue's consumer: one inbox checked per message, a job's row decided once."""
+
+    def __init__(
+        self, checks: HealthCheckService, jobs: BulkJobRepository, events: EventPublisher
+    ) -> None:
+        self._checks = checks
+        self._jobs = jobs
+        self._events = events
+
+    def process(self, message: HealthCheckMessage) -> None:
+        """Check the inbox; MailHostBusy (and any dependency failure) leaves the message to be
+        retried, its row still pending."""
+        try:
+            answer = self._checks.check(
+                message.workspace_id, message.inbox_id, host_wait_seconds=HOST_WAIT_SECONDS
+            )
+        except NotFound:
+            self._decide(message, {"status": "SKIPPED", "error": NOT_IN_WORKSPACE}, "skipped")
+            return
+        metrics.add_metric(name="HealthChecks", unit="Count", value=1)
+        failed = [p for p in (answer["smtp"], answer["imap"]) if p and p.get("ok") is False]
+        values: dict[str, Any] = {
+            "status": "UNHEALTHY" if failed else "HEALTHY",
+            "overall_status": answer["overall_status"],
+            "health_score": answer["health_score"],
+        }
+        if failed:
+            values["error_code"] = failed[0].get("error_code") or "CHECK_FAILED"
+            values["error"] = failed[0].get("detail") or ""
+        self._decide(message, values, "unhealthy" if failed else "healthy")
+
+    def _decide(self, message: HealthCheckMessage, values: dict[str, Any], counter: str) -> None:
+        if message.job_id is not None and message.row is not None:
+            self._jobs.decide_row(message.job_id, message.row, values, f"{counter}_count")
+
+    def finish_batch(self, job_ids: set[str]) -> None:
+        finish_jobs(self._jobs, self._events, job_ids, [])

@@ -1,0 +1,186 @@
+"""Checking a stored mailbox now: its logins with the stored credentials (only ever to the
+endpoint they were stored with), its domain's DNS, the status rules, the score, the events.
+
+One use case serves the check endpoint, bulk checks and scheduled monitoring. Its connections
+hold per-host slots (store/host_slots.py); the write is conditional on the inbox as read, and
+a check that loses a race re-reads and decides again from what the winner wrote.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sender_accounts.accounts.checks import MailboxUseCase, check_mailbox
+from sender_accounts.accounts.credential_changes import stored_login
+from sender_accounts.accounts.models import PROVIDER_MAX_DAILY_LIMIT, InboxType
+from sender_accounts.adapters.dns_lookup import DnsLookup
+from sender_accounts.common.clock import utc_now
+from sender_accounts.errors import ConcurrentUpdate, MailHostBusy
+from sender_accounts.health.dns_checks import inspect_domain, selectors_for
+from sender_accounts.health.factors import Factor, score, thresholds_crossed
+from sender_accounts.health.observation import Observation, check_answer, ses_failure
+from sender_accounts.health.schedule import next_check_at
+from sender_accounts.health.status_rules import decide, first_failure
+from sender_accounts.store.host_slots import HostBusy, HostSlots
+from sender_accounts.store.records import InboxRecord
+
+WRITE_ATTEMPTS = 5
+
+
+class DomainHealth(Protocol):
+    """A native inbox's domain as SES reports it: verification status and DKIM."""
+
+    def domain_status(self, workspace_id: str, domain_id: str) -> tuple[str, bool | None]: ...
+
+
+class HealthCheckService(MailboxUseCase):
+    def __init__(
+        self,
+        mailboxes: MailboxUseCase,
+        lookup: DnsLookup,
+        slots: HostSlots | None = None,
+        domains: DomainHealth | None = None,
+    ) -> None:
+        """`mailboxes`: the inbox store, vault, events, settings and validator to check with;
+        `slots`: the per-host bound (none: unbounded); `domains`: native inboxes' SES side."""
+        m = mailboxes
+        super().__init__(m._repository, m._vault, m._events, m._settings, m._validator)
+        self._lookup = lookup
+        self._slots = slots
+        self._domains = domains
+
+    def check(
+        self, workspace_id: str, inbox_id: str, host_wait_seconds: float = 10.0
+    ) -> dict[str, Any]:
+        """The check answer; within CHECK_MIN_INTERVAL_SECONDS of the last check, that one."""
+        inbox = self._repository.get_inbox(workspace_id, inbox_id)
+        if self._recent(inbox):
+            return check_answer(inbox, cached=True)
+        observation = self._observe(workspace_id, inbox, host_wait_seconds)
+        return check_answer(self._record(workspace_id, inbox, observation), cached=False)
+
+    def _recent(self, inbox: InboxRecord) -> bool:
+        if not inbox.last_checked_at:
+            return False
+        age = datetime.now(UTC) - datetime.fromisoformat(inbox.last_checked_at)
+        return age.total_seconds() < self._settings.check_min_interval_seconds
+
+    # Looking ---------------------------------------------------------------------------------
+
+    def _observe(self, workspace_id: str, inbox: InboxRecord, wait: float) -> Observation:
+        domain = inbox.email_address.rsplit("@", 1)[1].lower()
+        if inbox.domain_id and self._domains is not None:
+            return self._observe_native(workspace_id, inbox, domain)
+        passwords = self._vault.open(
+            bytes(inbox.passwords_ciphertext or b""), workspace_id, inbox.inbox_id
+        )
+        smtp = stored_login(inbox, "smtp", passwords.smtp)
+        imap = stored_login(inbox, "imap", passwords.imap)
+        selectors = selectors_for(inbox.inbox_type, inbox.settings)
+
+        async def look() -> Observation:
+            failures, findings = await asyncio.gather(
+                check_mailbox(smtp, imap, self._settings, self._validator),
+                inspect_domain(self._lookup, domain, selectors),
+            )
+            return Observation(utc_now(), failures, findings)
+
+        if self._slots is None:
+            return asyncio.run(look())
+        try:
+            with self._slots.holding([smtp.host, imap.host], wait):
+                return asyncio.run(look())
+        except HostBusy as busy:
+            raise MailHostBusy(busy.host) from None
+
+    def _observe_native(self, workspace_id: str, inbox: InboxRecord, domain: str) -> Observation:
+        assert self._domains is not None
+        assert inbox.domain_id is not None
+        status, dkim = self._domains.domain_status(workspace_id, inbox.domain_id)
+        failure = ses_failure(status)
+        verification = Factor(
+            "SES_VERIFICATION",
+            failure is None,
+            failure.detail if failure else "SES verifies the domain",
+        )
+        dkim_detail = {True: "SES DKIM verified", False: "SES DKIM not verified"}
+        dkim_factor = Factor(
+            "DKIM", dkim, "SES did not answer" if dkim is None else dkim_detail[dkim]
+        )
+        findings = asyncio.run(inspect_domain(self._lookup, domain, (), with_dkim=False))
+        findings = type(findings)(findings.domain, (*findings.factors, dkim_factor))
+        return Observation(utc_now(), [failure] if failure else [], findings, verification)
+
+    # Recording -------------------------------------------------------------------------------
+
+    def _record(
+        self, workspace_id: str, inbox: InboxRecord, observation: Observation
+    ) -> InboxRecord:
+        for _attempt in range(WRITE_ATTEMPTS):
+            changes = self._changes(inbox, observation)
+            try:
+                updated = self._repository.update_inbox(workspace_id, inbox, changes)
+            except ConcurrentUpdate:  # another check or a user's change won: decide again
+                inbox = self._repository.get_inbox(workspace_id, inbox.inbox_id)
+                continue
+            self._publish(workspace_id, inbox, updated, observation)
+            return updated
+        raise ConcurrentUpdate()
+
+    def _changes(self, inbox: InboxRecord, observation: Observation) -> dict[str, Any]:
+        verdict = decide(inbox.overall_status, inbox.consecutive_failures, observation.failures)
+        maximum = PROVIDER_MAX_DAILY_LIMIT[InboxType(inbox.inbox_type)]
+        factors = observation.factors(inbox, verdict.consecutive_failures, maximum)
+        now = observation.checked_at
+        changes: dict[str, Any] = {
+            **observation.statuses(),
+            "overall_status": verdict.status,
+            "consecutive_failures": verdict.consecutive_failures,
+            "health_score": score(factors),
+            "health_factors": [f.as_dict() for f in factors],
+            "dns_status": observation.dns.as_dict(),
+            "connection_errors": [f.as_dict() for f in observation.failures],
+            "last_checked_at": now,
+            "next_check_at": next_check_at(now),
+            "updated_at": now,
+        }
+        if not observation.failures:
+            changes["last_success_at"] = now
+        if verdict.disconnects(inbox.overall_status):
+            changes["disconnected_at"] = now
+        if verdict.reconnects(inbox.overall_status):
+            changes["disconnected_at"] = None
+        return changes
+
+    def _publish(
+        self, workspace_id: str, before: InboxRecord, after: InboxRecord, seen: Observation
+    ) -> None:
+        base = {
+            "workspace_id": workspace_id,
+            "inbox_id": after.inbox_id,
+            "email_address": after.email_address,
+        }
+        events: list[tuple[str, dict[str, Any]]] = []
+        old, new = before.overall_status, after.overall_status
+        if old != new:
+            if new == "DISABLED":
+                failure = first_failure(seen.failures)
+                lost = {**base, "consecutive_failures": after.consecutive_failures}
+                lost.update({k: v for k, v in failure.as_dict().items() if k != "hint"})
+                events.append(("SenderAccountDisconnected", lost))
+            else:
+                events.append(("SenderAccountReconnected", base))
+            change = {**base, "old_status": old, "new_status": new, "reason": "HEALTH_CHECK"}
+            events.append(("SenderAccountStatusChanged", change))
+        crossed = thresholds_crossed(before.health_score, after.health_score)
+        if crossed:
+            moved = {
+                "old_score": before.health_score,
+                "new_score": after.health_score,
+                "thresholds_crossed": crossed,
+                "direction": "up" if after.health_score > before.health_score else "down",
+            }
+            events.append(("SenderAccountHealthChanged", {**base, **moved}))
+        self._events.publish_all(events)

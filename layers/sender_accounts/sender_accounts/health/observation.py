@@ -1,0 +1,107 @@
+"""What one check saw, and how it reads: the per-protocol results, the factors, the answer.
+
+The answer is always built from the stored inbox, so a fresh check and a repeated one within
+the minimum interval read exactly alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sender_accounts.health.dns_checks import DnsFindings
+from sender_accounts.health.factors import (
+    Factor,
+    daily_limit_factor,
+    failures_factor,
+    login_factor,
+)
+from sender_accounts.mail.outcome import ErrorCode, StageFailure
+from sender_accounts.store.records import InboxRecord
+
+
+def protocol_status(stage: str, failures: list[StageFailure]) -> dict[str, Any]:
+    """The check answer's `smtp`/`imap` object: ok, or the failure's class and the reply."""
+    failure = next((f for f in failures if f.stage == stage), None)
+    if failure is None:
+        return {"ok": True}
+    status: dict[str, Any] = {
+        "ok": False,
+        "error_code": failure.error_code.value,
+        "detail": failure.detail,
+    }
+    if failure.server_reply is not None:
+        status["server_reply"] = failure.server_reply
+    return status
+
+
+@dataclass(frozen=True)
+class Observation:
+    checked_at: str
+    failures: list[StageFailure]
+    dns: DnsFindings
+    # Native inboxes: the SES verification in place of the SMTP and IMAP logins.
+    ses: Factor | None = None
+
+    def statuses(self) -> dict[str, Any]:
+        if self.ses is not None:
+            return {"smtp_status": {"ok": self.ses.ok, "detail": self.ses.detail}}
+        return {
+            "smtp_status": protocol_status("smtp", self.failures),
+            "imap_status": protocol_status("imap", self.failures),
+        }
+
+    def factors(
+        self, inbox: InboxRecord, consecutive_failures: int, provider_maximum: int
+    ) -> list[Factor]:
+        if self.ses is not None:
+            logins = [self.ses]
+        else:
+            statuses = self.statuses()
+            logins = [
+                login_factor("smtp", statuses["smtp_status"]),
+                login_factor("imap", statuses["imap_status"]),
+            ]
+        return [
+            *logins,
+            failures_factor(consecutive_failures),
+            *self.dns.factors,
+            daily_limit_factor(
+                inbox.daily_limit,
+                inbox.created_at,
+                provider_maximum,
+                datetime.fromisoformat(self.checked_at),
+            ),
+        ]
+
+
+def ses_failure(domain_status: str) -> StageFailure | None:
+    """A native inbox's domain status as a check failure (None when ACTIVE)."""
+    if domain_status == "ACTIVE":
+        return None
+    if domain_status == "FAILED":
+        return StageFailure(
+            "ses", ErrorCode.DOMAIN_NOT_VERIFIED, "SES no longer verifies the inbox's domain"
+        )
+    return StageFailure(
+        "ses", ErrorCode.DOMAIN_VERIFICATION_PENDING, "The domain's SES verification is pending"
+    )
+
+
+def check_answer(inbox: InboxRecord, cached: bool) -> dict[str, Any]:
+    """The check endpoint's answer, from the inbox as stored after its last check."""
+    return {
+        "success": True,
+        "inbox_id": inbox.inbox_id,
+        "overall_status": inbox.overall_status,
+        "health_score": inbox.health_score,
+        "checked_at": inbox.last_checked_at,
+        "cached": cached,
+        "consecutive_failures": inbox.consecutive_failures,
+        "smtp": inbox.smtp_status,
+        "imap": inbox.imap_status,
+        "dns": inbox.dns_status,
+        "health_factors": inbox.health_factors,
+        "next_check_at": inbox.next_check_at,
+    }

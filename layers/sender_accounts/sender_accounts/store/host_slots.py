@@ -1,0 +1,144 @@
+"""At most N connections to one mail host at once, across every running function.
+
+A host has N slot items in the request-control table (`hostslot#<host>#<k>`); a connection
+holds one by a conditional put that succeeds only on a free slot or an expired lease, and
+gives it back by a delete conditioned on its own lease id. A function that dies holding a
+slot loses it when the lease runs out (longer than any validation may take), so a crash
+never locks a host for good.
+
+A process also keeps its own gate per host, so its waiting is in memory rather than in
+DynamoDB requests: the table is asked only when the process itself has room on the host.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from sender_accounts.store.dynamo import Dynamo, serialize
+
+LEASE_SECONDS = 90
+
+
+class HostBusy(Exception):
+    """No slot on a host came free in time; the check is retried later."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__(f"Every connection slot of {host} is in use")
+        self.host = host
+
+
+class _Gate:
+    """This process's own count of connections per host, waited on in memory."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._held: Counter[str] = Counter()
+        self._changed = threading.Condition()
+
+    def enter(self, needs: Counter[str], deadline: float) -> bool:
+        with self._changed:
+            while any(self._held[h] + n > self._limit for h, n in needs.items()):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(min(left, 1.0))
+            self._held.update(needs)
+            return True
+
+    def leave(self, needs: Counter[str]) -> None:
+        with self._changed:
+            self._held.subtract(needs)
+            self._changed.notify_all()
+
+
+class HostSlots:
+    def __init__(self, dynamodb: Any, table: str, per_host: int) -> None:
+        self._db = Dynamo(dynamodb)
+        self._table = table
+        self._per_host = per_host
+        self._gate = _Gate(per_host)
+
+    @contextmanager
+    def holding(self, hosts: list[str], wait_seconds: float) -> Iterator[None]:
+        """Hold one slot per connection (a host named twice needs two), all or none."""
+        needs = Counter(host.lower().rstrip(".") for host in hosts)
+        deadline = time.monotonic() + wait_seconds
+        if not self._gate.enter(needs, deadline):
+            raise HostBusy(next(iter(needs)))
+        held: list[tuple[str, str]] = []
+        try:
+            delay = 0.05
+            while True:
+                held = self._acquire_all(needs)
+                if held:
+                    break
+                if time.monotonic() + delay > deadline:
+                    raise HostBusy(next(iter(needs)))
+                time.sleep(delay * random.uniform(0.5, 1.5))  # noqa: S311 - jitter
+                delay = min(delay * 2, 1.0)
+            yield
+        finally:
+            for slot_id, lease in held:
+                self._release(slot_id, lease)
+            self._gate.leave(needs)
+
+    def _acquire_all(self, needs: Counter[str]) -> list[tuple[str, str]]:
+        held: list[tuple[str, str]] = []
+        for host, count in needs.items():
+            for _ in range(count):
+                slot = self._acquire(host, {s for s, _ in held})
+                if slot is None:
+                    for slot_id, lease in held:
+                        self._release(slot_id, lease)
+                    return []
+                held.append(slot)
+        return held
+
+    def _acquire(self, host: str, taken: set[str]) -> tuple[str, str] | None:
+        now = int(time.time())
+        lease = uuid.uuid4().hex
+        slots = [f"hostslot#{host}#{k}" for k in range(self._per_host)]
+        random.shuffle(slots)
+        for slot_id in slots:
+            if slot_id in taken:
+                continue
+            try:
+                self._db.call(
+                    "put_item",
+                    TableName=self._table,
+                    Item=serialize(
+                        {
+                            "id": slot_id,
+                            "lease": lease,
+                            "lease_until": now + LEASE_SECONDS,
+                            "expiration": now + 2 * LEASE_SECONDS,
+                        }
+                    ),
+                    ConditionExpression="attribute_not_exists(id) OR lease_until < :now",
+                    ExpressionAttributeValues=serialize({":now": now}),
+                )
+            except ClientError:
+                continue
+            return slot_id, lease
+        return None
+
+    def _release(self, slot_id: str, lease: str) -> None:
+        # A condition failure: the lease ran out and another holder took the slot.
+        with contextlib.suppress(ClientError):
+            self._db.call(
+                "delete_item",
+                TableName=self._table,
+                Key=serialize({"id": slot_id}),
+                ConditionExpression="lease = :lease",
+                ExpressionAttributeValues=serialize({":lease": lease}),
+            )

@@ -1,0 +1,69 @@
+"""Fires each Schedule event of the template at its function, as EventBridge Scheduler does:
+at the template's rate, or every LOCAL_SCHEDULE_SECONDS when that is set (so a sweep that
+runs every five minutes when deployed can be watched every few seconds on one machine)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from .functions import invoke
+from .provision import REGION
+from .template import ScheduleSource, StackTemplate
+
+
+def scheduled_event(source: ScheduleSource) -> dict[str, Any]:
+    """The event a scheduled rule delivers."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [f"arn:aws:events:{REGION}:123456789012:rule/{source.function}{source.name}"],
+        "detail": {},
+    }
+
+
+class LocalScheduler:
+    def __init__(self, template: StackTemplate) -> None:
+        self._template = template
+        override = os.environ.get("LOCAL_SCHEDULE_SECONDS")
+        self._sources = [
+            (source, float(override) if override else source.every_seconds())
+            for source in template.schedule_sources()
+        ]
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.fired: list[tuple[str, Any]] = []
+
+    def periods(self) -> dict[str, float | None]:
+        return {source.function: period for source, period in self._sources}
+
+    def start(self) -> None:
+        for source, period in self._sources:
+            if period is None:
+                print(f"{source.function}: cron schedules do not run locally", file=sys.stderr)
+                continue
+            thread = threading.Thread(target=self._run, args=(source, period), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _run(self, source: ScheduleSource, period: float) -> None:
+        while not self._stop.wait(period):
+            try:
+                result = invoke(self._template, source.function, scheduled_event(source))
+            except Exception as exc:  # a failed run is retried at the next tick, as deployed
+                result = {"error": type(exc).__name__}
+            self.fired.append((source.function, result))
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
