@@ -144,7 +144,7 @@ def _ses(handler: Any, action: str) -> Needed:
         return [(action, identity(handler._get_param("Domain")))]
     if action == "DeleteIdentity":
         return [(action, identity(handler._get_param("Identity")))]
-    if action == "GetIdentityVerificationAttributes":
+    if action in {"GetIdentityVerificationAttributes", "GetIdentityDkimAttributes"}:
         names = handler._get_param("Identities", [])
         return [(action, identity(name)) for name in names] or [(action, "*")]
     return [(action, "*")]

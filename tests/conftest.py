@@ -35,6 +35,7 @@ MAILBOX_USER = "outreach@acme.test"
 # A user name and password that need quoting on the IMAP wire.
 ODD_USER = "odd user (x) {5}@acme.test"
 ODD_PASSWORD = 'pa"ss\\w{3}rd (odd)'
+MONITORED_USER = "monitored@acme.test"
 IN_CI = os.environ.get("CI") == "true"
 
 
@@ -93,6 +94,7 @@ def mail_server(tmp_path_factory: pytest.TempPathFactory, pki: ServerPki) -> Ite
         MAILBOX_USER: MAILBOX_PASSWORD,
         "second@acme.test": MAILBOX_PASSWORD,
         ODD_USER: ODD_PASSWORD,
+        MONITORED_USER: MAILBOX_PASSWORD,  # its password changes in the health tests
     }
     server = start_mail_server(pki, users)
     yield server

@@ -15,6 +15,7 @@ from local_stack.functions import invoke
 from local_stack.pump import sqs_event
 from local_stack.runtime import LocalRuntime
 from tests.conftest import MAILBOX_PASSWORD, ApiClient, smtp_account
+from tests.support.bus_tap import bus_tap
 from tests.support.dovecot import MailServer
 from tests.support.ports import free_port
 
@@ -31,38 +32,12 @@ def wait_for_completion(client: ApiClient, job_id: str, timeout: float = 90) -> 
     pytest.fail(f"job {job_id} did not complete: {job}")
 
 
-def _event_tap(runtime: LocalRuntime, name: str) -> tuple[Any, str]:
-    """A rule on the stack's bus feeding a fresh queue, to read what was published."""
-    from sender_accounts.adapters.aws_clients import client as aws
-
-    sqs, events = aws("sqs"), aws("events")
-    url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
-    bus = os.environ["EVENT_BUS_NAME"]
-    events.put_rule(
-        Name=name, EventBusName=bus, EventPattern=json.dumps({"source": ["sender-accounts"]})
-    )
-    events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "t", "Arn": arn["QueueArn"]}])
-    return sqs, url
-
-
-def _drain(sqs: Any, url: str) -> list[dict[str, Any]]:
-    seen: list[dict[str, Any]] = []
-    while True:
-        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
-        if not batch:
-            return seen
-        for message in batch:
-            seen.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-
-
 def test_mixed_job_completes_with_exact_counts(
     runtime: LocalRuntime, mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
     # Given a workspace that already has one address, and an event tap on the bus
     client = workspace()
-    sqs, tap = _event_tap(runtime, f"tap-{client.workspace_id[-8:]}")
+    tap = bus_tap(f"tap-{client.workspace_id[-8:]}")
     existing = smtp_account(mail_server, email_address="existing@acme.test")
     assert client.call("POST", "/sender-accounts/smtp", existing).status == 201
     inboxes = [
@@ -104,13 +79,9 @@ def test_mixed_job_completes_with_exact_counts(
     assert MAILBOX_PASSWORD not in json.dumps(job)
     # And the bus saw one completion and one creation per inbox
     deadline = time.monotonic() + 10
-    published: list[dict[str, Any]] = []
-    while time.monotonic() < deadline and not any(
-        e["detail-type"] == "BulkJobCompleted" for e in published
-    ):
-        published += _drain(sqs, tap)
+    while time.monotonic() < deadline and not tap.of_type("BulkJobCompleted"):
         time.sleep(0.2)
-    published += _drain(sqs, tap)
+    published = tap.drain()
     completions = [e for e in published if e["detail-type"] == "BulkJobCompleted"]
     assert len(completions) == 1
     assert completions[0]["detail"]["success_count"] == 3

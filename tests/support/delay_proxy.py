@@ -15,23 +15,42 @@ from dataclasses import dataclass, field
 
 @dataclass
 class FlightCounter:
+    """Round trips, connections, and sessions open at once (now and at the most); proxies in
+    front of one host's ports may share one counter, so `peak` is the host's."""
+
     flights: int = 0
     connections: int = 0
+    active: int = 0
+    peak: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def reset(self) -> None:
         with self._lock:
             self.flights = 0
             self.connections = 0
+            self.peak = self.active
+
+    def opened(self) -> None:
+        with self._lock:
+            self.connections += 1
+            self.flights += 1  # the TCP connect itself costs a round trip
+            self.active += 1
+            self.peak = max(self.peak, self.active)
+
+    def closed(self) -> None:
+        with self._lock:
+            self.active -= 1
 
 
 class DelayProxy:
     """Listens on 127.0.0.1:<port> and forwards to 127.0.0.1:<target_port> with `one_way` delay."""
 
-    def __init__(self, target_port: int, one_way_seconds: float) -> None:
+    def __init__(
+        self, target_port: int, one_way_seconds: float, counter: FlightCounter | None = None
+    ) -> None:
         self.target_port = target_port
         self.delay = one_way_seconds
-        self.counter = FlightCounter()
+        self.counter = counter or FlightCounter()
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -56,9 +75,13 @@ class DelayProxy:
         self._loop.run_forever()
 
     async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
-        with self.counter._lock:
-            self.counter.connections += 1
-            self.counter.flights += 1  # the TCP connect itself costs a round trip
+        self.counter.opened()
+        try:
+            await self._relay(client_r, client_w)
+        finally:
+            self.counter.closed()
+
+    async def _relay(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         # The connect's own round trip: SYN out, SYN-ACK back.
         await asyncio.sleep(2 * self.delay)
         try:

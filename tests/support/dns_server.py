@@ -20,30 +20,35 @@ import dns.rrset
 
 @dataclass
 class Zone:
-    """TXT records by owner name; a test edits them as a user edits their DNS."""
+    """Records by owner name and type (TXT, MX); a test edits them as a user edits their DNS.
+    A name with no record at all is NXDOMAIN; a name with records of other types only answers
+    NOERROR with an empty answer, as an authoritative server does."""
 
-    txt: dict[str, list[str]] = field(default_factory=dict)
+    records: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     queries: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def publish(self, name: str, value: str) -> None:
+    def publish(self, name: str, value: str, rdtype: str = "TXT") -> None:
         with self._lock:
-            self.txt.setdefault(name.lower().rstrip("."), []).append(value)
+            key = (name.lower().rstrip("."), rdtype)
+            self.records.setdefault(key, []).append(value)
 
     def answer(self, query: dns.message.Message) -> dns.message.Message:
         response = dns.message.make_response(query)
         response.flags |= dns.flags.AA
         question = query.question[0]
         name = question.name.to_text().lower().rstrip(".")
+        rdtype = dns.rdatatype.to_text(question.rdtype)
         with self._lock:
             self.queries += 1
-            values = list(self.txt.get(name, []))
-        if not values:
+            values = list(self.records.get((name, rdtype), []))
+            exists = any(owner == name for owner, _ in self.records)
+        if not exists:
             response.set_rcode(dns.rcode.NXDOMAIN)
-        elif question.rdtype == dns.rdatatype.TXT:
-            quoted = [f'"{value}"' for value in values]
+        elif values:
+            texts = [f'"{v}"' for v in values] if rdtype == "TXT" else values
             response.answer.append(
-                dns.rrset.from_text(question.name, 60, dns.rdataclass.IN, "TXT", *quoted)
+                dns.rrset.from_text(question.name, 60, dns.rdataclass.IN, rdtype, *texts)
             )
         return response
 

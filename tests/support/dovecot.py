@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import imaplib
+import os
 import shutil
 import socket
 import subprocess
@@ -43,6 +46,28 @@ class MailServer:
     process: subprocess.Popen[bytes] | None = None
     controller: Controller | None = None
     extra: dict[str, int] = field(default_factory=dict)
+
+    def set_password(self, user: str, password: str) -> None:
+        """Change a user's password as an administrator would. Dovecot notices the file's new
+        modification time on a later lookup, not at once: wait until it logs in with it."""
+        self.users[user] = password
+        users = self.root / "users"
+        users.write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in self.users.items()))
+        stamp = time.time() + 1  # a later mtime even within the timestamp resolution
+        os.utime(users, (stamp, stamp))
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with contextlib.suppress(imaplib.IMAP4.error, OSError):
+                session = imaplib.IMAP4("127.0.0.1", self.imap_starttls_port, timeout=5)
+                try:
+                    session.login(user, password)
+                    session.logout()
+                    return
+                finally:
+                    with contextlib.suppress(OSError):
+                        session.shutdown()
+            time.sleep(0.2)
+        raise RuntimeError(f"Dovecot did not take the new password of {user}")
 
     def stop(self) -> None:
         if self.process is not None:

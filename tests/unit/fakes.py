@@ -73,9 +73,10 @@ class FakeInboxStore:
     ) -> InboxRecord:
         inbox_id = before.inbox_id
         current = self.get_inbox(workspace_id, inbox_id)
-        if current.updated_at != before.updated_at:
+        if current.revision != before.revision:
             raise ConcurrentUpdate()
-        updated = current.model_copy(update=copy.deepcopy(changes))
+        changes = {**copy.deepcopy(changes), "revision": before.revision + 1}
+        updated = current.model_copy(update=changes)
         self.inboxes[(workspace_id, inbox_id)] = updated
         return updated
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
+from sender_accounts.accounts.health_fields import DnsStatus, HealthFactor, ProtocolStatus
 from sender_accounts.common.model import Model
 from sender_accounts.common.pagination import Pagination
 from sender_accounts.common.request_bodies import PatchBody, PostBody, WithWarnings
@@ -191,10 +192,10 @@ class SenderAccountDetail(SenderAccountSummary, SmartLeadSettings):
     connection_errors: list[dict[str, Any]] = Field(default_factory=list)
     updated_at: datetime
     # Monitoring: the last check's result per protocol, the score's factors, the schedule.
-    smtp_status: dict[str, Any] | None = None
-    imap_status: dict[str, Any] | None = None
-    dns_status: dict[str, Any] | None = None
-    health_factors: list[dict[str, Any]] = Field(default_factory=list)
+    smtp_status: ProtocolStatus | None = None
+    imap_status: ProtocolStatus | None = None
+    dns_status: DnsStatus | None = None
+    health_factors: list[HealthFactor] = Field(default_factory=list)
     consecutive_failures: int = 0
     last_checked_at: datetime | None = None
     last_success_at: datetime | None = None

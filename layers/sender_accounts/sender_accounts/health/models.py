@@ -8,39 +8,11 @@ from typing import Annotated
 
 from pydantic import Field
 
+from sender_accounts.accounts.health_fields import DnsStatus, HealthFactor, ProtocolStatus
 from sender_accounts.accounts.models import InboxStatus
 from sender_accounts.bulk.models import JobStatus
 from sender_accounts.common.model import Model
 from sender_accounts.common.request_bodies import PostBody
-
-
-class ProtocolStatus(Model):
-    """The last result of one login (for a native inbox, `smtp` is its SES verification)."""
-
-    ok: bool | None
-    error_code: str | None = None
-    detail: str | None = None
-    server_reply: str | None = None
-
-
-class HealthFactor(Model):
-    factor: str
-    ok: bool | None
-    weight: int
-    detail: str
-
-
-class DnsFinding(Model):
-    ok: bool | None
-    detail: str
-
-
-class DnsStatus(Model):
-    domain: str
-    mx: DnsFinding | None = None
-    spf: DnsFinding | None = None
-    dmarc: DnsFinding | None = None
-    dkim: DnsFinding | None = None
 
 
 class CheckResponse(Model):

@@ -149,14 +149,18 @@ class SenderAccountRepository:
         """Apply `changes` if nobody changed the inbox since `before` was read; the inbox after.
         The list and due indexes follow the change, and a new status or health band moves the
         workspace's counters in the same transaction."""
+        changes = {**changes, "revision": before.revision + 1}
         after = before.model_copy(update=changes)
         indexed = changed_index_attributes(workspace_id, before, changes)
         update = set_fields({**changes, **indexed, **due_attributes(after)})
-        values = {**update.pop("ExpressionAttributeValues"), ":expected": before.updated_at}
+        values = {**update.pop("ExpressionAttributeValues"), ":expected": before.revision}
+        unchanged = "revision = :expected"
+        if not before.revision:  # also an inbox stored before revisions were kept
+            unchanged = "(attribute_not_exists(revision) OR revision = :expected)"
         request = {
             "TableName": self._table,
             "Key": serialize(inbox_key(workspace_id, before.inbox_id)),
-            "ConditionExpression": "attribute_exists(pk) AND updated_at = :expected",
+            "ConditionExpression": f"attribute_exists(pk) AND {unchanged}",
             "ExpressionAttributeValues": serialize(values),
             **update,
         }

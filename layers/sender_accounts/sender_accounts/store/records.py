@@ -55,6 +55,9 @@ class InboxRecord(InboxSummary):
     connection_errors: list[dict[str, Any]] = Field(default_factory=list)
     last_validated_at: str | None = None
     updated_at: str
+    # Bumped by every update: the optimistic-concurrency check (timestamps repeat within a
+    # second; a revision never does).
+    revision: int = 0
     # Monitoring (health/): the last check's answer per protocol and for DNS, its factors.
     smtp_status: dict[str, Any] | None = None
     imap_status: dict[str, Any] | None = None
