@@ -2,8 +2,10 @@
 the template's batch size, up to its MaximumConcurrency batches at once, successes deleted,
 `batchItemFailures` left on the queue to come back, the queue's redrive policy left to SQS.
 
-Locally a failed message becomes visible again after LOCAL_QUEUE_VISIBILITY_SECONDS (default
-5) instead of the queue's own timeout, so retries and dead-lettering take seconds, not minutes.
+A batch stays invisible while its function runs (its timeout, as the queue's longer visibility
+does when deployed); locally a failed message becomes visible again after
+LOCAL_QUEUE_VISIBILITY_SECONDS (default 5) instead of the queue's own timeout, so retries and
+dead-lettering take seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ class _SourcePoller:
         self.stack = stack
         self.source = source
         self.visibility = visibility
+        timeout = stack.template.function_properties(source.function).get("Timeout", 3)
+        self.processing_visibility = int(timeout) + 5
         self.queue_url = stack.resolver.refs[source.queue]
         self.queue_arn = stack.resolver.attributes[(source.queue, "Arn")]
         self.sqs = _client("sqs", stack.endpoint_url)
@@ -62,7 +66,7 @@ class _SourcePoller:
                     QueueUrl=self.queue_url,
                     MaxNumberOfMessages=self.source.batch_size,
                     WaitTimeSeconds=wait_seconds,
-                    VisibilityTimeout=self.visibility,
+                    VisibilityTimeout=self.processing_visibility,
                     AttributeNames=["All"],
                     MessageAttributeNames=["All"],
                 ).get("Messages", [])
@@ -84,6 +88,7 @@ class _SourcePoller:
             except Exception:  # the whole batch failed, as an unhandled Lambda error does
                 failed = {m["MessageId"] for m in messages}
             done = [m for m in messages if m["MessageId"] not in failed]
+            retried = [m for m in messages if m["MessageId"] in failed]
             if done:
                 with acting_as(self.source.function):
                     self.sqs.delete_message_batch(
@@ -93,6 +98,20 @@ class _SourcePoller:
                             for i, m in enumerate(done)
                         ],
                     )
+            if retried:
+                # Back soon rather than after the processing visibility. Lambda's service does
+                # this, not the function's role (which holds no ChangeMessageVisibility).
+                self.sqs.change_message_visibility_batch(
+                    QueueUrl=self.queue_url,
+                    Entries=[
+                        {
+                            "Id": str(i),
+                            "ReceiptHandle": m["ReceiptHandle"],
+                            "VisibilityTimeout": self.visibility,
+                        }
+                        for i, m in enumerate(retried)
+                    ],
+                )
         finally:
             self.slots.release()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -75,13 +76,26 @@ class DelayProxy:
         self._loop.run_forever()
 
     async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        # A session counts from the client's connect to the client's close, as seen here: the
+        # delayed delivery of that close upstream is the network's, not the client's.
+        session = {"open": True}
+
+        def end() -> None:
+            if session.pop("open", False):
+                self.counter.closed()
+
         self.counter.opened()
         try:
-            await self._relay(client_r, client_w)
+            await self._relay(client_r, client_w, end)
         finally:
-            self.counter.closed()
+            end()
 
-    async def _relay(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+    async def _relay(
+        self,
+        client_r: asyncio.StreamReader,
+        client_w: asyncio.StreamWriter,
+        client_closed: Callable[[], None],
+    ) -> None:
         # The connect's own round trip: SYN out, SYN-ACK back.
         await asyncio.sleep(2 * self.delay)
         try:
@@ -91,8 +105,8 @@ class DelayProxy:
             return
         last_from_server = {"value": True}
         await asyncio.gather(
-            self._pipe(client_r, server_w, last_from_server, from_client=True),
-            self._pipe(server_r, client_w, last_from_server, from_client=False),
+            self._pipe(client_r, server_w, last_from_server, True, client_closed),
+            self._pipe(server_r, client_w, last_from_server, False),
             return_exceptions=True,
         )
 
@@ -102,6 +116,7 @@ class DelayProxy:
         writer: asyncio.StreamWriter,
         last_from_server: dict[str, bool],
         from_client: bool,
+        closed: Callable[[], None] | None = None,
     ) -> None:
         queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
 
@@ -127,6 +142,8 @@ class DelayProxy:
                 last_from_server["value"] = not from_client
                 await queue.put((time.monotonic() + self.delay, chunk))
                 if not chunk:
+                    if closed is not None:
+                        closed()
                     break
             await sender
         except (ConnectionError, OSError):
