@@ -133,3 +133,29 @@ def test_domain_rules(workspace: Callable[..., ApiClient]) -> None:
     assert theirs.json()["status"] == "PENDING"
     assert other.call("GET", f"/domains/{domain['domain_id']}").status == 404
     assert other.call("DELETE", f"/domains/{domain['domain_id']}").status == 404
+
+
+def test_a_native_inbox_is_checked_through_its_domains_ses_status(
+    workspace: Callable[..., ApiClient], settings_env: Callable[[str, str], None]
+) -> None:
+    from sender_accounts.adapters.aws_clients import client as aws
+
+    settings_env("CHECK_MIN_INTERVAL_SECONDS", "0")
+    client = workspace()
+    domain = _domain(client)
+    inbox_id = _native(client, domain["domain_id"], "monitored").json()["inbox_id"]
+    verified = client.call("POST", f"/sender-accounts/{inbox_id}/check").json()
+    factors = {f["factor"]: f for f in verified["health_factors"]}
+    assert factors["SES_VERIFICATION"]["ok"] is True
+    assert factors["SES_VERIFICATION"]["weight"] == 50
+    assert "SMTP" not in factors
+    assert "IMAP" not in factors
+    assert verified["overall_status"] == "ACTIVE"
+    assert verified["imap"] is None
+    # SES stops verifying the domain: a definitive failure, the inbox is disabled at once
+    aws("ses").delete_identity(Identity=domain["domain"])
+    lost = client.call("POST", f"/sender-accounts/{inbox_id}/check").json()
+    assert lost["overall_status"] == "DISABLED"
+    assert lost["smtp"]["ok"] is False
+    assert lost["consecutive_failures"] == 1
+    assert lost["health_score"] < verified["health_score"]
