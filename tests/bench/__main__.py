@@ -25,6 +25,7 @@ from tests.bench.bulk_parallelism import (
     sequential_stdlib,
 )
 from tests.bench.chart import draw
+from tests.bench.health_sweep import print_sweep_table
 from tests.bench.import_times import FLOOR, measure_import_times
 from tests.bench.list_pages import print_list_table
 from tests.bench.single_validation import measure_single_validation
@@ -82,6 +83,7 @@ def main() -> int:
         _row("(b)/(a)  bulk vs one validation", f"{figures['b'] / figures['a']:.2f}")
         _row("(c)/(b)  sequential baseline vs bulk", f"{figures['c'] / figures['b']:.1f}")
         print_list_table(base, _row)
+        print_sweep_table(runtime, server, USER, PASSWORD, _row)
     finally:
         http.shutdown()
         runtime.stop()

@@ -107,9 +107,10 @@ class HostSlots:
     def _acquire(self, host: str, taken: set[str]) -> tuple[str, str] | None:
         now = int(time.time())
         lease = uuid.uuid4().hex
-        slots = [f"hostslot#{host}#{k}" for k in range(self._per_host)]
-        random.shuffle(slots)
-        for slot_id in slots:
+        # A few slots tried in random order: all of them under a small bound, a sample of a
+        # large one (where a free slot is found at once anyway).
+        tried = random.sample(range(self._per_host), min(self._per_host, 16))
+        for slot_id in (f"hostslot#{host}#{k}" for k in tried):
             if slot_id in taken:
                 continue
             try:
