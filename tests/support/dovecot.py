@@ -55,6 +55,8 @@ class MailServer:
         users.write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in self.users.items()))
         stamp = time.time() + 1  # a later mtime even within the timestamp resolution
         os.utime(users, (stamp, stamp))
+        # A failed login costs seconds (Dovecot's auth penalty): give it time to notice first.
+        time.sleep(1.2)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             with contextlib.suppress(imaplib.IMAP4.error, OSError):
