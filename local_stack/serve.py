@@ -46,6 +46,12 @@ def _swagger_page() -> str:
     )
 
 
+class LocalHttpServer(ThreadingHTTPServer):
+    # The standard library listens with a backlog of 5: a burst of clients would be reset.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 def make_handler(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
     openapi = json.dumps(build_document()).encode()
     swagger = _swagger_page().encode()
@@ -67,8 +73,11 @@ def make_handler(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
             if self.command != "HEAD":
                 self.wfile.write(body)
 
-        def _local_page(self, path: str) -> bool:
-            if path == "/openapi.json":
+        def _local_page(self, path: str, query: str) -> bool:
+            wants_json = parse_qs(query).get("format") == ["json"]
+            if path == "/":
+                self._send(302, {"Location": "/swagger"}, b"")
+            elif path == "/openapi.json" or (path in {"/swagger", "/swagger/"} and wants_json):
                 self._send(200, {"Content-Type": "application/json"}, openapi)
             elif path in {"/swagger", "/swagger/"}:
                 self._send(200, {"Content-Type": "text/html; charset=utf-8"}, swagger)
@@ -82,11 +91,12 @@ def make_handler(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
 
         def _handle(self) -> None:
             url = urlsplit(self.path)
-            if self.command == "GET" and self._local_page(url.path):
+            if self.command in {"GET", "HEAD"} and self._local_page(url.path, url.query):
                 return
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_BODY_BYTES:
-                body = json.dumps({"detail": "Request body too large"}).encode()
+                too_large = {"detail": "Request body too large", "error_code": "PAYLOAD_TOO_LARGE"}
+                body = json.dumps(too_large).encode()
                 self._send(
                     HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"Content-Type": "application/json"}, body
                 )
@@ -133,7 +143,7 @@ def main() -> int:
         print(f"DEMO_API_KEY: {exc}")
         runtime.stop()
         return 2
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(runtime.gateway))
+    server = LocalHttpServer(("127.0.0.1", port), make_handler(runtime.gateway))
     server.daemon_threads = True
     bound = server.server_address[1]
     url = f"http://127.0.0.1:{bound}"

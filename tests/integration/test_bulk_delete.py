@@ -38,6 +38,10 @@ def test_bulk_delete_touches_only_own_inboxes_with_exact_counts(
     )
     assert accepted.status == 202, accepted.body
     assert accepted.json()["total_rows"] == 5
+    # The repeated id is named in the answer, not dropped silently
+    assert accepted.json()["warnings"] == [
+        "inbox_ids[4] repeats an earlier id (listed before, in row 0): skipped"
+    ]
     job = wait_for_deletion(mine, accepted.json()["job_id"])
     # Then its own are deleted, the rest skipped, and the other workspace's inbox remains
     assert (job["deleted_count"], job["skipped_count"], job["failed_count"]) == (2, 3, 0)

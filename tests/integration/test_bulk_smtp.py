@@ -76,6 +76,8 @@ def test_mixed_job_completes_with_exact_counts(
         assert inbox.status == 200
         assert inbox.json()["overall_status"] == "ACTIVE"
     assert client.call("GET", "/sender-accounts").json()["pagination"]["total"] == 4
+    # Only rows whose inbox exists name one
+    assert all(r.get("inbox_id") is None for r in results.values() if r["status"] != "SUCCESS")
     assert MAILBOX_PASSWORD not in json.dumps(job)
     # And the bus saw one completion and one creation per inbox
     deadline = time.monotonic() + 10
@@ -205,6 +207,8 @@ def test_another_workspaces_job_is_404(
     job_id = accepted.json()["job_id"]
     response = stranger.call("GET", f"/sender-accounts/smtp/bulk/{job_id}/progress")
     assert response.status == 404
-    assert response.json() == {"detail": "Job not found"}
-    assert stranger.call("GET", "/sender-accounts/smtp/bulk/unknown/progress").status == 404
+    assert response.json() == {"detail": "Job not found", "error_code": "NOT_FOUND"}
+    malformed = stranger.call("GET", "/sender-accounts/smtp/bulk/unknown/progress")
+    assert malformed.status == 404
+    assert malformed.json()["detail"] == "Job not found: the id is malformed (a UUID is expected)"
     wait_for_completion(owner, job_id)

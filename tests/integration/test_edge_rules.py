@@ -35,6 +35,7 @@ def test_read_only_key_gets_403_on_every_write(
     assert response.status == 403, (method, path, response.body)
     assert response.json() == {
         "detail": "API key lacks a required scope",
+        "error_code": "INSUFFICIENT_SCOPE",
         "error": "insufficient_scopes",
         "required": ["sender_accounts:write"],
         "granted": ["sender_accounts:read"],
@@ -154,3 +155,35 @@ def test_request_shapes_are_4xx(workspace: Callable[..., ApiClient]) -> None:
     )
     assert wrong_type.status == 415
     assert client.call("GET", "/domains").json()["pagination"]["total"] == 0
+
+
+def test_every_error_names_its_error_code(workspace: Callable[..., ApiClient]) -> None:
+    client = workspace()
+    reader = workspace(scopes=("sender_accounts:read",))
+    stranger = ApiClient(client.runtime, "cs_test_" + "B" * 43, client.workspace_id)
+    unknown = "00000000-0000-4000-8000-00000000abcd"
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    answers = {
+        "UNAUTHORIZED": stranger.call("GET", "/sender-accounts"),
+        "INSUFFICIENT_SCOPE": reader.call("DELETE", f"/sender-accounts/{unknown}"),
+        "NOT_FOUND": client.call("GET", f"/sender-accounts/{unknown}"),
+        "PAYLOAD_TOO_LARGE": client.call("POST", "/domains", b'{"d": "' + b"x" * 300_000 + b'"}'),
+        "UNSUPPORTED_MEDIA_TYPE": client.call("POST", "/domains", b"domain=x", headers=form),
+        "VALIDATION_ERROR": client.call("POST", "/domains", {"domain": 5}),
+    }
+    statuses = {
+        "UNAUTHORIZED": 401,
+        "INSUFFICIENT_SCOPE": 403,
+        "NOT_FOUND": 404,
+        "PAYLOAD_TOO_LARGE": 413,
+        "UNSUPPORTED_MEDIA_TYPE": 415,
+        "VALIDATION_ERROR": 422,
+    }
+    for code, response in answers.items():
+        assert (response.status, response.json()["error_code"]) == (statuses[code], code)
+        assert response.json()["detail"]
+    # An id that cannot be one says so, still as a 404
+    malformed = client.call("GET", "/sender-accounts/not-a-uuid")
+    assert malformed.status == 404
+    assert "malformed" in malformed.json()["detail"]
+    assert malformed.json()["error_code"] == "NOT_FOUND"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.conftest import MAILBOX_PASSWORD, ApiClient
+from tests.conftest import MAILBOX_PASSWORD, MONITORED_USER, ApiClient
 from tests.support.dovecot import MailServer
 from tests.support.inboxes import create_inbox, delivered
 
@@ -67,17 +67,41 @@ def test_daily_limit_stops_the_next_send_with_429(
 def test_send_with_broken_credentials_is_classified_and_not_counted(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:
+    # An ACTIVE inbox whose password was changed at the provider since its last check
     client = workspace()
-    inbox_id = create_inbox(
-        client, mail_server, smtp_password="wrong-now", on_validation_failure="store"
-    )
-    response = client.call(
-        "POST", f"/sender-accounts/{inbox_id}/test-email", {"recipient_email": "a@example.test"}
-    )
+    monitored = {"smtp_username": MONITORED_USER, "imap_username": MONITORED_USER}
+    inbox_id = create_inbox(client, mail_server, email_address=MONITORED_USER, **monitored)
+    mail_server.set_password(MONITORED_USER, "wrong-now")
+    try:
+        response = client.call(
+            "POST", f"/sender-accounts/{inbox_id}/test-email", {"recipient_email": "a@example.test"}
+        )
+    finally:
+        mail_server.set_password(MONITORED_USER, MAILBOX_PASSWORD)
     assert response.status == 400
     assert response.json()["error_code"] == "AUTH_FAILED"
-    assert "wrong-now" not in response.body.decode()
+    assert MAILBOX_PASSWORD not in response.body.decode()
     assert client.call("GET", f"/sender-accounts/{inbox_id}").json()["emails_sent_today"] == 0
+
+
+def test_an_inbox_that_is_not_active_sends_nothing(
+    mail_server: MailServer, workspace: Callable[..., ApiClient]
+) -> None:
+    client = workspace()
+    disabled = create_inbox(
+        client, mail_server, smtp_password="wrong-now", on_validation_failure="store"
+    )
+    paused = create_inbox(client, mail_server, email_address="paused@acme.test", suspended=True)
+    relayed = len(mail_server.relay.messages)
+    for inbox_id, status in ((disabled, "DISABLED"), (paused, "PAUSED")):
+        response = client.call(
+            "POST", f"/sender-accounts/{inbox_id}/test-email", {"recipient_email": "a@example.test"}
+        )
+        assert response.status == 409, response.body
+        assert response.json()["error_code"] == "INBOX_NOT_ACTIVE"
+        assert status in response.json()["detail"]
+        assert client.call("GET", f"/sender-accounts/{inbox_id}").json()["emails_sent_today"] == 0
+    assert len(mail_server.relay.messages) == relayed
 
 
 def test_pause_and_resume_round_trip(

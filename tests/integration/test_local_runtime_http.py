@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -154,7 +155,10 @@ def test_authorizer_answers_match_the_contract(serve: tuple[str, subprocess.Pope
     for headers in ({}, {"X-API-Key": "cs_test_" + "x" * 40}, {"X-API-Key": "not-a-key"}):
         response = requests.get(url, headers=headers, timeout=10)
         assert response.status_code == 401
-        assert response.json() == {"detail": "Invalid or missing API key"}
+        assert response.json() == {
+            "detail": "Invalid or missing API key",
+            "error_code": "UNAUTHORIZED",
+        }
     command = [sys.executable, "-m", "local_stack.api_key", "--workspace", "readers"]
     command += ["--scopes", "sender_accounts:read"]
     printed = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
@@ -165,6 +169,7 @@ def test_authorizer_answers_match_the_contract(serve: tuple[str, subprocess.Pope
     assert refused.json()["error"] == "insufficient_scopes"
     unknown_route = requests.get(f"{base_url}/nowhere", headers={"X-API-Key": key}, timeout=10)
     assert unknown_route.status_code == 404
+    assert unknown_route.json()["error_code"] == "NOT_FOUND"
 
 
 def test_openapi_and_swagger_are_served(serve: tuple[str, subprocess.Popen[str]]) -> None:
@@ -175,6 +180,22 @@ def test_openapi_and_swagger_are_served(serve: tuple[str, subprocess.Popen[str]]
     assert page.status_code == 200
     assert "swagger-ui" in page.text
     assert requests.get(f"{base_url}/swagger/swagger-ui.min.css", timeout=10).status_code == 200
+    # The root leads to the API's page, and the page's own JSON link answers JSON
+    root = requests.get(f"{base_url}/", timeout=10, allow_redirects=False)
+    assert (root.status_code, root.headers["Location"]) == (302, "/swagger")
+    linked = requests.get(f"{base_url}/swagger?format=json", timeout=10)
+    assert linked.headers["Content-Type"] == "application/json"
+    assert linked.json()["paths"] == document["paths"]
+
+
+def test_a_burst_of_clients_is_served_not_reset(serve: tuple[str, subprocess.Popen[str]]) -> None:
+    base_url, _ = serve
+    with ThreadPoolExecutor(max_workers=100) as pool:
+        statuses = list(
+            pool.map(lambda _: requests.get(f"{base_url}/openapi.json", timeout=60).status_code,
+                     range(100))
+        )  # fmt: skip
+    assert statuses == [200] * 100
 
 
 def test_ctrl_c_stops_cleanly(serve: tuple[str, subprocess.Popen[str]]) -> None:

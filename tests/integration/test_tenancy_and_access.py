@@ -21,7 +21,7 @@ def test_another_workspace_can_neither_read_list_nor_delete(
     deleted = b.call("DELETE", f"/sender-accounts/{inbox_id}")
     # Then B is told it does not exist, exactly as for an unknown id, and A still has it
     assert read.status == 404
-    assert read.json() == {"detail": "Sender account not found"}
+    assert read.json() == {"detail": "Sender account not found", "error_code": "NOT_FOUND"}
     assert listed.status == 200
     assert listed.json()["pagination"]["total"] == 0
     assert deleted.status == 404
@@ -86,11 +86,11 @@ def test_missing_and_unknown_keys_get_401(workspace: Callable[..., ApiClient]) -
     client = workspace()
     missing = client.runtime.gateway.handle("GET", "/api/public/v1/sender-accounts", {}, {}, None)
     assert missing.status == 401
-    assert missing.json() == {"detail": "Invalid or missing API key"}
+    assert missing.json() == {"detail": "Invalid or missing API key", "error_code": "UNAUTHORIZED"}
     unknown = ApiClient(client.runtime, "cs_test_" + "A" * 43, client.workspace_id)
     response = unknown.call("GET", "/sender-accounts")
     assert response.status == 401
-    assert response.json() == {"detail": "Invalid or missing API key"}
+    assert response.json() == {"detail": "Invalid or missing API key", "error_code": "UNAUTHORIZED"}
 
 
 def test_read_only_key_gets_403_on_writes(
@@ -118,6 +118,7 @@ def test_read_only_key_gets_403_on_writes(
         assert response.status == 403
         assert response.json() == {
             "detail": "API key lacks a required scope",
+            "error_code": "INSUFFICIENT_SCOPE",
             "error": "insufficient_scopes",
             "required": ["sender_accounts:write"],
             "granted": ["sender_accounts:read"],

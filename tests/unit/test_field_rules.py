@@ -126,7 +126,7 @@ def test_one_page(
 @pytest.mark.parametrize(
     ("error", "status", "code", "header"),
     [
-        (NotFound(), 404, None, None),
+        (NotFound(), 404, "NOT_FOUND", None),
         (DailyLimitReached(5, 60), 429, "DAILY_LIMIT_REACHED", ("Retry-After", "60")),
         (DependencyUnavailable("KMS", "encrypt"), 503, "SERVICE_UNAVAILABLE", ("Retry-After", "5")),
         (ServiceError("anything new"), 400, None, None),
@@ -147,7 +147,8 @@ def test_every_error_renders_its_declared_status_and_code(
 def test_field_rules_render_as_validation_problems() -> None:
     body = json.loads(as_proxy_response(FieldRuleViolated("daily_limit", "too many"))["body"])
     assert body == {
-        "detail": [{"loc": ["body", "daily_limit"], "msg": "too many", "type": "value_error"}]
+        "detail": [{"loc": ["body", "daily_limit"], "msg": "too many", "type": "value_error"}],
+        "error_code": "VALIDATION_ERROR",
     }
 
 

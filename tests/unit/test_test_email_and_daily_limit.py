@@ -8,7 +8,12 @@ from typing import Any
 
 import pytest
 
-from sender_accounts.errors import ConnectionValidationFailed, DailyLimitReached, NotFound
+from sender_accounts.errors import (
+    ConnectionValidationFailed,
+    DailyLimitReached,
+    InboxNotActive,
+    NotFound,
+)
 from sender_accounts.sending.models import TestEmailRequest
 from sender_accounts.sending.test_email import TestEmailService, seconds_to_next_utc_day
 from tests.unit.fakes import SETTINGS, FakeInboxStore, FakeSes, FakeTransport, FakeVault, stand_in
@@ -106,3 +111,14 @@ def test_another_workspaces_inbox_sends_nothing() -> None:
 )
 def test_retry_after_is_the_time_to_the_next_utc_day(now: datetime, seconds: int) -> None:
     assert seconds_to_next_utc_day(now) == seconds
+
+
+@pytest.mark.parametrize("status", ["PAUSED", "DISABLED"])
+def test_an_inbox_that_is_not_active_sends_nothing(status: str) -> None:
+    service, store, transport, _ = _service(overall_status=status)
+    with pytest.raises(InboxNotActive) as refused:
+        service.send_test_email(WORKSPACE, "inbox-1", REQUEST)
+    assert (refused.value.status, refused.value.error_code) == (409, "INBOX_NOT_ACTIVE")
+    assert status in str(refused.value)
+    assert transport.sent == []
+    assert _count(store) == 0

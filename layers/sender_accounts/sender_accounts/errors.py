@@ -26,10 +26,10 @@ class ServiceError(Exception):
 
 
 class NotFound(ServiceError):
-    status = 404
+    status, error_code = 404, "NOT_FOUND"
 
-    def __init__(self, what: str = "Sender account") -> None:
-        super().__init__(f"{what} not found")
+    def __init__(self, what: str = "Sender account", detail: str | None = None) -> None:
+        super().__init__(detail or f"{what} not found")
 
 
 class DuplicateAddress(ServiceError):
@@ -50,6 +50,7 @@ class InsufficientScope(ServiceError):
     def body(self) -> dict[str, Any]:
         return {
             "detail": str(self),
+            "error_code": "INSUFFICIENT_SCOPE",
             "error": "insufficient_scopes",
             "required": self.required,
             "granted": self.granted,
@@ -57,7 +58,7 @@ class InsufficientScope(ServiceError):
 
 
 class Unauthenticated(ServiceError):
-    status = 401
+    status, error_code = 401, "UNAUTHORIZED"
 
     def __init__(self) -> None:
         super().__init__("Invalid or missing API key")
@@ -109,6 +110,20 @@ class DailyLimitReached(ServiceError):
         return {"Retry-After": str(self.retry_after_seconds)}
 
 
+class InboxNotActive(ServiceError):
+    """Sending from an inbox that is PAUSED (the user's choice) or DISABLED (it cannot log in)."""
+
+    status, error_code = 409, "INBOX_NOT_ACTIVE"
+
+    def __init__(self, status: str) -> None:
+        hint = (
+            "resume it with PATCH status ACTIVE"
+            if status == "PAUSED"
+            else "check it again or give new credentials"
+        )
+        super().__init__(f"The sender account is {status}: nothing was sent; {hint}")
+
+
 class InvalidStatusTransition(ServiceError):
     """A status change the inbox's state does not allow."""
 
@@ -132,7 +147,8 @@ class FieldRuleViolated(ServiceError):
         self.field = field
 
     def body(self) -> dict[str, Any]:
-        return {"detail": [{"loc": ["body", self.field], "msg": str(self), "type": "value_error"}]}
+        problem = {"loc": ["body", self.field], "msg": str(self), "type": "value_error"}
+        return {"detail": [problem], "error_code": "VALIDATION_ERROR"}
 
 
 class DomainNotActive(ServiceError):
@@ -168,15 +184,16 @@ class InvalidRequest(ServiceError):
         self.loc = loc
 
     def body(self) -> dict[str, Any]:
-        return {"detail": [{"loc": self.loc, "msg": str(self), "type": "value_error"}]}
+        problem = {"loc": self.loc, "msg": str(self), "type": "value_error"}
+        return {"detail": [problem], "error_code": "VALIDATION_ERROR"}
 
 
 class RequestTooLarge(ServiceError):
-    status = 413
+    status, error_code = 413, "PAYLOAD_TOO_LARGE"
 
 
 class UnsupportedContentType(ServiceError):
-    status = 415
+    status, error_code = 415, "UNSUPPORTED_MEDIA_TYPE"
 
 
 class RateLimited(ServiceError):

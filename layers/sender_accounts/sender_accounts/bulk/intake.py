@@ -149,6 +149,8 @@ class BulkIntakeService:
 def job_progress(
     jobs: BulkJobRepository, events: EventPublisher, workspace_id: str, job_id: str
 ) -> BulkJobProgress:
-    """The job as the contract shows it, with per-row results."""
+    """The job as the contract shows it, with per-row results. A row's `inbox_id` is reserved at
+    intake but shown only once the inbox exists: a failed row's id would answer 404."""
     fields, rows = read_job(jobs, events, workspace_id, job_id, JOB_TYPE)
-    return BulkJobProgress(**fields, results=[BulkRowResult.model_validate(r) for r in rows])
+    shown = [r if r["status"] == "SUCCESS" else {**r, "inbox_id": None} for r in rows]
+    return BulkJobProgress(**fields, results=[BulkRowResult.model_validate(r) for r in shown])

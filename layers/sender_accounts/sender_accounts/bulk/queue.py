@@ -50,6 +50,15 @@ def enqueue_rows(
         raise DependencyUnavailable("SQS", type(exc).__name__) from None
 
 
+def repeated_ids(rows: list[dict[str, Any]]) -> list[str]:
+    """What a job's answer says of the ids it skipped because the request listed them before."""
+    return [
+        f"inbox_ids[{r['row']}] repeats an earlier id ({r['error'].lower()}): skipped"
+        for r in rows
+        if r["status"] == "SKIPPED"
+    ]
+
+
 def publish_job_completed(events: EventPublisher, job: JobRecord) -> None:
     detail: dict[str, Any] = {
         "workspace_id": job.workspace_id,

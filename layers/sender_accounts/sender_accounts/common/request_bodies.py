@@ -55,5 +55,6 @@ AnswerT = TypeVar("AnswerT", bound=WithWarnings)
 def warned(answer: AnswerT, request: PostBody) -> AnswerT:
     unknown = request.unknown_fields()
     if unknown:
-        answer.warnings = [f"Unknown field ignored: {name}" for name in unknown]
+        ignored = [f"Unknown field ignored: {name}" for name in unknown]
+        answer.warnings = [*(answer.warnings or []), *ignored]
     return answer

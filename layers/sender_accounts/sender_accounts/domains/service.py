@@ -14,6 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.ids import known_form
 from sender_accounts.common.pagination import one_page
 from sender_accounts.domains.models import (
     DnsRecord,
@@ -197,7 +198,7 @@ class DomainService:
     ) -> DomainRecord:
         """The domain, its status refreshed; `take_ownership` also checks a pending one's token
         (domain routes only: inbox routes do not hold the permissions to claim a name)."""
-        item = self._store.get(workspace_id, domain_id)
+        item = self._store.get(workspace_id, known_form(domain_id, "Domain"))
         if item is None or expired(item):
             raise NotFound("Domain")
         return self._refresh([item], workspace_id, take_ownership)[0]

@@ -22,7 +22,10 @@ def create_resolver() -> APIGatewayRestResolver:
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(exc: RequestValidationError) -> Response[Any]:
-        body = {"detail": [validation_problem(e) for e in exc.errors()]}
+        body = {
+            "detail": [validation_problem(e) for e in exc.errors()],
+            "error_code": "VALIDATION_ERROR",
+        }
         return Response(
             status_code=422, content_type=content_types.APPLICATION_JSON, body=json.dumps(body)
         )

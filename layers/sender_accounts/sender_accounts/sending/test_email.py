@@ -20,6 +20,7 @@ from sender_accounts.errors import (
     ConnectionValidationFailed,
     DailyLimitReached,
     DependencyUnavailable,
+    InboxNotActive,
 )
 from sender_accounts.mail.endpoints import MailServerLogin
 from sender_accounts.mail.outcome import ErrorCode, StageFailure, failure_body
@@ -68,6 +69,8 @@ class TestEmailService:
         self, workspace_id: str, inbox_id: str, request: TestEmailRequest
     ) -> TestEmailResponse:
         inbox = self._repository.get_inbox(workspace_id, inbox_id)
+        if inbox.overall_status != "ACTIVE":
+            raise InboxNotActive(inbox.overall_status)
         now = datetime.now(UTC)
         today = now.date().isoformat()
         if not self._repository.reserve_send(workspace_id, inbox_id, today):

@@ -20,6 +20,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.ids import known_form
 from sender_accounts.common.model import Model
 from sender_accounts.errors import DependencyUnavailable, NotFound
 from sender_accounts.store.dynamo import Dynamo, cancellation_reasons, deserialize, serialize
@@ -119,6 +120,7 @@ class BulkJobRepository:
 
     def get_job(self, workspace_id: str, job_id: str, job_type: str) -> JobRecord:
         """The job, or NotFound when it is unknown, another workspace's, or of another type."""
+        known_form(job_id, "Job")
         response = self._db.call(
             "get_item", TableName=self._jobs, Key=serialize(job_key(job_id)), ConsistentRead=True
         )

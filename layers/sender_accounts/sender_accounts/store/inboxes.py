@@ -9,6 +9,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from sender_accounts.common.ids import known_form
 from sender_accounts.errors import ConcurrentUpdate, DomainNotActive, DuplicateAddress, NotFound
 from sender_accounts.store.due_index import due_attributes
 from sender_accounts.store.dynamo import (
@@ -55,6 +56,7 @@ class SenderAccountRepository:
             raise DuplicateAddress(inbox.email_address) from exc
 
     def get_inbox(self, workspace_id: str, inbox_id: str) -> InboxRecord:
+        known_form(inbox_id, "Sender account")
         response = self._db.call(
             "get_item",
             TableName=self._table,
