@@ -42,8 +42,12 @@ $(SAM_VENV)/.installed:
 
 sam-cli: $(SAM_VENV)/.installed
 
-# The tests run a real Dovecot; on Debian with root it is installed when missing.
+# The tests run a real Dovecot (and `make serve` its demo mailbox), and run the README's curl
+# commands; on Debian with root both are installed when missing.
 mail-server:
+	@if ! command -v curl >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; \
+	fi
 	@if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
@@ -70,7 +74,7 @@ pytest: venv sam-cli mail-server
 
 test: lint typecheck sam-validate sam-build pytest
 
-serve: venv sam-cli
+serve: venv sam-cli mail-server
 	PORT=$(PORT) $(PY) -m local_stack.serve
 
 api-key: venv

@@ -19,12 +19,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from .demo_mail import DEMO_USER, start_demo_mail
 from .event_tap import EventTap
 from .gateway import LocalApiGateway
+from .mail_server import RelaySink
+from .mail_viewer import as_html, as_json
 from .openapi import build_document
 from .provision import ProvisionedStack
 from .runtime import LOOPBACK_NETWORKS, start_local_runtime
-from .state import LocalStackState, clear
+from .state import STATE_FILE, LocalStackState, clear
 from .template import StackTemplate, load_template
 
 MAX_BODY_BYTES = 1_000_000
@@ -52,7 +55,9 @@ class LocalHttpServer(ThreadingHTTPServer):
     daemon_threads = True
 
 
-def make_handler(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
+def make_handler(
+    gateway: LocalApiGateway, sink: RelaySink | None = None
+) -> type[BaseHTTPRequestHandler]:
     openapi = json.dumps(build_document()).encode()
     swagger = _swagger_page().encode()
 
@@ -81,6 +86,10 @@ def make_handler(gateway: LocalApiGateway) -> type[BaseHTTPRequestHandler]:
                 self._send(200, {"Content-Type": "application/json"}, openapi)
             elif path in {"/swagger", "/swagger/"}:
                 self._send(200, {"Content-Type": "text/html; charset=utf-8"}, swagger)
+            elif path == "/_local/mail":
+                self._send(200, {"Content-Type": "text/html; charset=utf-8"}, as_html(sink))
+            elif path == "/_local/mail.json":
+                self._send(200, {"Content-Type": "application/json"}, as_json(sink))
             elif path.startswith("/swagger/") and path.rsplit("/", 1)[1] in SWAGGER_ASSETS:
                 name = path.rsplit("/", 1)[1]
                 kind = "text/css" if name.endswith(".css") else "application/javascript"
@@ -128,6 +137,7 @@ def main() -> int:
     chosen = settings_from_environment(StackTemplate(load_template()), os.environ)
     if chosen:
         print(f"From the environment, over the template's defaults: {', '.join(sorted(chosen))}")
+    demo = start_demo_mail(STATE_FILE.parent)
     runtime = start_local_runtime(environment_overrides=chosen)
     from sender_accounts.access.api_keys import issue_key
     from sender_accounts.composition import access_store
@@ -143,7 +153,8 @@ def main() -> int:
         print(f"DEMO_API_KEY: {exc}")
         runtime.stop()
         return 2
-    server = LocalHttpServer(("127.0.0.1", port), make_handler(runtime.gateway))
+    sink = demo.server.relay if demo else None
+    server = LocalHttpServer(("127.0.0.1", port), make_handler(runtime.gateway, sink))
     server.daemon_threads = True
     bound = server.server_address[1]
     url = f"http://127.0.0.1:{bound}"
@@ -160,8 +171,11 @@ def main() -> int:
     print(
         f"Outbound mail connections may reach loopback only ({LOOPBACK_NETWORKS}): local use only."
     )
-    print(f"Swagger UI: {url}/swagger   OpenAPI: {url}/openapi.json")
+    print(f"Swagger UI: {url}/swagger   OpenAPI: {url}/openapi.json   Mail sent: {url}/_local/mail")
     print(f"API key: {key}")
+    if demo is not None:
+        print(f"Demo mailbox {DEMO_USER}: create it as an inbox, validated for real, with:")
+        print(demo.curl(url, key))
     print(f"Ready: {url}", flush=True)
 
     stop = threading.Event()
@@ -177,6 +191,8 @@ def main() -> int:
     tap.stop()
     clear()
     runtime.stop()
+    if demo is not None:
+        demo.stop()
     return 0
 
 
@@ -200,7 +216,11 @@ def settings_from_environment(
 
 def _function_env(stack: ProvisionedStack) -> dict[str, str]:
     """The functions' environment as the template gives it, for `make invoke` to reuse."""
-    environment = {"POWERTOOLS_TRACE_DISABLED": "true"}
+    # SSL_CERT_FILE: the bundle that trusts the demo mail server too, for `make invoke`.
+    environment = {
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "SSL_CERT_FILE": os.environ.get("SSL_CERT_FILE", ""),
+    }
     for logical_id in stack.template.functions():
         environment.update(stack.function_environment(logical_id))
     return environment

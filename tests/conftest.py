@@ -24,9 +24,9 @@ sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(PROJECT_ROOT / "layers" / "sender_accounts"))
 
 from local_stack.gateway import GatewayResponse  # noqa: E402
+from local_stack.mail_server import DOVECOT, MailServer, start_mail_server  # noqa: E402
+from local_stack.pki import ServerPki, make_pki  # noqa: E402
 from local_stack.runtime import LocalRuntime, reset_process_caches, start_local_runtime  # noqa: E402
-from tests.support.certificates import ServerPki, make_pki  # noqa: E402
-from tests.support.dovecot import DOVECOT, MailServer, start_mail_server  # noqa: E402
 from tests.support.secret_scan import SCAN, ScanningHandler  # noqa: E402
 
 API = "/api/public/v1"

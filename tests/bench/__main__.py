@@ -14,6 +14,8 @@ from local_stack.template import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT / "layers" / "sender_accounts"))
 
+from local_stack.mail_server import start_mail_server
+from local_stack.pki import make_pki
 from tests.bench.bulk_parallelism import (
     MINIMUM_ROUND_TRIPS,
     BenchTarget,
@@ -29,9 +31,7 @@ from tests.bench.health_sweep import print_sweep_table
 from tests.bench.import_times import FLOOR, measure_import_times
 from tests.bench.list_pages import print_list_table
 from tests.bench.single_validation import measure_single_validation
-from tests.support.certificates import make_pki
 from tests.support.delay_proxy import DelayProxy
-from tests.support.dovecot import start_mail_server
 
 USER, PASSWORD = "bench@acme.test", "bench-password-1"
 ROWS = int(os.environ.get("BENCH_ROWS", "100"))

@@ -21,11 +21,11 @@ from typing import Any
 from botocore.exceptions import BotoCoreError
 
 from local_stack.functions import invoke
+from local_stack.mail_server import MailServer
 from local_stack.runtime import LocalRuntime, reset_process_caches
 from local_stack.schedules import scheduled_event
 from local_stack.template import ScheduleSource
 from tests.support.delay_proxy import DelayProxy
-from tests.support.dovecot import MailServer
 
 INBOXES = int(os.environ.get("BENCH_SWEEP_INBOXES", "1000"))
 ONE_WAY_DELAY = 0.025  # 50 ms round trip
@@ -186,9 +186,9 @@ def main() -> int:
     from pathlib import Path
 
     from local_stack.functions import ensure_layer_on_path
+    from local_stack.mail_server import start_mail_server
+    from local_stack.pki import make_pki
     from local_stack.runtime import start_local_runtime
-    from tests.support.certificates import make_pki
-    from tests.support.dovecot import start_mail_server
 
     ensure_layer_on_path()
     user, password = "bench@acme.test", "bench-password-1"

@@ -7,10 +7,10 @@ import ipaddress
 import statistics
 import time
 
+from local_stack.mail_server import MailServer
 from sender_accounts.mail.endpoints import MailServerLogin, Security
 from sender_accounts.mail.policy import OutboundPolicy
 from sender_accounts.mail.validation import validate_mailbox
-from tests.support.dovecot import MailServer
 
 LOOPBACK = OutboundPolicy((ipaddress.ip_network("127.0.0.0/8"),))
 

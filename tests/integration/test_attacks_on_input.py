@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from local_stack.mail_server import MailServer
 from tests.conftest import ApiClient, smtp_account
-from tests.support.dovecot import MailServer
 from tests.support.inboxes import create_inbox, delivered
 
 INJECTION = "=?utf-8?q?Hi=0D=0ABcc:_victim@evil.test?="

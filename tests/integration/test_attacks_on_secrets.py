@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from local_stack.mail_server import MailServer
 from tests.conftest import (
     MAILBOX_PASSWORD,
     MAILBOX_USER,
@@ -18,7 +19,6 @@ from tests.conftest import (
     ApiClient,
     smtp_account,
 )
-from tests.support.dovecot import MailServer
 from tests.support.hostile_servers import (
     Recording,
     imap_banner,

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from local_stack.mail_server import MailServer
+from local_stack.ports import free_port
 from tests.conftest import MAILBOX_PASSWORD, ApiClient, smtp_account
-from tests.support.dovecot import MailServer
-from tests.support.ports import free_port
 from tests.support.silent_server import silent_server
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from local_stack.mail_server import MailServer
 from local_stack.runtime import LocalRuntime
 from tests.conftest import ApiClient, smtp_account
-from tests.support.dovecot import MailServer
 from tests.support.fault_proxy import throttling_proxy
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from local_stack.mail_server import MailServer
 from tests.conftest import MAILBOX_PASSWORD, MONITORED_USER, ApiClient
-from tests.support.dovecot import MailServer
 from tests.support.inboxes import create_inbox, delivered
 
 

@@ -11,19 +11,21 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 import requests
 
 from local_stack.apigateway import proxy_event
+from local_stack.mail_server import MailServer
+from local_stack.pki import ServerPki
+from local_stack.ports import free_port
 from local_stack.state import STATE_FILE
 from local_stack.template import PROJECT_ROOT
 from tests.conftest import MAILBOX_PASSWORD, MAILBOX_USER
-from tests.support.certificates import ServerPki
-from tests.support.dovecot import MailServer
-from tests.support.ports import free_port
 
 DEMO_KEY = "cs_test_" + "LocalRuntimeHttpTestKey0123456789abcdef"
+PRINTED: list[str] = []  # what `make serve` printed up to Ready
 SAM = PROJECT_ROOT / ".tools" / "sam" / "bin" / "sam"
 
 
@@ -56,6 +58,7 @@ def serve(pki: ServerPki, mail_server: MailServer) -> Iterator[tuple[str, subpro
         process.kill()
         pytest.fail("make serve did not become ready: " + "".join(lines))
     assert f"API key: {DEMO_KEY}\n" in lines
+    PRINTED[:] = lines
     base_url = line.removeprefix("Ready: ").strip()
     yield base_url, process
     if process.poll() is None:
@@ -196,6 +199,56 @@ def test_a_burst_of_clients_is_served_not_reset(serve: tuple[str, subprocess.Pop
                      range(100))
         )  # fmt: skip
     assert statuses == [200] * 100
+
+
+def _printed_curl() -> str:
+    start = next(n for n, line in enumerate(PRINTED) if line.startswith("curl -s "))
+    end = next(n for n in range(start, len(PRINTED)) if not PRINTED[n].rstrip().endswith("\\"))
+    return "".join(PRINTED[start : end + 1])
+
+
+def _run(command: str) -> dict[str, Any]:
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return dict(json.loads(done.stdout))  # the command prints the JSON answer only
+
+
+def test_the_demo_mailbox_validates_for_real_and_its_mail_is_shown(
+    serve: tuple[str, subprocess.Popen[str]],
+) -> None:
+    base_url, _ = serve
+    command = _printed_curl()
+    password = json.loads(command.split(" -d ", 1)[1].strip().strip("'"))["smtp_password"]
+    # The same command with a wrong password shows the server's refusal
+    wrong = command.replace(password, "not-the-password").replace("demo-inbox", "demo-wrong")
+    refused = _run(wrong)
+    assert refused["error_code"] == "AUTH_FAILED"
+    assert refused["server_reply"].startswith("535")
+    # As printed: an ACTIVE inbox; run again, the same answer (its Idempotency-Key)
+    created = _run(command)
+    assert created["overall_status"] == "ACTIVE"
+    assert _run(command)["inbox_id"] == created["inbox_id"]
+    # A test email from it shows up in the local mail viewer
+    headers = {"X-API-Key": DEMO_KEY}
+    url = f"{base_url}/api/public/v1/sender-accounts/{created['inbox_id']}/test-email"
+    body = {"recipient_email": "prospect@example.test", "subject": "Seen in the viewer"}
+    assert requests.post(url, json=body, headers=headers, timeout=30).status_code == 200
+    deadline = time.monotonic() + 10
+    seen: list[dict[str, Any]] = []
+    while not seen and time.monotonic() < deadline:
+        listed = requests.get(f"{base_url}/_local/mail.json", timeout=10).json()["messages"]
+        seen = [m for m in listed if m["subject"] == "Seen in the viewer"]
+        time.sleep(0.2)
+    assert seen, "the test email never reached the viewer"
+    assert seen[0]["to"] == ["prospect@example.test"]
+    assert "demo@demo.test" in seen[0]["from"]
+    assert "Subject: Seen in the viewer" in seen[0]["raw"]
+    page = requests.get(f"{base_url}/_local/mail", timeout=10)
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "Seen in the viewer" in page.text
+    # Local only: the viewer is not part of the API's document
+    document = requests.get(f"{base_url}/openapi.json", timeout=10).json()
+    assert not any("_local" in path for path in document["paths"])
 
 
 def test_ctrl_c_stops_cleanly(serve: tuple[str, subprocess.Popen[str]]) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from local_stack.mail_server import MailServer
 from tests.conftest import ApiClient, smtp_account
-from tests.support.dovecot import MailServer
 from tests.support.misbehaving_servers import (
     Behaviour,
     banner_one_byte_a_second,

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from botocore.exceptions import ClientError
 
+from local_stack.mail_server import MailServer
 from tests.conftest import MAILBOX_PASSWORD, MAILBOX_USER, ApiClient, smtp_account
-from tests.support.dovecot import MailServer
 
 
 @pytest.fixture

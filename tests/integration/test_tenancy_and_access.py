@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from local_stack.mail_server import MailServer
 from tests.conftest import ApiClient, smtp_account
-from tests.support.dovecot import MailServer
 
 
 def test_another_workspace_can_neither_read_list_nor_delete(

@@ -7,7 +7,7 @@ import time
 from email.message import Message
 from typing import TYPE_CHECKING, Any
 
-from tests.support.dovecot import MailServer
+from local_stack.mail_server import MailServer
 
 if TYPE_CHECKING:
     from tests.conftest import ApiClient

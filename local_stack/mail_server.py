@@ -1,4 +1,5 @@
-"""A real Dovecot (IMAP and submission) with an aiosmtpd relay sink, on loopback ports."""
+"""A real Dovecot (IMAP and submission) with an aiosmtpd relay sink, on loopback ports: the
+local stack's demo mail server, and the tests' mail server."""
 
 from __future__ import annotations
 
@@ -11,26 +12,36 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
-from .certificates import ServerPki
+from .pki import ServerPki
 from .ports import free_port
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
 
 class RelaySink(Message):
-    """Keeps every message Dovecot relays, so tests can read what arrived."""
+    """Keeps every message Dovecot relays: parsed for tests, and with its arrival time, its
+    envelope recipients and its raw source for the local mail viewer."""
 
     def __init__(self) -> None:
         super().__init__()
         self.messages: list[object] = []
+        self._received: list[tuple[str, list[str], str]] = []
 
     def handle_message(self, message: object) -> None:
         self.messages.append(message)
+        get = getattr(message, "get", lambda name, default: default)
+        recipients = [r.strip() for r in str(get("X-RcptTo", "")).split(",") if r.strip()]
+        arrived = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self._received.append((arrived, recipients, str(message)))
+
+    def received(self) -> list[tuple[str, list[str], str]]:
+        return list(self._received)
 
 
 @dataclass
@@ -192,7 +203,7 @@ def start_mail_server(pki: ServerPki, users: dict[str, str]) -> MailServer:
     )
     config = root / "dovecot.conf"
     config.write_text(_config(root, pki, server, relay_port))
-    server.process = subprocess.Popen(
+    server.process = subprocess.Popen(  # noqa: S603 - Dovecot with the configuration written here
         [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 20

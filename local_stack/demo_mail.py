@@ -1,0 +1,88 @@
+"""The local stack's own mail server: a real Dovecot (IMAP and submission) with a demo user,
+on free loopback ports, so the product's headline, a mailbox validated for real, can be seen
+in a minute. What it relays lands in a sink the local mail viewer shows (mail_viewer.py).
+
+Its throw-away CA is trusted by the local runtime beside whatever SSL_CERT_FILE named (one
+combined bundle), so other servers a developer trusts stay trusted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shlex
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+
+from .mail_server import DOVECOT, MailServer, start_mail_server
+from .pki import make_pki
+
+DEMO_USER = "demo@demo.test"
+INSTALL_HINT = (
+    "No demo mailbox: Dovecot is not installed (Debian: apt-get install dovecot-imapd "
+    "dovecot-submissiond, or `make mail-server` as root). The stack runs without it."
+)
+
+
+@dataclass
+class DemoMail:
+    server: MailServer
+    password: str
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def account(self) -> dict[str, object]:
+        """The create request for the demo mailbox: STARTTLS submission, implicit-TLS IMAP."""
+        return {
+            "email_address": DEMO_USER,
+            "display_name": "Demo Sender",
+            "inbox_type": "CUSTOM_SMTP",
+            "daily_limit": 20,
+            "smtp_host": "localhost",
+            "smtp_port": self.server.submission_starttls_port,
+            "smtp_username": DEMO_USER,
+            "smtp_password": self.password,
+            "smtp_use_tls": True,
+            "imap_host": "localhost",
+            "imap_port": self.server.imaps_port,
+            "imap_username": DEMO_USER,
+            "imap_password": self.password,
+            "imap_use_ssl": True,
+        }
+
+    def curl(self, base_url: str, api_key: str) -> str:
+        """A ready-to-paste command that creates the demo inbox; run again, it replays its 201."""
+        body = json.dumps(self.account(), indent=None)
+        return "\n".join(
+            [
+                f"curl -s -X POST {base_url}/api/public/v1/sender-accounts/smtp \\",
+                f"  -H 'X-API-Key: {api_key}' -H 'Content-Type: application/json' \\",
+                "  -H 'Idempotency-Key: demo-inbox' \\",
+                f"  -d {shlex.quote(body)}",
+            ]
+        )
+
+
+def _trust(ca_cert: Path, directory: Path) -> None:
+    """SSL_CERT_FILE becomes one bundle: what it named before (or the system's store), and the
+    demo server's CA."""
+    before = os.environ.get("SSL_CERT_FILE") or ssl.get_default_verify_paths().openssl_cafile
+    parts = [Path(before).read_text()] if before and Path(before).exists() else []
+    bundle = directory / "trusted-ca-bundle.pem"
+    bundle.write_text("\n".join([*parts, ca_cert.read_text()]))
+    os.environ["SSL_CERT_FILE"] = str(bundle)
+
+
+def start_demo_mail(directory: Path) -> DemoMail | None:
+    """The demo server, or None (with a line saying how to get one) when Dovecot is missing."""
+    if not os.path.exists(DOVECOT):
+        print(INSTALL_HINT, flush=True)
+        return None
+    pki = make_pki(directory / "demo-pki")
+    password = secrets.token_urlsafe(12)
+    server = start_mail_server(pki, {DEMO_USER: password})
+    _trust(pki.ca_cert, directory)
+    return DemoMail(server, password)

@@ -1,0 +1,94 @@
+"""The local mail viewer: every message the local stack sent, as Mailpit or MailHog show them.
+
+Two sources: what the demo mail server relayed (test emails from SMTP inboxes) and what the
+emulated SES accepted (native inboxes). `GET /_local/mail` is an HTML page listing them (from,
+to, subject, time) with each message's raw source; `/_local/mail.json` the same as JSON. Local
+only: not in the template, not in the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import html
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .mail_server import RelaySink
+from .provision import ACCOUNT_ID, REGION
+
+
+@dataclass(frozen=True)
+class SeenMessage:
+    source: str  # "smtp" (relayed by the demo server) or "ses"
+    received_at: str
+    mail_from: str
+    to: list[str]
+    subject: str
+    raw: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "received_at": self.received_at,
+            "from": self.mail_from,
+            "to": self.to,
+            "subject": self.subject,
+            "raw": self.raw,
+        }
+
+
+def _parsed(raw: str, source: str, received_at: str, envelope_to: list[str]) -> SeenMessage:
+    message = email.message_from_string(raw, policy=email.policy.default)
+    return SeenMessage(
+        source,
+        received_at,
+        str(message.get("From", "")),
+        envelope_to or [str(message.get("To", ""))],
+        str(message.get("Subject", "")),
+        raw,
+    )
+
+
+def _ses_messages() -> list[SeenMessage]:
+    from moto.ses.models import ses_backends
+
+    seen = []
+    for sent in list(ses_backends[ACCOUNT_ID][REGION].sent_messages):
+        raw = getattr(sent, "raw_data", None)
+        if raw is not None:
+            seen.append(_parsed(raw, "ses", "", list(getattr(sent, "destinations", []))))
+    return seen
+
+
+def messages(sink: RelaySink | None) -> list[SeenMessage]:
+    relayed = [
+        _parsed(raw, "smtp", received_at, recipients)
+        for received_at, recipients, raw in (sink.received() if sink else [])
+    ]
+    return [*relayed, *_ses_messages()]
+
+
+def as_json(sink: RelaySink | None) -> bytes:
+    return json.dumps({"messages": [m.as_dict() for m in messages(sink)]}, indent=1).encode()
+
+
+def as_html(sink: RelaySink | None) -> bytes:
+    rows = []
+    for n, m in enumerate(messages(sink)):
+        cells = [m.received_at or "—", m.mail_from, ", ".join(m.to), m.subject, m.source]
+        row = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
+        rows.append(
+            f"<tr>{row}</tr><tr><td colspan=5><details><summary>source #{n + 1}</summary>"
+            f"<pre>{html.escape(m.raw)}</pre></details></td></tr>"
+        )
+    body = "".join(rows) or "<tr><td colspan=5>No message sent yet.</td></tr>"
+    return (
+        "<!doctype html><html><head><meta charset=utf-8><title>Local mail</title>"
+        "<style>body{font-family:sans-serif}td,th{padding:4px 8px;text-align:left}"
+        "pre{white-space:pre-wrap}</style></head><body><h1>Local mail</h1>"
+        "<p>Every message the local stack sent. <a href='/_local/mail.json'>JSON</a></p>"
+        "<table><tr><th>time</th><th>from</th><th>to</th><th>subject</th><th>via</th></tr>"
+        f"{body}</table></body></html>"
+    ).encode()
