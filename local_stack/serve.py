@@ -27,6 +27,7 @@ from .mail_viewer import as_html, as_json
 from .openapi import build_document
 from .provision import ProvisionedStack
 from .runtime import LOOPBACK_NETWORKS, start_local_runtime
+from .sam_env import sam_env_vars, write_sam_env
 from .state import STATE_FILE, LocalStackState, clear
 from .template import StackTemplate, load_template
 
@@ -173,6 +174,8 @@ def main() -> int:
     )
     print(f"Swagger UI: {url}/swagger   OpenAPI: {url}/openapi.json   Mail sent: {url}/_local/mail")
     print(f"API key: {key}")
+    env_file = write_sam_env(sam_env_vars(runtime.stack, runtime.function_keys, chosen))
+    print(f"sam local invoke --env-vars {os.path.relpath(env_file)} (see README)")
     if demo is not None:
         print(f"Demo mailbox {DEMO_USER}: create it as an inbox, validated for real, with:")
         print(demo.curl(url, key))

@@ -1,0 +1,96 @@
+"""The env-vars file `make serve` writes for `sam local invoke`: every function, started in a
+fresh process with exactly that environment (Docker cannot run here), answers its sample event
+against the running stack, as its own role."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from local_stack.runtime import LocalRuntime
+from local_stack.sam_env import sam_env_vars, write_sam_env
+from local_stack.template import PROJECT_ROOT, StackTemplate, load_template
+from tests.integration.test_sample_events import (
+    QUEUE_FAILURES,
+    SAMPLE_STATUS,
+    SCHEDULED,
+    sample_path,
+)
+
+TEMPLATE = StackTemplate(load_template())
+# What Lambda does around a handler: load it from its code folder and call it with a context.
+RUN_HANDLER = """
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("app", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+
+class Context:
+    function_name = sys.argv[3]
+    memory_limit_in_mb = 256
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:" + sys.argv[3]
+    aws_request_id = "sam-env-test"
+    def get_remaining_time_in_millis(self):
+        return 20000
+
+with open(sys.argv[2]) as sample:
+    event = json.load(sample)
+print(json.dumps(module.lambda_handler(event, Context()), default=str))
+"""
+
+
+def _run(logical_id: str, environment: dict[str, str]) -> dict[str, Any]:
+    props = TEMPLATE.function_properties(logical_id)
+    handler = PROJECT_ROOT / props["CodeUri"] / "app.py"
+    layer = PROJECT_ROOT / "layers" / "sender_accounts"
+    # Exactly the file's variables; PATH to start Python, PYTHONPATH where Lambda puts layers.
+    env = {**environment, "PATH": os.environ["PATH"], "PYTHONPATH": str(layer)}
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_HANDLER, str(handler), str(sample_path(logical_id)), logical_id],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, f"{logical_id}: {done.stderr[-2000:]}"
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_every_function_runs_with_exactly_the_env_file(
+    runtime: LocalRuntime, tmp_path: Any
+) -> None:
+    from sender_accounts.access.api_keys import issue_key
+    from sender_accounts.composition import access_store
+
+    path = write_sam_env(sam_env_vars(runtime.stack, runtime.function_keys), tmp_path / "env.json")
+    variables = json.loads(path.read_text())
+    assert set(variables) == set(TEMPLATE.functions())
+    authorizer = TEMPLATE.authorizer_function()
+    sample = json.loads(sample_path(str(authorizer)).read_text())
+    issue_key(access_store.get(), "sam-env", api_key=sample["headers"]["X-API-Key"])
+    names = sorted(TEMPLATE.functions())
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = dict(zip(names, pool.map(lambda n: _run(n, variables[n]), names), strict=True))
+    for name, result in results.items():
+        if name == authorizer:
+            assert result["policyDocument"]["Statement"][0]["Effect"] == "Allow"
+        elif name in SCHEDULED:
+            assert set(result) == {"due", "queued"}
+        elif name in QUEUE_FAILURES:
+            assert "batchItemFailures" in result
+        else:
+            assert result["statusCode"] == SAMPLE_STATUS[name], (name, result["body"])
+    # No value the functions need is left to the process that starts them
+    assert all(v["AWS_ENDPOINT_URL"] == runtime.stack.endpoint_url for v in variables.values())
+
+
+@pytest.mark.parametrize("name", ["AWS_SESSION_TOKEN", "TABLE_NAME", "HEALTH_QUEUE_URL"])
+def test_each_function_is_given(runtime: LocalRuntime, name: str) -> None:
+    variables = sam_env_vars(runtime.stack, runtime.function_keys)
+    assert all(v.get(name) for v in variables.values())
