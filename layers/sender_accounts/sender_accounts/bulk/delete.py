@@ -14,7 +14,13 @@ from sender_accounts.bulk.models import (
     BulkJobAccepted,
     JobStatus,
 )
-from sender_accounts.bulk.queue import enqueue_rows, finish_jobs, read_job, repeated_ids
+from sender_accounts.bulk.queue import (
+    enqueue_rows,
+    finish_jobs,
+    id_rows,
+    read_job,
+    repeated_ids,
+)
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.model import Model
 from sender_accounts.errors import ConfirmationRequired, NotFound
@@ -52,18 +58,7 @@ class BulkDeleteService:
         if not request.confirm_deletion:
             raise ConfirmationRequired()
         job_id, now = str(uuid.uuid4()), utc_now()
-        first_row: dict[str, int] = {}
-        rows: list[dict[str, Any]] = []
-        for index, inbox_id in enumerate(request.inbox_ids):
-            row: dict[str, Any] = {
-                "row": index,
-                "inbox_id": inbox_id,
-                "status": "PENDING",
-                "expires_at": expiry(),
-            }
-            if first_row.setdefault(inbox_id, index) != index:
-                row.update(status="SKIPPED", error=f"Listed before, in row {first_row[inbox_id]}")
-            rows.append(row)
+        rows = id_rows(request.inbox_ids)
         queued = [r for r in rows if r["status"] == "PENDING"]
         skipped_now = len(rows) - len(queued)
         job = {

@@ -12,7 +12,7 @@ from sender_accounts.adapters.observability import logger, metrics
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.model import Model
 from sender_accounts.errors import DependencyUnavailable
-from sender_accounts.store.bulk_jobs import BulkJobRepository
+from sender_accounts.store.bulk_jobs import BulkJobRepository, expiry
 from sender_accounts.store.records import JobRecord
 
 SQS_BATCH = 10
@@ -48,6 +48,19 @@ def enqueue_rows(
         if isinstance(exc, DependencyUnavailable):
             raise
         raise DependencyUnavailable("SQS", type(exc).__name__) from None
+
+
+def id_rows(inbox_ids: list[str]) -> list[dict[str, Any]]:
+    """A job's rows for listed ids: PENDING each, SKIPPED where the id was listed before (the
+    answer names those: repeated_ids)."""
+    first_row: dict[str, int] = {}
+    rows: list[dict[str, Any]] = []
+    for index, inbox_id in enumerate(inbox_ids):
+        row: dict[str, Any] = {"row": index, "inbox_id": inbox_id, "status": "PENDING"}
+        if first_row.setdefault(inbox_id, index) != index:
+            row.update(status="SKIPPED", error=f"Listed before, in row {first_row[inbox_id]}")
+        rows.append({**row, "expires_at": expiry()})
+    return rows
 
 
 def repeated_ids(rows: list[dict[str, Any]]) -> list[str]:

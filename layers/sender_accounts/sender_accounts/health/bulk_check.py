@@ -13,7 +13,13 @@ from typing import Any
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
 from sender_accounts.bulk.models import BulkJobAccepted, JobStatus
-from sender_accounts.bulk.queue import enqueue_rows, finish_jobs, read_job, repeated_ids
+from sender_accounts.bulk.queue import (
+    enqueue_rows,
+    finish_jobs,
+    id_rows,
+    read_job,
+    repeated_ids,
+)
 from sender_accounts.common.clock import utc_now
 from sender_accounts.errors import FieldRuleViolated, NotFound
 from sender_accounts.health.check import HealthCheckService
@@ -69,13 +75,7 @@ class BulkCheckService:
     def create_job(self, workspace_id: str, request: BulkCheckRequest) -> BulkJobAccepted:
         ids = self._ids(workspace_id, request)
         job_id, now = str(uuid.uuid4()), utc_now()
-        first_row: dict[str, int] = {}
-        rows: list[dict[str, Any]] = []
-        for index, inbox_id in enumerate(ids):
-            row: dict[str, Any] = {"row": index, "inbox_id": inbox_id, "status": "PENDING"}
-            if first_row.setdefault(inbox_id, index) != index:
-                row.update(status="SKIPPED", error=f"Listed before, in row {first_row[inbox_id]}")
-            rows.append({**row, "expires_at": expiry()})
+        rows = id_rows(ids)
         queued = [r for r in rows if r["status"] == "PENDING"]
         skipped = len(rows) - len(queued)
         job = JobRecord(
