@@ -2,7 +2,6 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SAM_VENV := .tools/sam
@@ -10,6 +9,9 @@ SAM := $(SAM_VENV)/bin/sam
 SAM_VERSION := 1.170.0
 # sam build needs the Lambda runtime's Python (3.12) on PATH; pyenv keeps it outside PATH.
 PY312_BIN := $(shell for p in "$$(command -v python3.12 2>/dev/null)" $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3.12 2>/dev/null) /usr/bin/python3.12; do [ -n "$$p" ] && "$$p" -c "" 2>/dev/null && { dirname "$$p"; break; }; done)
+# The venv runs the Lambda runtime's Python (3.12) when it is installed, else python3.
+PYTHON ?= $(if $(PY312_BIN),$(PY312_BIN)/python3.12,python3)
+SAM_PYTHON ?= python3
 
 PORT ?= 3000
 WORKSPACE ?=
@@ -36,7 +38,7 @@ $(VENV)/.installed: requirements-dev.txt layers/sender_accounts/requirements.txt
 venv: $(VENV)/.installed
 
 $(SAM_VENV)/.installed:
-	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check aws-sam-cli==$(SAM_VERSION)
 	touch $@
 

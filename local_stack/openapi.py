@@ -11,12 +11,14 @@ import os
 import sys
 from typing import Any
 
+from .api_catalog import ERROR_SCHEMA, describe
 from .functions import load_handler_module
 from .template import PROJECT_ROOT, StackTemplate, load_template
 
 DOCUMENT_PATH = PROJECT_ROOT / "docs" / "openapi.json"
 TITLE = "Sender-accounts API"
 VERSION = "1.0.0"
+TAGS = ("accounts", "sending", "bulk", "native", "domains", "health")
 
 
 def _placeholder_environment(template: StackTemplate) -> None:
@@ -44,9 +46,11 @@ def build_document(template: StackTemplate | None = None) -> dict[str, Any]:
         for path, operations in document.get("paths", {}).items():
             paths.setdefault(path, {}).update(operations)
         schemas.update(document.get("components", {}).get("schemas", {}))
-    for operations in paths.values():
-        for operation in operations.values():
+    for path, operations in paths.items():
+        for method, operation in operations.items():
             operation["security"] = [{"ApiKey": []}]
+            describe(method, path, operation)
+    schemas["Error"] = ERROR_SCHEMA
     return {
         "openapi": "3.1.0",
         "info": {
@@ -55,6 +59,7 @@ def build_document(template: StackTemplate | None = None) -> dict[str, Any]:
             "description": "Connect SMTP/IMAP mailboxes, validated for real; secrets under KMS.",
         },
         "servers": [{"url": "/"}],
+        "tags": [{"name": name} for name in TAGS],
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": dict(sorted(schemas.items())),

@@ -84,4 +84,10 @@ def test_collection_pauses_during_a_lambda_init_only(logical_id: str) -> None:
         template_environment(TEMPLATE, logical_id),
         "import gc; print(gc.isenabled(), gc.get_freeze_count())",
     )
-    assert local.stdout.split() == ["True", "0"]
+    # (a bare interpreter may keep some objects frozen by itself: 3.12 does)
+    bare = subprocess.run(
+        [sys.executable, "-c", "import gc; print(gc.get_freeze_count())"],
+        capture_output=True,
+        text=True,
+    )
+    assert local.stdout.split() == ["True", bare.stdout.strip()]
