@@ -197,15 +197,21 @@ native_accounts = Component(_native_accounts, uses=(repository, domains, events)
 
 
 def _health_checks() -> HealthCheckService:
-    from sender_accounts.accounts.checks import MailboxUseCase
     from sender_accounts.health.check import HealthCheckService
     from sender_accounts.store.host_slots import HostSlots
 
     settings = get_settings()
-    mailboxes = MailboxUseCase(repository.get(), vault.get(), events.get(), settings)
     table, per_host = env("REQUEST_CONTROL_TABLE_NAME"), settings.max_connections_per_mail_host
     slots = HostSlots(client("dynamodb"), table, per_host)
-    return HealthCheckService(mailboxes, dns_lookup.get(), slots, domains.get())
+    return HealthCheckService(
+        repository.get(),
+        vault.get(),
+        events.get(),
+        settings,
+        dns_lookup.get(),
+        slots,
+        domains.get(),
+    )
 
 
 def _bulk_checks() -> BulkCheckService:

@@ -12,11 +12,14 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sender_accounts.accounts.checks import MailboxUseCase, check_mailbox
+from sender_accounts.accounts.checks import MailboxUseCase, MailboxValidator, check_mailbox
 from sender_accounts.accounts.credential_changes import stored_login
 from sender_accounts.accounts.models import PROVIDER_MAX_DAILY_LIMIT, InboxType
 from sender_accounts.adapters.dns_lookup import DnsLookup
+from sender_accounts.adapters.events import EventPublisher
+from sender_accounts.adapters.password_vault import PasswordVault
 from sender_accounts.common.clock import utc_now
+from sender_accounts.config import Settings
 from sender_accounts.errors import ConcurrentUpdate, MailHostBusy
 from sender_accounts.health.dns_checks import inspect_domain, selectors_for
 from sender_accounts.health.factors import Factor, score, thresholds_crossed
@@ -24,6 +27,7 @@ from sender_accounts.health.observation import Observation, check_answer, ses_fa
 from sender_accounts.health.schedule import next_check_at
 from sender_accounts.health.status_rules import decide, first_failure
 from sender_accounts.store.host_slots import HostBusy, HostSlots
+from sender_accounts.store.inboxes import SenderAccountRepository
 from sender_accounts.store.records import InboxRecord
 
 WRITE_ATTEMPTS = 5
@@ -41,15 +45,17 @@ class DomainHealth(Protocol):
 class HealthCheckService(MailboxUseCase):
     def __init__(
         self,
-        mailboxes: MailboxUseCase,
+        repository: SenderAccountRepository,
+        vault: PasswordVault,
+        events: EventPublisher,
+        settings: Settings,
         lookup: DnsLookup,
         slots: HostSlots | None = None,
         domains: DomainHealth | None = None,
+        validator: MailboxValidator | None = None,
     ) -> None:
-        """`mailboxes`: the inbox store, vault, events, settings and validator to check with;
-        `slots`: the per-host bound (none: unbounded); `domains`: native inboxes' SES side."""
-        m = mailboxes
-        super().__init__(m._repository, m._vault, m._events, m._settings, m._validator)
+        """`slots`: the per-host bound (none: unbounded); `domains`: native inboxes' SES side."""
+        super().__init__(repository, vault, events, settings, validator)
         self._lookup = lookup
         self._slots = slots
         self._domains = domains
