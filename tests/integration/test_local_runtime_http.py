@@ -251,6 +251,77 @@ def test_the_demo_mailbox_validates_for_real_and_its_mail_is_shown(
     assert not any("_local" in path for path in document["paths"])
 
 
+def _readme_commands() -> list[str]:
+    """The commands of the README's curl examples (its first two bash blocks that use $API),
+    continuation lines joined, comments left out."""
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    blocks = [b.split("```", 1)[0] for b in readme.split("```bash\n")[1:]]
+    commands: list[str] = []
+    for block in [b for b in blocks if "$API" in b][:2]:
+        pending = ""
+        for line in block.splitlines():
+            if not pending and (not line.strip() or line.lstrip().startswith("#")):
+                continue
+            if not pending and line.startswith("export "):
+                commands.append(line.split("  #", 1)[0].strip())  # one line, its comment off
+                continue
+            pending += line + "\n"
+            if not line.rstrip().endswith("\\") and pending.count("'") % 2 == 0:
+                commands.append(pending.strip())
+                pending = ""
+    return commands
+
+
+def test_the_readmes_curl_examples_work_as_written(
+    serve: tuple[str, subprocess.Popen[str]],
+) -> None:
+    base_url, _ = serve
+    printed = json.loads(_printed_curl().split(" -d ", 1)[1].strip().strip("'"))
+    # What the README says to take from make serve's output
+    given = {
+        "PORT": base_url.rsplit(":", 1)[1],
+        "KEY": DEMO_KEY,
+        "SMTP_PORT": str(printed["smtp_port"]),
+        "IMAP_PORT": str(printed["imap_port"]),
+        "DEMO_PASSWORD": printed["smtp_password"],
+    }
+    prelude = "\n".join(f"export {name}={value}" for name, value in given.items())
+    # ... and what it says earlier answers give
+    placeholders: dict[str, str] = {}
+    answers: list[tuple[str, dict[str, Any]]] = []
+    for command in _readme_commands():
+        if command.startswith("export"):
+            names = {part.split("=", 1)[0] for part in command.split()[1:]}
+            if not names <= set(given):  # the values it says to take from make serve stay
+                prelude += "\n" + command
+            continue
+        for name, value in placeholders.items():
+            command = command.replace(f"<{name}>", value)
+        assert "<" not in command.split("-H")[0], f"a placeholder with no value yet: {command}"
+        answer = _run(f"{prelude}\n{command}")
+        assert answer.get("error_code") not in {"SERVICE_UNAVAILABLE", "MAIL_HOST_BUSY"}, answer
+        answers.append((command, answer))
+        placeholders.setdefault("inbox_id", answer.get("inbox_id", ""))
+        if "job_id" in answer:
+            placeholders["job_id"] = answer["job_id"]
+        if "dns_records" in answer:
+            placeholders["domain_id"] = answer["domain_id"]
+        cursor = (answer.get("pagination") or {}).get("next_cursor")
+        if cursor:
+            placeholders["pagination.next_cursor"] = cursor
+        placeholders = {k: v for k, v in placeholders.items() if v}
+    assert answers[0][1].get("overall_status") == "ACTIVE", answers[0]
+    assert answers[1][1]["overall_status"] == "DISABLED"  # stored after a failed validation
+    assert len(answers) >= 25
+    sent = [a for c, a in answers if "/test-email" in c]
+    assert sent[0]["message_id"]
+    walked = [a for c, a in answers if "cursor=" in c]
+    assert walked[0]["success"] is True
+    checked = [a for c, a in answers if c.rstrip().endswith('/check -H "X-API-Key: $KEY"')]
+    assert checked[0]["overall_status"] in {"ACTIVE", "PAUSED"}
+    assert answers[-1][1]["error_code"] == "IN_USE"  # the domain still has its native inboxes
+
+
 def test_ctrl_c_stops_cleanly(serve: tuple[str, subprocess.Popen[str]]) -> None:
     _, process = serve
     process.send_signal(signal.SIGINT)

@@ -4,6 +4,7 @@ limits, scopes by method, per-workspace rate limits, and Idempotency-Key replays
 from __future__ import annotations
 
 import base64
+import json
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -167,7 +168,7 @@ def _idempotent(
         # not replay A's answer for inbox B.
         "route": f"{event.get('httpMethod')} {event.get('path')}",
         "key": key,
-        "body": event.get("body") or "",
+        "body": _canonical(event.get("body") or ""),
     }
     try:
         return dict(replayable(request=request, app=app, event=event, context=context))
@@ -177,6 +178,14 @@ def _idempotent(
         raise IdempotencyKeyReused() from None
     except IdempotencyAlreadyInProgressError:
         raise IdempotencyKeyInProgress() from None
+
+
+def _canonical(body: str) -> str:
+    """The same JSON request, however it is spaced or ordered, replays: keys compare sorted."""
+    try:
+        return json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
+    except ValueError:
+        return body
 
 
 def serve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
