@@ -20,7 +20,7 @@ STACK ?=
 FUNCTION ?=
 EVENT ?=
 
-.PHONY: help venv sam-cli mail-server test lint typecheck sam-validate sam-build pytest \
+.PHONY: help venv sam-cli mail-server browser test lint typecheck sam-validate sam-build pytest \
 	serve api-key invoke bench clean
 
 help:
@@ -50,6 +50,15 @@ mail-server:
 	@if ! command -v curl >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; \
 	fi
+
+# A test opens the Swagger page in headless Chromium; on Debian with root it is installed.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				chromium chromium-driver >/dev/null; \
+		else echo "Install Chromium and its driver to run the Swagger page test"; fi; \
+	fi
 	@if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
@@ -71,7 +80,7 @@ sam-build: sam-cli
 	@test -n "$(PY312_BIN)" || { echo "sam build needs Python 3.12 (the Lambda runtime)"; exit 1; }
 	PATH="$(PY312_BIN):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM) build --parallel --cached
 
-pytest: venv sam-cli mail-server
+pytest: venv sam-cli mail-server browser
 	$(PY) -m pytest
 
 test: lint typecheck sam-validate sam-build pytest

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -320,6 +321,65 @@ def test_the_readmes_curl_examples_work_as_written(
     checked = [a for c, a in answers if c.rstrip().endswith('/check -H "X-API-Key: $KEY"')]
     assert checked[0]["overall_status"] in {"ACTIVE", "PAUSED"}
     assert answers[-1][1]["error_code"] == "IN_USE"  # the domain still has its native inboxes
+
+
+def test_swagger_renders_in_chromium_and_try_it_out_lists_with_the_demo_key(
+    serve: tuple[str, subprocess.Popen[str]],
+) -> None:
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and driver_path):
+        pytest.skip("Chromium is not installed (make test installs it on Debian)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base_url, _ = serve
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(argument)
+    browser = webdriver.Chrome(service=Service(driver_path), options=options)
+    wait = WebDriverWait(browser, 30)
+    try:
+        browser.get(f"{base_url}/")  # the root leads to the page
+        wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".opblock")))
+        rendered = browser.find_elements(By.CSS_SELECTOR, ".opblock")
+        assert len(rendered) == sum(len(ops) for ops in _document(base_url)["paths"].values())
+        # Authorize with the demo key, as a user would
+        browser.find_element(By.CSS_SELECTOR, ".auth-wrapper button.authorize").click()
+        field = wait.until(
+            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".modal-ux input"))
+        )
+        field.send_keys(DEMO_KEY)
+        browser.find_element(By.CSS_SELECTOR, ".modal-ux button.authorize").click()
+        browser.find_element(By.CSS_SELECTOR, ".modal-ux button.btn-done").click()
+        # The list operation: open it, Try it out, Execute
+        listing = next(
+            block
+            for block in browser.find_elements(By.CSS_SELECTOR, ".opblock-get")
+            if block.find_element(By.CSS_SELECTOR, ".opblock-summary-path").text
+            == "/api/public/v1/sender-accounts"
+        )
+        listing.find_element(By.CSS_SELECTOR, ".opblock-summary").click()
+        wait.until(lambda _: listing.find_elements(By.CSS_SELECTOR, ".try-out__btn"))
+        listing.find_element(By.CSS_SELECTOR, ".try-out__btn").click()
+        wait.until(lambda _: listing.find_elements(By.CSS_SELECTOR, "button.execute"))
+        listing.find_element(By.CSS_SELECTOR, "button.execute").click()
+        answered = ".live-responses-table .response-col_status"
+
+        def codes(_: object) -> list[str]:  # the header cell reads "Code"
+            cells = listing.find_elements(By.CSS_SELECTOR, answered)
+            return [c.text.strip() for c in cells if c.text.strip()[:1].isdigit()]
+
+        assert wait.until(codes)[0].startswith("200")
+    finally:
+        browser.quit()
+
+
+def _document(base_url: str) -> dict[str, Any]:
+    return dict(requests.get(f"{base_url}/openapi.json", timeout=10).json())
 
 
 def test_ctrl_c_stops_cleanly(serve: tuple[str, subprocess.Popen[str]]) -> None:
