@@ -25,6 +25,7 @@ from local_stack.mail_server import MailServer
 from local_stack.runtime import LocalRuntime, reset_process_caches
 from local_stack.schedules import scheduled_event
 from local_stack.template import ScheduleSource
+from sender_accounts.errors import DependencyUnavailable
 from tests.support.delay_proxy import DelayProxy
 
 INBOXES = int(os.environ.get("BENCH_SWEEP_INBOXES", "1000"))
@@ -127,7 +128,12 @@ def sweep_run(
     since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     source = ScheduleSource(SWEEP, "Sweep", "rate(5 minutes)")
     start = time.perf_counter()
-    queued = invoke(runtime.stack.template, SWEEP, scheduled_event(source))["queued"]
+    queued = -1
+    while queued < 0:  # a sweep the busy emulation failed runs again, as the next tick would
+        try:
+            queued = invoke(runtime.stack.template, SWEEP, scheduled_event(source))["queued"]
+        except DependencyUnavailable:
+            time.sleep(5)
     deadline = time.monotonic() + 1800
     while True:
         try:
@@ -159,6 +165,10 @@ def print_sweep_table(
         inbox_ids = seed(workspace_id, smtp.port, imap.port, user, password)
         bound = int(os.environ.get("MAX_CONNECTIONS_PER_MAIL_HOST") or 10)
         bounded = sweep_run(runtime, workspace_id, inbox_ids, smtp, imap)
+        row(f"(s) sweep of {len(inbox_ids)} due inboxes, bound {bound}/host (s)",
+            f"{bounded.seconds:.1f}")  # fmt: skip
+        row("(s) peak sessions per host (SMTP host, IMAP host)",
+            f"{bounded.peak_smtp_host}, {bounded.peak_imap_host}")  # fmt: skip
         os.environ.update(MAX_CONNECTIONS_PER_MAIL_HOST="100000", CHECK_MIN_INTERVAL_SECONDS="0")
         reset_process_caches()
         make_due(workspace_id, inbox_ids)
@@ -168,11 +178,7 @@ def print_sweep_table(
         reset_process_caches()
         smtp.stop()
         imap.stop()
-    n = len(inbox_ids)
-    row(f"(s) sweep of {n} due inboxes, bound {bound}/host (s)", f"{bounded.seconds:.1f}")
-    row("(s) peak sessions per host (SMTP host, IMAP host)",
-        f"{bounded.peak_smtp_host}, {bounded.peak_imap_host}")  # fmt: skip
-    row(f"(u) the same {n}, unbounded (s)", f"{floor.seconds:.1f}")
+    row(f"(u) the same {len(inbox_ids)}, unbounded (s)", f"{floor.seconds:.1f}")
     row("(u) peak sessions per host (SMTP host, IMAP host)",
         f"{floor.peak_smtp_host}, {floor.peak_imap_host}")  # fmt: skip
     row("(s)/(u)  the bound's cost in wall time", f"{bounded.seconds / floor.seconds:.2f}")
