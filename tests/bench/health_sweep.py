@@ -25,7 +25,6 @@ from local_stack.mail_server import MailServer
 from local_stack.runtime import LocalRuntime, reset_process_caches
 from local_stack.schedules import scheduled_event
 from local_stack.template import ScheduleSource
-from sender_accounts.errors import DependencyUnavailable
 from tests.support.delay_proxy import DelayProxy
 
 INBOXES = int(os.environ.get("BENCH_SWEEP_INBOXES", "1000"))
@@ -128,6 +127,8 @@ def sweep_run(
     since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     source = ScheduleSource(SWEEP, "Sweep", "rate(5 minutes)")
     start = time.perf_counter()
+    from sender_accounts.errors import DependencyUnavailable
+
     queued = -1
     while queued < 0:  # a sweep the busy emulation failed runs again, as the next tick would
         try:
