@@ -12,14 +12,13 @@ from sender_accounts.bulk.models import (
     BulkDeleteRequest,
     BulkDeleteRowResult,
     BulkJobAccepted,
-    JobStatus,
 )
 from sender_accounts.bulk.queue import (
     enqueue_rows,
     finish_jobs,
     id_rows,
+    job_accepted,
     read_job,
-    repeated_ids,
 )
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.model import Model
@@ -88,14 +87,7 @@ class BulkDeleteService:
         ]
         enqueue_rows(self._sqs, self._queue_url, self._jobs, job_id, bodies, now)
         metrics.add_metric(name="BulkDeleteJobsAccepted", unit="Count", value=1)
-        accepted = BulkJobAccepted(
-            message=f"Bulk delete accepted: {len(queued)} of {len(rows)} ids queued",
-            job_id=job_id,
-            status=JobStatus.PENDING,
-            total_rows=len(rows),
-        )
-        accepted.warnings = repeated_ids(rows) or None
-        return accepted
+        return job_accepted("delete", job_id, rows, len(queued))
 
     def finish_batch(self, job_ids: set[str], outbox: list[tuple[str, dict[str, Any]]]) -> None:
         """After a batch: its events out, then the jobs whose every row is counted completed."""

@@ -9,6 +9,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger, metrics
+from sender_accounts.bulk.models import BulkJobAccepted, JobStatus
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.model import Model
 from sender_accounts.errors import DependencyUnavailable
@@ -70,6 +71,20 @@ def repeated_ids(rows: list[dict[str, Any]]) -> list[str]:
         for r in rows
         if r["status"] == "SKIPPED"
     ]
+
+
+def job_accepted(
+    what: str, job_id: str, rows: list[dict[str, Any]], queued: int
+) -> BulkJobAccepted:
+    """The 202 answer of a job over listed ids, naming the ids it skipped as repeated."""
+    accepted = BulkJobAccepted(
+        message=f"Bulk {what} accepted: {queued} of {len(rows)} rows queued",
+        job_id=job_id,
+        status=JobStatus.PENDING,
+        total_rows=len(rows),
+    )
+    accepted.warnings = repeated_ids(rows) or None
+    return accepted
 
 
 def publish_job_completed(events: EventPublisher, job: JobRecord) -> None:

@@ -12,13 +12,13 @@ from typing import Any
 
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
-from sender_accounts.bulk.models import BulkJobAccepted, JobStatus
+from sender_accounts.bulk.models import BulkJobAccepted
 from sender_accounts.bulk.queue import (
     enqueue_rows,
     finish_jobs,
     id_rows,
+    job_accepted,
     read_job,
-    repeated_ids,
 )
 from sender_accounts.common.clock import utc_now
 from sender_accounts.errors import FieldRuleViolated, NotFound
@@ -104,14 +104,7 @@ class BulkCheckService:
         ]
         enqueue_rows(self._sqs, self._queue_url, self._jobs, job_id, bodies, now)
         metrics.add_metric(name="BulkCheckJobsAccepted", unit="Count", value=1)
-        accepted = BulkJobAccepted(
-            message=f"Bulk check accepted: {len(queued)} of {len(rows)} inboxes queued",
-            job_id=job_id,
-            status=JobStatus.PENDING,
-            total_rows=len(rows),
-        )
-        accepted.warnings = repeated_ids(rows) or None
-        return accepted
+        return job_accepted("check", job_id, rows, len(queued))
 
     def progress(self, workspace_id: str, job_id: str) -> BulkCheckProgress:
         fields, rows = read_job(self._jobs, self._events, workspace_id, job_id, JOB_TYPE)
