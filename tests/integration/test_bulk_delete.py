@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -10,18 +9,11 @@ import pytest
 
 from tests.conftest import ApiClient
 from tests.integration.test_list_sender_accounts import seed_inboxes
+from tests.support.inboxes import finished_job
 
 
-def wait_for_deletion(client: ApiClient, job_id: str, timeout: float = 60) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        response = client.call("GET", f"/sender-accounts/bulk/delete/{job_id}/progress")
-        assert response.status == 200, response.body
-        job = response.json()["job"]
-        if job["status"] == "COMPLETED":
-            return dict(job)
-        time.sleep(0.2)
-    pytest.fail(f"bulk delete {job_id} did not complete")
+def wait_for_deletion(client: ApiClient, job_id: str, timeout: float = 90) -> dict[str, Any]:
+    return finished_job(client, f"/sender-accounts/bulk/delete/{job_id}/progress", timeout)
 
 
 def test_bulk_delete_touches_only_own_inboxes_with_exact_counts(

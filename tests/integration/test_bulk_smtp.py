@@ -18,18 +18,11 @@ from local_stack.pump import sqs_event
 from local_stack.runtime import LocalRuntime
 from tests.conftest import MAILBOX_PASSWORD, ApiClient, smtp_account
 from tests.support.bus_tap import bus_tap
+from tests.support.inboxes import finished_job
 
 
 def wait_for_completion(client: ApiClient, job_id: str, timeout: float = 90) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        response = client.call("GET", f"/sender-accounts/smtp/bulk/{job_id}/progress")
-        assert response.status == 200, response.body
-        job = response.json()["job"]
-        if job["status"] in {"COMPLETED", "FAILED"}:
-            return dict(job)
-        time.sleep(0.2)
-    pytest.fail(f"job {job_id} did not complete: {job}")
+    return finished_job(client, f"/sender-accounts/smtp/bulk/{job_id}/progress", timeout)
 
 
 def test_mixed_job_completes_with_exact_counts(

@@ -21,21 +21,13 @@ from local_stack.template import ScheduleSource
 from tests.conftest import MAILBOX_PASSWORD, MONITORED_USER, ApiClient
 from tests.support.bus_tap import bus_tap
 from tests.support.delay_proxy import DelayProxy, FlightCounter
-from tests.support.inboxes import create_inbox
+from tests.support.inboxes import create_inbox, finished_job
 
 SWEEP = "HealthSweepFunction"
 
 
-def wait_for_job(client: ApiClient, job_id: str, timeout: float = 60) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        response = client.call("GET", f"/sender-accounts/bulk/check/{job_id}/progress")
-        assert response.status == 200, response.body
-        job = response.json()["job"]
-        if job["status"] == "COMPLETED":
-            return dict(job)
-        time.sleep(0.2)
-    pytest.fail(f"bulk check {job_id} did not complete")
+def wait_for_job(client: ApiClient, job_id: str, timeout: float = 90) -> dict[str, Any]:
+    return finished_job(client, f"/sender-accounts/bulk/check/{job_id}/progress", timeout)
 
 
 def bulk_check(client: ApiClient, body: dict[str, Any]) -> dict[str, Any]:

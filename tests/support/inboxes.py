@@ -1,5 +1,5 @@
 """Steps many API tests share: create an inbox against the test Dovecot, wait for a message at
-the relay sink."""
+the relay sink, wait for a bulk job to finish."""
 
 from __future__ import annotations
 
@@ -31,3 +31,18 @@ def delivered(server: MailServer, message_id: str, timeout: float = 10) -> Messa
                 return message
         time.sleep(0.1)
     raise AssertionError(f"{message_id} never reached the relay")
+
+
+def finished_job(client: ApiClient, progress_path: str, timeout: float = 90) -> dict[str, Any]:
+    """The job at `progress_path` (e.g. /sender-accounts/bulk/check/<id>/progress) once it is
+    COMPLETED or FAILED; the test fails if it is neither within `timeout`."""
+    deadline = time.monotonic() + timeout
+    job: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        response = client.call("GET", progress_path)
+        assert response.status == 200, response.body
+        job = dict(response.json()["job"])
+        if job["status"] in {"COMPLETED", "FAILED"}:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"{progress_path} did not finish: {job}")
