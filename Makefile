@@ -19,12 +19,13 @@ SCOPES ?= sender_accounts:read,sender_accounts:write
 STACK ?=
 FUNCTION ?=
 EVENT ?=
+FRESH ?=
 
 .PHONY: help venv sam-cli mail-server browser test lint typecheck sam-validate sam-build pytest \
 	serve api-key invoke bench clean
 
 help:
-	@echo "make serve      the whole stack on this machine (no Docker)"
+	@echo "make serve      the whole stack on this machine (no Docker); its data is kept, FRESH=1 starts empty"
 	@echo "make test       every test and check, as CI runs them"
 	@echo "make bench      the benchmarks: a table and a chart"
 	@echo "make api-key WORKSPACE=<name> [SCOPES=...] [STACK=<deployed stack>]"
@@ -50,6 +51,12 @@ mail-server:
 	@if ! command -v curl >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; \
 	fi
+	@if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				dovecot-imapd dovecot-submissiond >/dev/null; \
+		else echo "Install Dovecot (dovecot-imapd, dovecot-submissiond) to run the mail tests"; fi; \
+	fi
 
 # A test opens the Swagger page in headless Chromium; on Debian with root it is installed.
 browser:
@@ -58,12 +65,6 @@ browser:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 				chromium chromium-driver >/dev/null; \
 		else echo "Install Chromium and its driver to run the Swagger page test"; fi; \
-	fi
-	@if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ]; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-				dovecot-imapd dovecot-submissiond >/dev/null; \
-		else echo "Install Dovecot (dovecot-imapd, dovecot-submissiond) to run the mail tests"; fi; \
 	fi
 
 lint: venv
@@ -85,8 +86,9 @@ pytest: venv sam-cli mail-server browser
 
 test: lint typecheck sam-validate sam-build pytest
 
+# The data is kept across restarts in .local-stack/; FRESH=1 starts empty.
 serve: venv sam-cli mail-server
-	PORT=$(PORT) $(PY) -m local_stack.serve
+	PORT=$(PORT) FRESH=$(FRESH) $(PY) -m local_stack.serve
 
 api-key: venv
 	@$(PY) -m local_stack.api_key --workspace "$(WORKSPACE)" --scopes "$(SCOPES)" $(if $(STACK),--stack "$(STACK)")

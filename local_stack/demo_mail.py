@@ -12,11 +12,13 @@ import json
 import os
 import secrets
 import shlex
+import socket
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .mail_server import DOVECOT, MailServer, start_mail_server
+from .mail_server import DOVECOT, PORT_NAMES, MailServer, start_mail_server
 from .pki import make_pki
 
 DEMO_USER = "demo@demo.test"
@@ -33,6 +35,11 @@ class DemoMail:
 
     def stop(self) -> None:
         self.server.stop()
+
+    def kept(self) -> dict[str, Any]:
+        """What a restart needs to serve the same mailbox (persistence.py keeps it)."""
+        ports = {name: getattr(self.server, name) for name in PORT_NAMES}
+        return {"password": self.password, "ports": ports}
 
     def account(self) -> dict[str, object]:
         """The create request for the demo mailbox: STARTTLS submission, implicit-TLS IMAP."""
@@ -76,13 +83,32 @@ def _trust(ca_cert: Path, directory: Path) -> None:
     os.environ["SSL_CERT_FILE"] = str(bundle)
 
 
-def start_demo_mail(directory: Path) -> DemoMail | None:
-    """The demo server, or None (with a line saying how to get one) when Dovecot is missing."""
+def _still_free(ports: dict[str, int]) -> bool:
+    for port in ports.values():
+        with socket.socket() as sock:
+            # As Dovecot binds: a port whose last connections linger in TIME_WAIT is free.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
+
+
+def start_demo_mail(directory: Path, kept: dict[str, Any] | None = None) -> DemoMail | None:
+    """The demo server, or None (with a line saying how to get one) when Dovecot is missing.
+    `kept` (DemoMail.kept() of an earlier run): the same password and ports, so an inbox
+    created with them before a restart still validates."""
     if not os.path.exists(DOVECOT):
         print(INSTALL_HINT, flush=True)
         return None
     pki = make_pki(directory / "demo-pki")
-    password = secrets.token_urlsafe(12)
-    server = start_mail_server(pki, {DEMO_USER: password})
+    kept = kept or {}
+    password = kept.get("password") or secrets.token_urlsafe(12)
+    ports = {name: int(port) for name, port in kept.get("ports", {}).items()}
+    if ports and not _still_free(ports):
+        print("The demo mailbox's earlier ports are taken: it listens on new ones.", flush=True)
+        ports = {}
+    server = start_mail_server(pki, {DEMO_USER: password}, ports)
     _trust(pki.ca_cert, directory)
     return DemoMail(server, password)

@@ -176,8 +176,14 @@ def _wait_for_port(port: int, deadline: float) -> None:
     raise RuntimeError(f"Dovecot did not listen on {port}")
 
 
-def start_mail_server(pki: ServerPki, users: dict[str, str]) -> MailServer:
-    """Start Dovecot in the foreground under a fresh folder; stop it with `MailServer.stop()`."""
+PORT_NAMES = ("imaps_port", "imap_starttls_port", "submission_starttls_port", "submissions_port")
+
+
+def start_mail_server(
+    pki: ServerPki, users: dict[str, str], ports: dict[str, int] | None = None
+) -> MailServer:
+    """Start Dovecot in the foreground under a fresh folder; stop it with `MailServer.stop()`.
+    `ports` (by PORT_NAMES) are used where given, free ones chosen for the rest."""
     # Dovecot's unprivileged processes must read this folder, so it cannot live in pytest's
     # private (0700) temporary tree.
     root = Path(tempfile.mkdtemp(prefix="sender-accounts-dovecot-"))
@@ -190,11 +196,12 @@ def start_mail_server(pki: ServerPki, users: dict[str, str]) -> MailServer:
     relay_port = free_port()
     controller = Controller(relay, hostname="127.0.0.1", port=relay_port)
     controller.start()
+    chosen = {name: (ports or {}).get(name) or free_port() for name in PORT_NAMES}
     server = MailServer(
-        imaps_port=free_port(),
-        imap_starttls_port=free_port(),
-        submission_starttls_port=free_port(),
-        submissions_port=free_port(),
+        imaps_port=chosen["imaps_port"],
+        imap_starttls_port=chosen["imap_starttls_port"],
+        submission_starttls_port=chosen["submission_starttls_port"],
+        submissions_port=chosen["submissions_port"],
         plain_imap_port=0,
         users=users,
         relay=relay,
@@ -207,11 +214,6 @@ def start_mail_server(pki: ServerPki, users: dict[str, str]) -> MailServer:
         [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 20
-    for port in (
-        server.imaps_port,
-        server.imap_starttls_port,
-        server.submission_starttls_port,
-        server.submissions_port,
-    ):
-        _wait_for_port(port, deadline)
+    for name in PORT_NAMES:
+        _wait_for_port(getattr(server, name), deadline)
     return server

@@ -12,6 +12,7 @@ import email
 import email.policy
 import html
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,13 @@ class SeenMessage:
             "raw": self.raw,
         }
 
+    @classmethod
+    def from_dict(cls, kept: dict[str, Any]) -> SeenMessage:
+        return cls(
+            kept["source"], kept["received_at"], kept["from"], kept["to"], kept["subject"],
+            kept["raw"],
+        )  # fmt: skip
+
 
 def _parsed(raw: str, source: str, received_at: str, envelope_to: list[str]) -> SeenMessage:
     message = email.message_from_string(raw, policy=email.policy.default)
@@ -62,21 +70,23 @@ def _ses_messages() -> list[SeenMessage]:
     return seen
 
 
-def messages(sink: RelaySink | None) -> list[SeenMessage]:
+def messages(sink: RelaySink | None, earlier: Sequence[SeenMessage] = ()) -> list[SeenMessage]:
+    """`earlier`: what runs before a restart sent (kept by persistence.py), first."""
     relayed = [
         _parsed(raw, "smtp", received_at, recipients)
         for received_at, recipients, raw in (sink.received() if sink else [])
     ]
-    return [*relayed, *_ses_messages()]
+    return [*earlier, *relayed, *_ses_messages()]
 
 
-def as_json(sink: RelaySink | None) -> bytes:
-    return json.dumps({"messages": [m.as_dict() for m in messages(sink)]}, indent=1).encode()
+def as_json(sink: RelaySink | None, earlier: Sequence[SeenMessage] = ()) -> bytes:
+    listed = [m.as_dict() for m in messages(sink, earlier)]
+    return json.dumps({"messages": listed}, indent=1).encode()
 
 
-def as_html(sink: RelaySink | None) -> bytes:
+def as_html(sink: RelaySink | None, earlier: Sequence[SeenMessage] = ()) -> bytes:
     rows = []
-    for n, m in enumerate(messages(sink)):
+    for n, m in enumerate(messages(sink, earlier)):
         cells = [m.received_at or "—", m.mail_from, ", ".join(m.to), m.subject, m.source]
         row = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
         rows.append(

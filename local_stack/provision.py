@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,11 +49,17 @@ def _queue_order(item: tuple[str, dict[str, Any]]) -> int:
     return 1 if "RedrivePolicy" in item[1].get("Properties", {}) else 0
 
 
+# Called after each resource is made, with (type, logical id, refs, attributes): a restore
+# adopts kept key material and secret values there (persistence.py).
+Adopter = Callable[[str, str, dict[str, str], dict[tuple[str, str], str]], None]
+
+
 def provision(
     endpoint_url: str,
     stack_name: str = "sender-accounts-local",
     parameter_overrides: dict[str, str] | None = None,
     template: StackTemplate | None = None,
+    adopt: Adopter | None = None,
 ) -> ProvisionedStack:
     """Create the template's resources on `endpoint_url` and return how to reach them."""
     template = template or StackTemplate(load_template())
@@ -74,6 +81,8 @@ def provision(
         for logical_id, resource in items:
             props = resolver.resolve(resource.get("Properties", {}))
             _CREATORS[resource_type](endpoint_url, stack_name, logical_id, props, refs, attributes)
+            if adopt is not None:
+                adopt(resource_type, logical_id, refs, attributes)
 
     for logical_id in template.functions():
         name = f"{stack_name}-{logical_id}"

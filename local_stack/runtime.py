@@ -22,6 +22,7 @@ from .function_roles import (
 from .functions import ensure_layer_on_path
 from .gateway import LocalApiGateway
 from .identities import AccessKey
+from .persistence import Snapshot
 from .provision import REGION, ProvisionedStack, provision
 from .pump import QueuePump
 from .query_pages import apply_query_pages
@@ -42,9 +43,13 @@ class LocalRuntime:
     roles: dict[str, FunctionRole]
     scheduler: LocalScheduler
 
-    def stop(self) -> None:
+    def quiesce(self) -> None:
+        """No schedule fires and no queue is polled any more (the emulation still answers)."""
         self.scheduler.stop()
         self.pump.stop()
+
+    def stop(self) -> None:
+        self.quiesce()
         self.moto.stop()
 
 
@@ -93,8 +98,10 @@ def start_local_runtime(
     parameter_overrides: dict[str, str] | None = None,
     environment_overrides: dict[str, str] | None = None,
     template: StackTemplate | None = None,
+    kept: Snapshot | None = None,
 ) -> LocalRuntime:
-    """`template` stands in for template.yaml (a test's edited copy)."""
+    """`template` stands in for template.yaml (a test's edited copy); `kept` is the data of an
+    earlier run to start with."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log is loud
     # Functions without a metric in one request flush nothing; that is normal, not news.
     warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
@@ -121,7 +128,10 @@ def start_local_runtime(
         **(parameter_overrides or {}),
     }
     template = template or StackTemplate(load_template())
-    stack = provision(endpoint, parameter_overrides=overrides, template=template)
+    adopt = kept.adopt if kept else None
+    stack = provision(endpoint, parameter_overrides=overrides, template=template, adopt=adopt)
+    if kept is not None:
+        kept.restore_data(stack)
     deployed = deployed_template(template, stack.resolver.parameters)
     roles = function_roles(
         deployed,

@@ -2,7 +2,8 @@
 
 moto (server mode) holds every table, key, queue and bus of template.yaml; an HTTP gateway on
 127.0.0.1 routes by the template's API events to the same handler code the cloud runs; events
-published to the bus are printed as they arrive. Ctrl-C stops it.
+published to the bus are printed as they arrive. Ctrl-C stops it, keeping the data for the next
+start (persistence.py); FRESH=1 starts empty.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,12 +24,13 @@ from .demo_mail import DEMO_USER, start_demo_mail
 from .event_tap import EventTap
 from .gateway import LocalApiGateway
 from .mail_server import RelaySink
-from .mail_viewer import as_html, as_json
+from .mail_viewer import SeenMessage, as_html, as_json, messages
 from .openapi import build_document
+from .persistence import SNAPSHOT_FILE, Snapshot, take_snapshot
 from .provision import ProvisionedStack
-from .runtime import LOOPBACK_NETWORKS, start_local_runtime
+from .runtime import LOOPBACK_NETWORKS, LocalRuntime, start_local_runtime
 from .sam_env import sam_env_vars, write_sam_env
-from .state import STATE_FILE, LocalStackState, clear
+from .state import STATE_DIR, LocalStackState, clear
 from .template import StackTemplate, load_template
 
 MAX_BODY_BYTES = 1_000_000
@@ -57,7 +59,9 @@ class LocalHttpServer(ThreadingHTTPServer):
 
 
 def make_handler(
-    gateway: LocalApiGateway, sink: RelaySink | None = None
+    gateway: LocalApiGateway,
+    sink: RelaySink | None = None,
+    earlier_mail: Sequence[SeenMessage] = (),
 ) -> type[BaseHTTPRequestHandler]:
     openapi = json.dumps(build_document()).encode()
     swagger = _swagger_page().encode()
@@ -88,9 +92,10 @@ def make_handler(
             elif path in {"/swagger", "/swagger/"}:
                 self._send(200, {"Content-Type": "text/html; charset=utf-8"}, swagger)
             elif path == "/_local/mail":
-                self._send(200, {"Content-Type": "text/html; charset=utf-8"}, as_html(sink))
+                page = as_html(sink, earlier_mail)
+                self._send(200, {"Content-Type": "text/html; charset=utf-8"}, page)
             elif path == "/_local/mail.json":
-                self._send(200, {"Content-Type": "application/json"}, as_json(sink))
+                self._send(200, {"Content-Type": "application/json"}, as_json(sink, earlier_mail))
             elif path.startswith("/swagger/") and path.rsplit("/", 1)[1] in SWAGGER_ASSETS:
                 name = path.rsplit("/", 1)[1]
                 kind = "text/css" if name.endswith(".css") else "application/javascript"
@@ -138,24 +143,27 @@ def main() -> int:
     chosen = settings_from_environment(StackTemplate(load_template()), os.environ)
     if chosen:
         print(f"From the environment, over the template's defaults: {', '.join(sorted(chosen))}")
-    demo = start_demo_mail(STATE_FILE.parent)
-    runtime = start_local_runtime(environment_overrides=chosen)
+    kept = _kept_data()
+    demo = start_demo_mail(STATE_DIR, kept.demo if kept else None)
+    runtime = start_local_runtime(environment_overrides=chosen, kept=kept)
     from sender_accounts.access.api_keys import issue_key
     from sender_accounts.composition import access_store
 
+    demo_key = os.environ.get("DEMO_API_KEY") or (kept.demo.get("api_key") if kept else None)
     try:
         _, key = issue_key(
             access_store.get(),
             "demo",
             prefix="cs_test_",
-            api_key=os.environ.get("DEMO_API_KEY") or None,
+            api_key=demo_key,
         )
     except ValueError as exc:
         print(f"DEMO_API_KEY: {exc}")
         runtime.stop()
         return 2
     sink = demo.server.relay if demo else None
-    server = LocalHttpServer(("127.0.0.1", port), make_handler(runtime.gateway, sink))
+    earlier = [SeenMessage.from_dict(m) for m in kept.mail] if kept else []
+    server = LocalHttpServer(("127.0.0.1", port), make_handler(runtime.gateway, sink, earlier))
     server.daemon_threads = True
     bound = server.server_address[1]
     url = f"http://127.0.0.1:{bound}"
@@ -175,16 +183,17 @@ def main() -> int:
     print(f"Swagger UI: {url}/swagger   OpenAPI: {url}/openapi.json   Mail sent: {url}/_local/mail")
     print(f"API key: {key}")
     env_file = write_sam_env(sam_env_vars(runtime.stack, runtime.function_keys, chosen))
-    print(f"sam local invoke --env-vars {os.path.relpath(env_file)} (see README)")
+    print(f"sam local invoke --env-vars {_shown(env_file)} (see README)")
     if demo is not None:
         print(f"Demo mailbox {DEMO_USER}: create it as an inbox, validated for real, with:")
         print(demo.curl(url, key))
     print(f"Ready: {url}", flush=True)
 
     stop = threading.Event()
-    # Both signals stop it, even where the shell started it with SIGINT ignored.
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    # Each signal stops it (and keeps the data), even where the shell started it with SIGINT
+    # ignored; SIGHUP is a closed terminal.
+    for stopping in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(stopping, lambda *_: stop.set())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     while not stop.wait(0.5):
@@ -192,11 +201,44 @@ def main() -> int:
     print("Stopping")
     server.shutdown()
     tap.stop()
-    clear()
-    runtime.stop()
-    if demo is not None:
-        demo.stop()
+    try:
+        _keep_data(runtime, messages(sink, earlier), demo.kept() if demo else {}, key)
+    finally:
+        clear()
+        runtime.stop()
+        if demo is not None:
+            demo.stop()
     return 0
+
+
+def _kept_data() -> Snapshot | None:
+    """The data kept at the last stop, unless FRESH asks to start empty (and forgets it)."""
+    if os.environ.get("FRESH", "") not in {"", "0"}:
+        SNAPSHOT_FILE.unlink(missing_ok=True)
+        print("FRESH: starting empty (the data kept at the last stop is deleted)")
+        return None
+    kept = Snapshot.load()
+    if kept is not None:
+        where = _shown(SNAPSHOT_FILE)
+        print(f"Restoring the data kept at the last stop ({kept.counts()}) from {where}")
+    return kept
+
+
+def _keep_data(
+    runtime: LocalRuntime, mail: list[SeenMessage], demo: dict[str, Any], api_key: str
+) -> None:
+    """Once nothing runs any more: the data, for the next start."""
+    runtime.quiesce()
+    snapshot = take_snapshot(runtime.stack)
+    snapshot.mail = [message.as_dict() for message in mail]
+    snapshot.demo = {**demo, "api_key": api_key}
+    snapshot.save()
+    print(f"Kept {snapshot.counts()} in {_shown(SNAPSHOT_FILE)} (FRESH=1 starts empty)")
+
+
+def _shown(path: Path) -> str:
+    """A path inside the project as the Makefile's user would type it, any other in full."""
+    return os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)
 
 
 def settings_from_environment(

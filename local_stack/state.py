@@ -9,7 +9,9 @@ from pathlib import Path
 
 from .template import PROJECT_ROOT
 
-STATE_FILE = PROJECT_ROOT / ".local-stack" / "state.json"
+# LOCAL_STACK_DIR: another folder for a second stack's state (the tests' own stacks use one).
+STATE_DIR = Path(os.environ.get("LOCAL_STACK_DIR") or PROJECT_ROOT / ".local-stack")
+STATE_FILE = STATE_DIR / "state.json"
 
 
 @dataclass
