@@ -15,12 +15,19 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import boto3
+from moto.core.utils import unix_time_millis
+from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models.utilities import dynamo_json_dump
+from moto.kms.models import kms_backends
+from moto.ses.models import EmailIdentity, ses_backends
+from moto.sqs.models import sqs_backends
 
 from .provision import ACCOUNT_ID, REGION, ProvisionedStack
 from .state import STATE_DIR
@@ -85,9 +92,6 @@ class Snapshot:
 
     def restore_data(self, stack: ProvisionedStack) -> None:
         """Put the kept items, messages and identities into the freshly provisioned stack."""
-        from moto.dynamodb.models import dynamodb_backends
-        from moto.ses.models import EmailIdentity, ses_backends
-        from moto.sqs.models import sqs_backends
 
         refs = stack.resolver.refs
         tables = dynamodb_backends[ACCOUNT_ID][REGION]
@@ -100,7 +104,12 @@ class Snapshot:
             name = stack.resolver.attributes.get((logical_id, "QueueName"))
             for message in messages:
                 if name is not None:
-                    queues.send_message(name, message["body"], message["attributes"] or None)
+                    queues.send_message(
+                        name,
+                        message["body"],
+                        message["attributes"] or None,
+                        delay_seconds=message.get("delay_seconds") or None,
+                    )
         identities = ses_backends[ACCOUNT_ID][REGION].email_identities
         for kept in self.ses_identities:
             identity: EmailIdentity = object.__new__(EmailIdentity)
@@ -110,11 +119,6 @@ class Snapshot:
 
 def take_snapshot(stack: ProvisionedStack) -> Snapshot:
     """The stack's data as it is now; call it once nothing writes any more."""
-    from moto.dynamodb.models import dynamodb_backends
-    from moto.dynamodb.models.utilities import dynamo_json_dump
-    from moto.kms.models import kms_backends
-    from moto.ses.models import ses_backends
-    from moto.sqs.models import sqs_backends
 
     refs, attributes = stack.resolver.refs, stack.resolver.attributes
     template = stack.template
@@ -137,9 +141,16 @@ def take_snapshot(stack: ProvisionedStack) -> Snapshot:
     queues = sqs_backends[ACCOUNT_ID][REGION]
     for logical_id in template.of_type("AWS::SQS::Queue"):
         queue = queues.get_queue(attributes[(logical_id, "QueueName")])
+        now_ms = unix_time_millis()
         snapshot.queues[logical_id] = [
-            {"body": message.body, "attributes": message.message_attributes}
-            for message in list(queue._messages)  # in flight too: redelivered after the restart
+            {
+                "body": message.body,
+                "attributes": message.message_attributes,
+                # A delayed message stays delayed for what remains; one in flight (received,
+                # not deleted) is redelivered after the restart, as a lost receiver's would be.
+                "delay_seconds": max(0, math.ceil((message.delayed_until - now_ms) / 1000)),
+            }
+            for message in list(queue._messages)
         ]
     snapshot.ses_identities = [
         dict(vars(identity))
@@ -151,7 +162,6 @@ def take_snapshot(stack: ProvisionedStack) -> Snapshot:
 def _adopt_key(made_id: str, kept: dict[str, str]) -> str:
     """The key just made takes the kept key's id and material: ciphertext made before the
     restart names that id and decrypts with that material. Returns its ARN."""
-    from moto.kms.models import kms_backends
 
     keys = kms_backends[ACCOUNT_ID][REGION].keys
     key = keys.pop(made_id)

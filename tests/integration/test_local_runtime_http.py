@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 import requests
 
@@ -22,6 +23,7 @@ from local_stack.apigateway import proxy_event
 from local_stack.mail_server import MailServer
 from local_stack.pki import ServerPki
 from local_stack.ports import free_port
+from local_stack.state import LocalStackState
 from local_stack.template import PROJECT_ROOT
 from tests.conftest import MAILBOX_PASSWORD, MAILBOX_USER
 
@@ -407,11 +409,48 @@ def _document(base_url: str) -> dict[str, Any]:
     return dict(requests.get(f"{base_url}/openapi.json", timeout=10).json())
 
 
+def _bulk_queue(directory: Path) -> Any:
+    """The running stack's SQS, as its administrator."""
+    state = LocalStackState.load_running(directory / "state.json")
+    assert state is not None
+    return boto3.client(
+        "sqs",
+        endpoint_url=state.moto_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=state.administrator["access_key_id"],
+        aws_secret_access_key=state.administrator["secret_access_key"],
+    )
+
+
+def _bulk_queue_url(directory: Path) -> str:
+    state = LocalStackState.load_running(directory / "state.json")
+    assert state is not None
+    return state.environment["BULK_QUEUE_URL"]
+
+
 def test_ctrl_c_stops_cleanly_and_keeps_the_data(serve: tuple[str, subprocess.Popen[str]]) -> None:
-    _, process = serve
+    base_url, process = serve
     # An inbox to find after the restart (the README's walk deleted the first demo inbox)
     again = _printed_curl().replace("Idempotency-Key: demo-inbox", "Idempotency-Key: kept")
     DEMO_INBOX["kept_inbox_id"] = _run(again)["inbox_id"]
+    # A native inbox (its domain's identity lives in the emulated SES) and a message that
+    # waits in a queue for 15 minutes
+    api, headers = f"{base_url}/api/public/v1", {"X-API-Key": DEMO_KEY}
+    domain = requests.post(
+        f"{api}/domains", json={"domain": "kept.example.com"}, headers=headers, timeout=30
+    ).json()
+    requests.get(f"{api}/domains/{domain['domain_id']}", headers=headers, timeout=30)
+    native = requests.post(
+        f"{api}/sender-accounts/coldsend-native",
+        json={"domain_id": domain["domain_id"], "email_prefix": "kept", "display_name": "Kept"},
+        headers=headers,
+        timeout=30,
+    )
+    assert native.status_code == 201, native.text
+    DEMO_INBOX["native_inbox_id"] = native.json()["inbox_id"]
+    _bulk_queue(STACK_DIR[0]).send_message(
+        QueueUrl=_bulk_queue_url(STACK_DIR[0]), MessageBody="{}", DelaySeconds=900
+    )
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0
     assert not (STACK_DIR[0] / "state.json").exists()
@@ -454,6 +493,16 @@ def test_a_restart_keeps_inboxes_their_keys_and_the_mail_and_fresh_starts_empty(
         while "After the restart" not in _mail_subjects(base_url) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert {"Seen in the viewer", "After the restart"} <= set(_mail_subjects(base_url))
+        # SES still verifies the native inbox's domain
+        native = f"{base_url}/api/public/v1/sender-accounts/{DEMO_INBOX['native_inbox_id']}"
+        checked = requests.post(f"{native}/check", headers=headers, timeout=60).json()
+        assert checked["overall_status"] == "ACTIVE", checked
+        # The queued message still waits (delayed, not delivered early)
+        queue = _bulk_queue(directory)
+        delayed = queue.get_queue_attributes(
+            QueueUrl=_bulk_queue_url(directory), AttributeNames=["All"]
+        )["Attributes"]
+        assert delayed["ApproximateNumberOfMessagesDelayed"] == "1", delayed
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
