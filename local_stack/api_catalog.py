@@ -119,7 +119,9 @@ CATALOG: dict[tuple[str, str], Operation] = {
         "Answers the DNS records to publish: the workspace's ownership token, DKIM, SPF, DMARC.",
         201, *BODY),
     ("get", "/api/public/v1/domains"): _op(
-        "domains", "List sending domains", "Statuses refreshed from SES.", 200),
+        "domains", "List sending domains",
+        "Newest first, by page or cursor (400 INVALID_CURSOR for a cursor not issued for this "
+        "workspace's domain list); statuses refreshed from SES.", 200, 400),
     ("get", "/api/public/v1/domains/{domain_id}"): _op(
         "domains", "Get one sending domain", "Its status refreshed from SES.", 200, 404),
     ("delete", "/api/public/v1/domains/{domain_id}"): _op(

@@ -310,9 +310,6 @@ class FakeDomainStore:
     def get(self, workspace_id: str, domain_id: str) -> DomainRecord | None:
         return self.domains.get((workspace_id, domain_id))
 
-    def list(self, workspace_id: str) -> list[DomainRecord]:
-        return [d for (ws, _), d in self.domains.items() if ws == workspace_id]
-
     def delete(self, workspace_id: str, item: DomainRecord, owned: bool) -> None:
         if self.domains[(workspace_id, item.domain_id)].inbox_count:
             raise DomainInUse(item.inbox_count)

@@ -10,7 +10,6 @@ import pytest
 from pydantic import ValidationError
 
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, UpdateSenderAccountRequest
-from sender_accounts.common.pagination import one_page
 from sender_accounts.common.text_rules import (
     check_credential,
     check_header_text,
@@ -100,27 +99,6 @@ def test_post_bodies_name_unknown_fields_and_patch_bodies_refuse_them() -> None:
     assert "campaign" not in created.model_dump()
     with pytest.raises(ValidationError):
         UpdateSenderAccountRequest.model_validate({"campaign": "x"})
-
-
-@pytest.mark.parametrize(
-    ("total", "page", "limit", "shown", "pages", "has_next", "has_prev"),
-    [
-        (0, 1, 20, 0, 0, False, False),
-        (20, 1, 20, 20, 1, False, False),
-        (21, 2, 20, 1, 2, False, True),
-        (45, 2, 20, 20, 3, True, True),
-        (5, 9, 2, 0, 3, False, True),
-    ],
-)
-def test_one_page(
-    total: int, page: int, limit: int, shown: int, pages: int, has_next: bool, has_prev: bool
-) -> None:
-    items, pagination = one_page(list(range(total)), page, limit)
-    assert len(items) == shown
-    assert (pagination.pages, pagination.has_next, pagination.has_prev) == (
-        pages, has_next, has_prev
-    )  # fmt: skip
-    assert items == list(range(total))[(page - 1) * limit : page * limit]
 
 
 @pytest.mark.parametrize(

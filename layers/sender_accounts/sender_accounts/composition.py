@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sender_accounts.bulk.intake import BulkIntakeService
     from sender_accounts.bulk.queue import DeadLetters
     from sender_accounts.bulk.validator import BulkValidator
+    from sender_accounts.domains.listing import DomainListing
     from sender_accounts.domains.service import DomainService
     from sender_accounts.health.bulk_check import BulkCheckService, HealthCheckWorker
     from sender_accounts.health.check import HealthCheckService
@@ -174,6 +175,15 @@ def _domains() -> DomainService:
     return DomainService(store, client("ses"), events.get(), ownership)
 
 
+def _domain_lists() -> DomainListing:
+    from sender_accounts.adapters.cursor_key import CursorKey
+    from sender_accounts.domains.listing import DomainListing
+    from sender_accounts.store.domain_lists import DomainLists
+
+    key = CursorKey(client("secretsmanager"), env("CURSOR_SECRET_ARN"))
+    return DomainListing(DomainLists(client("dynamodb"), env("TABLE_NAME")), domains.get(), key)
+
+
 def _native_accounts() -> NativeAccountService:
     from sender_accounts.native.service import NativeAccountService
 
@@ -190,6 +200,7 @@ bulk_validator = Component(_bulk_validator, uses=(bulk_jobs, vault, events))
 bulk_delete = Component(_bulk_delete, ("BULK_DELETE_QUEUE_URL",), (bulk_jobs, repository, events))
 dead_letters = Component(_dead_letters, uses=(bulk_jobs, events))
 domains = Component(_domains, ("TABLE_NAME",), uses=(events, dns_lookup))
+domain_lists = Component(_domain_lists, ("TABLE_NAME", "CURSOR_SECRET_ARN"), uses=(domains,))
 native_accounts = Component(_native_accounts, uses=(repository, domains, events))
 
 

@@ -15,10 +15,8 @@ from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.ids import known_form
-from sender_accounts.common.pagination import one_page
 from sender_accounts.domains.models import (
     DnsRecord,
-    DomainListResponse,
     DomainResponse,
     DomainStatus,
 )
@@ -127,7 +125,7 @@ class DomainService:
             {"workspace_id": workspace_id, "domain_id": domain_id, "domain": domain,
              "old_status": None, "new_status": item.status},
         )  # fmt: skip
-        return domain_response(self._refresh([item], workspace_id)[0])
+        return domain_response(self.refresh([item], workspace_id)[0])
 
     def _take_ownership(self, workspace_id: str, item: DomainRecord) -> DomainRecord:
         """Claim the name for this workspace once its token is seen; then the SES identity.
@@ -158,7 +156,7 @@ class DomainService:
     def _set(self, workspace_id: str, item: DomainRecord, values: dict[str, Any]) -> DomainRecord:
         return self._store.set(workspace_id, item.domain_id, {**values, "updated_at": utc_now()})
 
-    def _refresh(
+    def refresh(
         self, items: list[DomainRecord], workspace_id: str, take_ownership: bool = True
     ) -> list[DomainRecord]:
         """Statuses as SES reports them now; a change is stored and announced."""
@@ -201,7 +199,7 @@ class DomainService:
         item = self._store.get(workspace_id, known_form(domain_id, "Domain"))
         if item is None or expired(item):
             raise NotFound("Domain")
-        return self._refresh([item], workspace_id, take_ownership)[0]
+        return self.refresh([item], workspace_id, take_ownership)[0]
 
     def domain_status(self, workspace_id: str, domain_id: str) -> tuple[str, bool | None]:
         """A native inbox's domain for its health check: the status SES reports now, and
@@ -219,17 +217,6 @@ class DomainService:
 
     def get(self, workspace_id: str, domain_id: str) -> DomainResponse:
         return domain_response(self.get_item(workspace_id, domain_id))
-
-    def list(self, workspace_id: str, page: int, limit: int) -> DomainListResponse:
-        items = [i for i in self._store.list(workspace_id) if not expired(i)]
-        items.sort(key=lambda i: (i.created_at, i.domain_id), reverse=True)
-        page_items, pagination = one_page(items, page, limit)
-        shown = self._refresh(page_items, workspace_id)
-        return DomainListResponse(
-            message=f"Retrieved {len(shown)} domains",
-            domains=[domain_response(i) for i in shown],
-            pagination=pagination,
-        )
 
     def delete(self, workspace_id: str, domain_id: str) -> str:
         item = self.get_item(workspace_id, domain_id)

@@ -84,16 +84,9 @@ class BulkJobRepository:
 
     def addresses_taken(self, workspace_id: str, addresses: list[str]) -> set[str]:
         """Which of `addresses` (lower case) the workspace already has."""
-        taken: set[str] = set()
-        for start in range(0, len(addresses), 100):
-            keys = [serialize(address_key(workspace_id, a)) for a in addresses[start : start + 100]]
-            request = {self._accounts: {"Keys": keys, "ProjectionExpression": "sk"}}
-            while request:
-                response = self._db.call("batch_get_item", RequestItems=request)
-                for item in response.get("Responses", {}).get(self._accounts, []):
-                    taken.add(deserialize(item)["sk"].removeprefix("ADDRESS#"))
-                request = response.get("UnprocessedKeys") or {}
-        return taken
+        keys = [address_key(workspace_id, a) for a in addresses]
+        found = self._db.batch_get(self._accounts, keys, ("sk",))
+        return {item["sk"].removeprefix("ADDRESS#") for item in found}
 
     def create(self, job: JobRecord, rows: list[RowRecord]) -> None:
         """Rows first, the job last: until the job exists nothing refers to the rows."""

@@ -9,14 +9,14 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from sender_accounts.errors import DomainInUse, DuplicateDomain
+from sender_accounts.store.domain_lists import PROVEN_COUNTER, domain_index_attributes
 from sender_accounts.store.dynamo import Dynamo, delete, deserialize, put, serialize, set_fields
 from sender_accounts.store.keys import (
-    DOMAIN_PREFIX,
     domain_key,
     domain_owner_key,
-    workspace_key,
     workspace_name_key,
 )
+from sender_accounts.store.list_index import count_change
 from sender_accounts.store.records import DomainRecord
 
 
@@ -40,7 +40,16 @@ class DomainStore:
             self._db.transact(
                 [
                     registration,
-                    put(self._table, {**domain_key(workspace_id, item.domain_id), **item.item()}),
+                    put(
+                        self._table,
+                        {
+                            **domain_key(workspace_id, item.domain_id),
+                            **item.item(),
+                            **domain_index_attributes(
+                                workspace_id, item.domain_id, item.created_at
+                            ),
+                        },
+                    ),
                 ]
             )
         except ClientError as exc:
@@ -72,7 +81,12 @@ class DomainStore:
         owner_item = {**domain_owner_key(item.domain), **owner}
         try:
             self._db.transact(
-                [put(self._table, owner_item, "attribute_not_exists(pk)"), proven, kept]
+                [
+                    put(self._table, owner_item, "attribute_not_exists(pk)"),
+                    proven,
+                    kept,
+                    count_change(self._table, workspace_id, {PROVEN_COUNTER: 1}),
+                ]
             )
         except ClientError:
             return False
@@ -102,16 +116,6 @@ class DomainStore:
             return None
         return DomainRecord.model_validate(deserialize(response["Item"]))
 
-    def list(self, workspace_id: str) -> list[DomainRecord]:
-        items = self._db.query_all(
-            TableName=self._table,
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues=serialize(
-                {":pk": workspace_key(workspace_id), ":prefix": DOMAIN_PREFIX}
-            ),
-        )
-        return [DomainRecord.model_validate(item) for item in items]
-
     def delete(self, workspace_id: str, item: DomainRecord, owned: bool) -> None:
         """The domain, its registration and, if this workspace owns the name, the ownership;
         DomainInUse while inboxes use it."""
@@ -126,6 +130,7 @@ class DomainStore:
             ownership = delete(self._table, domain_owner_key(item.domain), "workspace_id = :me")
             ownership["Delete"]["ExpressionAttributeValues"] = serialize({":me": workspace_id})
             removals.append(ownership)
+            removals.append(count_change(self._table, workspace_id, {PROVEN_COUNTER: -1}))
         try:
             self._db.transact(removals)
         except ClientError as exc:

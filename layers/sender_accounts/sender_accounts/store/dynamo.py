@@ -20,6 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from sender_accounts.errors import DependencyUnavailable
 
 TRANSACTION_ATTEMPTS = 5
+BATCH_GET_KEYS = 100  # BatchGetItem's maximum
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -110,6 +111,31 @@ class Dynamo:
 
     def transact(self, items: list[dict[str, Any]]) -> None:
         self.call("transact_write_items", TransactItems=items)
+
+    def batch_get(
+        self,
+        table: str,
+        keys: list[dict[str, Any]],
+        attributes: tuple[str, ...] = (),
+        consistent: bool = False,
+    ) -> list[dict[str, Any]]:
+        """The items at `keys` that exist, deserialized, in no particular order; `attributes`
+        only, when given. 100 keys per request, unprocessed keys asked again."""
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(keys), BATCH_GET_KEYS):
+            wanted: dict[str, Any] = {
+                "Keys": [serialize(key) for key in keys[start : start + BATCH_GET_KEYS]],
+                "ConsistentRead": consistent,
+            }
+            if attributes:
+                wanted["ProjectionExpression"] = ", ".join(f"#a{i}" for i in range(len(attributes)))
+                wanted["ExpressionAttributeNames"] = {f"#a{i}": a for i, a in enumerate(attributes)}
+            request = {table: wanted}
+            while request:
+                response = self.call("batch_get_item", RequestItems=request)
+                found.extend(deserialize(i) for i in response.get("Responses", {}).get(table, []))
+                request = response.get("UnprocessedKeys") or {}
+        return found
 
 
 def put(table: str, item: dict[str, Any], condition: str | None = None) -> dict[str, Any]:

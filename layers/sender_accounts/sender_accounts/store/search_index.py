@@ -19,7 +19,6 @@ from sender_accounts.store.records import InboxSummary
 SUFFIX_PREFIX = "SFX#"
 SEPARATOR = "\u0001"  # search text never holds a control character (text_rules)
 MAX_INDEXED_SUFFIXES = 48
-_BATCH_GET = 100
 
 
 def suffix_keys(workspace_id: str, inbox: InboxSummary) -> list[dict[str, str]]:
@@ -74,21 +73,6 @@ class InboxSearch:
         return summaries, read + len(summaries)
 
     def _summaries(self, workspace_id: str, inbox_ids: list[str]) -> list[InboxSummary]:
-        found: list[InboxSummary] = []
-        for start in range(0, len(inbox_ids), _BATCH_GET):
-            keys = [
-                serialize(inbox_key(workspace_id, i)) for i in inbox_ids[start : start + _BATCH_GET]
-            ]
-            request = {
-                self._table: {
-                    "Keys": keys,
-                    "ProjectionExpression": "#sm",
-                    "ExpressionAttributeNames": {"#sm": "summary"},
-                }
-            }
-            while request:
-                response = self._db.call("batch_get_item", RequestItems=request)
-                for item in response.get("Responses", {}).get(self._table, []):
-                    found.append(InboxSummary.model_validate(deserialize(item)["summary"]))
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        keys = [inbox_key(workspace_id, i) for i in inbox_ids]
+        items = self._db.batch_get(self._table, keys, ("summary",))
+        return [InboxSummary.model_validate(item["summary"]) for item in items]
