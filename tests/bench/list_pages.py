@@ -65,8 +65,46 @@ def seed(workspace_id: str, count: int) -> None:
     db.update_item(**update)
 
 
+def seed_domains(workspace_id: str, count: int) -> None:
+    """`count` proven domains, as the domain store writes them (item, index keys, counter).
+    Seeded FAILED, with no SES identity: a page's status refresh then asks SES about its own
+    domains and changes nothing (the emulated SES would scan every identity it holds)."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    from local_stack.provision import ACCOUNT_ID, REGION
+    from sender_accounts.adapters.aws_clients import client
+    from sender_accounts.composition import env
+    from sender_accounts.store.domain_lists import PROVEN_COUNTER, domain_index_attributes
+    from sender_accounts.store.dynamo import serialize
+    from sender_accounts.store.keys import domain_key
+    from sender_accounts.store.list_index import count_change
+    from sender_accounts.store.records import DomainRecord
+
+    table = env("TABLE_NAME")
+    backend = dynamodb_backends[ACCOUNT_ID][REGION]
+    for index in range(count):
+        created = f"2026-{1 + index % 12:02d}-{1 + index % 28:02d}T00:{index % 60:02d}:00Z"
+        domain = DomainRecord(
+            domain_id=str(uuid.uuid4()),
+            domain=f"d{index:05d}.bench.test",
+            status="FAILED",
+            ownership_token="t",
+            created_at=created,
+            updated_at=created,
+        )
+        item = {
+            **domain_key(workspace_id, domain.domain_id),
+            **domain.item(),
+            **domain_index_attributes(workspace_id, domain.domain_id, created),
+        }
+        backend.put_item(table, serialize(item))
+    update = count_change(table, workspace_id, {PROVEN_COUNTER: count})["Update"]
+    client("dynamodb").update_item(**update)
+
+
 class ReadCounter:
-    """DynamoDB items the listing function reads: each query's ScannedCount, each GetItem."""
+    """DynamoDB items the listing functions read: each query's ScannedCount, each GetItem, each
+    item a BatchGetItem returns."""
 
     def __init__(self) -> None:
         self.items = 0
@@ -75,12 +113,16 @@ class ReadCounter:
         events = client("dynamodb").meta.events
         events.register("after-call.dynamodb.Query", self._query)
         events.register("after-call.dynamodb.GetItem", self._get)
+        events.register("after-call.dynamodb.BatchGetItem", self._batch)
 
     def _query(self, parsed: dict[str, Any], **_: Any) -> None:
         self.items += int(parsed.get("ScannedCount", 0))
 
     def _get(self, parsed: dict[str, Any], **_: Any) -> None:
         self.items += 1 if "Item" in parsed else 0
+
+    def _batch(self, parsed: dict[str, Any], **_: Any) -> None:
+        self.items += sum(len(found) for found in parsed.get("Responses", {}).values())
 
 
 @dataclass(frozen=True)
@@ -132,8 +174,9 @@ def print_list_table(base: str, row: Callable[[str, str], None]) -> dict[str, fl
         workspace_id, key = issue_key(access_store.get(), f"list-{size}", prefix="cs_test_")
         started = time.perf_counter()
         seed(workspace_id, size)
-        row(f"seeded {size} inboxes (s)", f"{time.perf_counter() - started:.1f}")
-        pages[size] = page_calls(base, key)
+        seed_domains(workspace_id, size)
+        row(f"seeded {size} inboxes and {size} domains (s)", f"{time.perf_counter() - started:.1f}")
+        pages[size] = {**page_calls(base, key), **domain_page_calls(base, key)}
     # The emulation holds the seeded items in this process: without this, each garbage
     # collection walks them, a cost of the co-hosting that DynamoDB does not have.
     gc.collect()
@@ -150,6 +193,7 @@ def print_list_table(base: str, row: Callable[[str, str], None]) -> dict[str, fl
         )
     row("worst page ratio 10,000 / 100 (goal <= 1.3)", f"{worst:.2f}x")
     row("old design: items read per page at 100 / 10,000", "100 / 10000")
+    row("old design of GET /domains: items read per page", "100 / 10000")
     return {"list_worst_ratio": worst}
 
 
@@ -176,6 +220,23 @@ def page_calls(base: str, key: str) -> dict[str, Callable[[], requests.Response]
     calls["health_below=30, by health"] = get(limit=20, health_below=30, sort_by="health_score")
     calls["search 'sender0000'"] = get(limit=20, search="sender0000")
     return calls
+
+
+def domain_page_calls(base: str, key: str) -> dict[str, Callable[[], requests.Response]]:
+    headers = {"X-API-Key": key}
+
+    def get(**query: Any) -> Callable[[], requests.Response]:
+        return lambda: requests.get(f"{base}/domains", params=query, headers=headers, timeout=60)
+
+    cursor = None
+    for _ in range(49):
+        body = get(limit=2, **({"cursor": cursor} if cursor else {}))().json()
+        cursor = body["pagination"]["next_cursor"]
+    return {
+        "domains: first page (20)": get(limit=20),
+        "domains: page 50 by offset (2 per page)": get(limit=2, page=50),
+        "domains: page 50 by cursor (2 per page)": get(limit=2, cursor=cursor),
+    }
 
 
 def main() -> int:
