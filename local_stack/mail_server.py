@@ -94,14 +94,21 @@ class MailServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _config(root: Path, pki: ServerPki, server: MailServer, relay_port: int) -> str:
+def _config(
+    root: Path, pki: ServerPki, server: MailServer, relay_port: int, strict: bool = False
+) -> str:
+    if strict:
+        security = f"listen = {STRICT_ADDRESS}\ndisable_plaintext_auth = yes"
+    else:
+        security = "listen = 127.0.0.1\ndisable_plaintext_auth = no"
+        security += "\nlogin_trusted_networks = 127.0.0.0/8"
     return f"""
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
 protocols = imap submission
-listen = 127.0.0.1
+{security}
 ssl = yes
 ssl_cert = <{pki.server_cert}
 ssl_key = <{pki.server_key}
@@ -109,7 +116,6 @@ default_login_user = dovenull
 default_internal_user = dovecot
 default_internal_group = dovecot
 first_valid_uid = 100
-disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
 # Any character in a user name (spaces, parentheses, braces), as some providers allow.
@@ -119,7 +125,6 @@ submission_relay_host = 127.0.0.1
 submission_relay_port = {relay_port}
 submission_relay_trusted = yes
 hostname = localhost
-login_trusted_networks = 127.0.0.0/8
 default_process_limit = 500
 default_client_limit = 4000
 passdb {{
@@ -166,10 +171,10 @@ service submission-login {{
 """
 
 
-def _wait_for_port(port: int, deadline: float) -> None:
+def _wait_for_port(port: int, deadline: float, address: str = "127.0.0.1") -> None:
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            with socket.create_connection((address, port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.05)
@@ -179,11 +184,20 @@ def _wait_for_port(port: int, deadline: float) -> None:
 PORT_NAMES = ("imaps_port", "imap_starttls_port", "submission_starttls_port", "submissions_port")
 
 
+STRICT_ADDRESS = "127.0.0.2"
+
+
 def start_mail_server(
-    pki: ServerPki, users: dict[str, str], ports: dict[str, int] | None = None
+    pki: ServerPki,
+    users: dict[str, str],
+    ports: dict[str, int] | None = None,
+    strict: bool = False,
 ) -> MailServer:
     """Start Dovecot in the foreground under a fresh folder; stop it with `MailServer.stop()`.
-    `ports` (by PORT_NAMES) are used where given, free ones chosen for the rest."""
+    `ports` (by PORT_NAMES) are used where given, free ones chosen for the rest. `strict`: as
+    hosting providers run it, no login before TLS (IMAP advertises LOGINDISABLED, submission
+    no AUTH); it listens on STRICT_ADDRESS, since Dovecot takes a client at its own address as
+    secure whatever the settings."""
     # Dovecot's unprivileged processes must read this folder, so it cannot live in pytest's
     # private (0700) temporary tree.
     root = Path(tempfile.mkdtemp(prefix="sender-accounts-dovecot-"))
@@ -209,11 +223,11 @@ def start_mail_server(
         controller=controller,
     )
     config = root / "dovecot.conf"
-    config.write_text(_config(root, pki, server, relay_port))
+    config.write_text(_config(root, pki, server, relay_port, strict))
     server.process = subprocess.Popen(  # noqa: S603 - Dovecot with the configuration written here
         [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 20
     for name in PORT_NAMES:
-        _wait_for_port(getattr(server, name), deadline)
+        _wait_for_port(getattr(server, name), deadline, STRICT_ADDRESS if strict else "127.0.0.1")
     return server

@@ -23,7 +23,7 @@ def _openssl(*args: str, cwd: Path) -> None:
 
 def make_pki(directory: Path) -> ServerPki:
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / "san.cnf").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+    (directory / "san.cnf").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1,IP:127.0.0.2\n")
     _openssl(
         "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
         "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=Sender Accounts Test CA",

@@ -28,9 +28,12 @@ class Endpoint:
     port: int
     username: str
     security: Security
+    chosen: bool = False  # the security mode was given explicitly
 
     def login(self, password: str) -> MailServerLogin:
-        return MailServerLogin(self.host, self.port, self.security, self.username, password)
+        return MailServerLogin(
+            self.host, self.port, self.security, self.username, password, self.chosen
+        )
 
 
 def endpoint(inbox: InboxRecord, protocol: str, overrides: dict[str, Any]) -> Endpoint:
@@ -47,7 +50,7 @@ def endpoint(inbox: InboxRecord, protocol: str, overrides: dict[str, Any]) -> En
         security = smtp_security(port, bool(pick("use_tls")), chosen)
     else:
         security = imap_security(port, bool(pick("use_ssl")), chosen)
-    return Endpoint(str(pick("host")), port, str(pick("username")), security)
+    return Endpoint(str(pick("host")), port, str(pick("username")), security, chosen is not None)
 
 
 def stored_login(inbox: InboxRecord, protocol: str, password: str) -> MailServerLogin:

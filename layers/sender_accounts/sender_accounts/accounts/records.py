@@ -76,6 +76,7 @@ def logins_for(request: CreateSmtpAccountRequest) -> tuple[MailServerLogin, Mail
         security=smtp_security(request.smtp_port, request.smtp_use_tls, request.smtp_security),
         username=request.smtp_username,
         password=request.smtp_password,
+        chosen=request.smtp_security is not None,
     )
     imap = MailServerLogin(
         host=request.imap_host,
@@ -83,5 +84,6 @@ def logins_for(request: CreateSmtpAccountRequest) -> tuple[MailServerLogin, Mail
         security=imap_security(request.imap_port, request.imap_use_ssl, request.imap_security),
         username=request.imap_username,
         password=request.imap_password,
+        chosen=request.imap_security is not None,
     )
     return smtp, imap

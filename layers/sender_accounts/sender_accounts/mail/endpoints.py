@@ -32,10 +32,19 @@ def imap_security(port: int, use_ssl: bool, override: Security | None = None) ->
 
 @dataclass(frozen=True)
 class MailServerLogin:
-    """Where and how to log in to one server; repr never shows the password."""
+    """Where and how to log in to one server; repr never shows the password. `chosen`: the
+    security mode was given explicitly (`smtp_security`/`imap_security`), not derived."""
 
     host: str
     port: int
     security: Security
     username: str
     password: str = field(repr=False)
+    chosen: bool = False
+
+    @property
+    def upgrades_when_offered(self) -> bool:
+        """Cleartext by the port-and-flag rule only: STARTTLS is used whenever the server
+        offers it, so a password never crosses in clear where TLS was available. Only an
+        explicit `none` keeps the session in clear."""
+        return self.security is Security.NONE and not self.chosen

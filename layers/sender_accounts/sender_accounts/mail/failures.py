@@ -22,6 +22,28 @@ class ProbeFailure(Exception):
         self.server_reply = server_reply
 
 
+CLEARTEXT_REFUSED_HINT = (
+    "The server refuses logins over a connection in clear: use TLS (smtp_security or "
+    'imap_security "starttls" or "ssl", or leave it unset: STARTTLS is then used whenever '
+    "the server offers it)"
+)
+
+
+def refused_for_cleartext(code: int | None, text: str) -> bool:
+    """A refusal that is about the connection's security, not the credentials: SMTP 523
+    (5.7.10 encryption needed, RFC 5248), 538, or 530 naming TLS or plaintext; IMAP's
+    [PRIVACYREQUIRED] (RFC 5530) or a NO naming them."""
+    lowered = text.lower()
+    names_tls = any(
+        word in lowered for word in ("starttls", "tls", "ssl", "encrypt", "plaintext", "cleartext")
+    )
+    if code is not None:
+        return code in {523, 538} or (code == 530 and names_tls)
+    return "[privacyrequired]" in lowered or (
+        names_tls and any(word in lowered for word in ("required", "plaintext", "cleartext"))
+    )
+
+
 def _causes(exc: BaseException) -> Iterator[BaseException]:
     seen: set[int] = set()
     current: BaseException | None = exc
@@ -37,6 +59,15 @@ def classify(exc: BaseException) -> ProbeFailure:
     for link in chain:
         if isinstance(link, ProbeFailure):
             return link
+    for link in chain:
+        # A correct password refused because the connection is in clear (530 5.7.0 "Must
+        # issue a STARTTLS command first", 538 "Encryption required") is no credential error.
+        if isinstance(link, aiosmtplib.SMTPResponseException) and refused_for_cleartext(
+            link.code, link.message
+        ):
+            return ProbeFailure(
+                ErrorCode.SSL_ERROR, CLEARTEXT_REFUSED_HINT, f"{link.code} {link.message}"
+            )
     for link in chain:
         # Only a permanent refusal (535, 534, ...) is about the credentials; a 4xx answer to
         # AUTH (421 too many connections, 454 temporary failure) is the server's state.

@@ -17,7 +17,11 @@ from typing import Any, TypeVar
 import aioimaplib
 
 from sender_accounts.mail.endpoints import MailServerLogin, Security
-from sender_accounts.mail.failures import ProbeFailure
+from sender_accounts.mail.failures import (
+    CLEARTEXT_REFUSED_HINT,
+    ProbeFailure,
+    refused_for_cleartext,
+)
 from sender_accounts.mail.outbound import OutboundPolicy, open_pinned_socket
 from sender_accounts.mail.outcome import ErrorCode
 from sender_accounts.mail.redaction import imap_quoted, sasl_plain
@@ -136,12 +140,18 @@ class PinnedImapClient(aioimaplib.IMAP4):
         await self.bounded(protocol.capability())
 
     def close(self) -> None:
+        """LOGOUT without waiting for its answer (no round trip added; the server's log shows
+        a client that said goodbye), then close."""
         # The transport owns the socket once created; asyncio closes it on every failure path.
         if not self._client_task.done():
             self._client_task.cancel()
         transport = self.protocol.transport
-        if transport is not None:
-            transport.close()
+        if transport is None:
+            return
+        greeted = self.protocol.state in {aioimaplib.NONAUTH, aioimaplib.AUTH, aioimaplib.SELECTED}
+        if greeted and not transport.is_closing():
+            transport.write(f"{self.protocol.new_tag()} LOGOUT\r\n".encode())
+        transport.close()
 
 
 def _last_line(response: Any) -> str:
@@ -179,9 +189,18 @@ async def probe_imap(login: MailServerLogin, policy: OutboundPolicy, step_timeou
     client = PinnedImapClient(sock, login.host, step_timeout, implicit)
     try:
         await client.bounded(client.wait_hello_from_server())
-        if login.security is Security.STARTTLS:
+        encrypted = implicit is not None
+        if login.security is Security.STARTTLS or (
+            login.upgrades_when_offered and client.has_capability("STARTTLS")
+        ):
             await client.starttls(context)
+            encrypted = True
+        if not encrypted and client.has_capability("LOGINDISABLED"):
+            # RFC 3501 6.2.3 / RFC 9051: the password must not be sent; this is no auth failure.
+            raise ProbeFailure(ErrorCode.SSL_ERROR, CLEARTEXT_REFUSED_HINT)
         response = await log_in(client, login)
+        if response.result == "NO" and refused_for_cleartext(None, _last_line(response)):
+            raise ProbeFailure(ErrorCode.SSL_ERROR, CLEARTEXT_REFUSED_HINT, _last_line(response))
         if response.result == "NO":
             raise ProbeFailure(ErrorCode.AUTH_FAILED, "Authentication failed", _last_line(response))
         if response.result != "OK":
@@ -193,7 +212,5 @@ async def probe_imap(login: MailServerLogin, policy: OutboundPolicy, step_timeou
             raise ProbeFailure(
                 ErrorCode.CONNECTION_FAILED, "INBOX could not be opened", _last_line(response)
             )
-        # No LOGOUT: the probe's session has nothing to finish, and waiting for the server's
-        # answer would cost every validation one more round trip.
     finally:
         client.close()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import aiosmtplib
 
 from sender_accounts.mail.endpoints import MailServerLogin, Security
-from sender_accounts.mail.failures import ProbeFailure
+from sender_accounts.mail.failures import CLEARTEXT_REFUSED_HINT, ProbeFailure
 from sender_accounts.mail.outbound import OutboundPolicy, open_pinned_socket
 from sender_accounts.mail.outcome import ErrorCode
 from sender_accounts.mail.tls import client_tls_context
@@ -53,25 +54,38 @@ async def open_smtp_session(
     try:
         await client.connect()
         await client.ehlo()
-        if login.security is Security.STARTTLS:
-            if not client.supports_extension("starttls"):
+        offers_starttls = client.supports_extension("starttls")
+        if login.security is Security.STARTTLS or (login.upgrades_when_offered and offers_starttls):
+            if not offers_starttls:
                 raise ProbeFailure(ErrorCode.SSL_ERROR, "The server does not offer STARTTLS")
             await client.starttls()
             await client.ehlo()
-        if not client.supports_extension("auth"):
+        in_clear = login.security is Security.NONE and not client.get_transport_info("sslcontext")
+        if not (client.supports_extension("auth") and client.server_auth_methods):
+            if offers_starttls and in_clear:
+                # an explicit `none` on a server that authenticates only after STARTTLS
+                raise ProbeFailure(ErrorCode.SSL_ERROR, CLEARTEXT_REFUSED_HINT)
             raise ProbeFailure(ErrorCode.CONNECTION_FAILED, "The server offers no authentication")
         await _authenticate_once(client, login)
     except BaseException:
         # The transport owns the socket from connect() on; closing the socket behind its back
         # would free the descriptor while the loop still maps it to the old transport.
-        client.close()
+        say_goodbye(client)
         raise
     return client
+
+
+def say_goodbye(client: aiosmtplib.SMTP) -> None:
+    """QUIT, then close without waiting for the 221: no round trip is added, and the server's
+    log shows a client that said goodbye, not a "lost connection after AUTH" (a pattern abuse
+    filters watch for)."""
+    transport = client.transport
+    if isinstance(transport, asyncio.WriteTransport) and not transport.is_closing():
+        transport.write(b"QUIT\r\n")
+    client.close()
 
 
 async def probe_smtp(login: MailServerLogin, policy: OutboundPolicy, step_timeout: float) -> None:
     """Raise if `login` cannot authenticate; return quietly when it can."""
     client = await open_smtp_session(login, policy, step_timeout)
-    # No QUIT: the session sent nothing to finish, and waiting for the server's 221 would cost
-    # every validation one more round trip.
-    client.close()
+    say_goodbye(client)
