@@ -45,8 +45,8 @@ $(SAM_VENV)/.installed:
 
 sam-cli: $(SAM_VENV)/.installed
 
-# The tests run a real Dovecot (and `make serve` its demo mailbox), and run the README's curl
-# commands; on Debian with root both are installed when missing.
+# The tests run a real Dovecot (and `make serve` its demo mailbox), a second mail stack, and the
+# README's curl commands; on Debian with root all are installed when missing.
 mail-server:
 	@if ! command -v curl >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; \
@@ -56,6 +56,14 @@ mail-server:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 				dovecot-imapd dovecot-submissiond >/dev/null; \
 		else echo "Install Dovecot (dovecot-imapd, dovecot-submissiond) to run the mail tests"; fi; \
+	fi
+	@# A second mail stack for the tests: Postfix with Cyrus SASL, and GNU Mailutils' imap4d.
+	@if [ ! -x /usr/sbin/postfix ] || [ ! -x /usr/sbin/saslpasswd2 ] || [ ! -x /usr/sbin/imap4d ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				postfix sasl2-bin libsasl2-modules mailutils-imap4d >/dev/null; \
+		else echo "Install postfix, sasl2-bin, libsasl2-modules, mailutils-imap4d to run the mail tests"; fi; \
 	fi
 
 # A test opens the Swagger page in headless Chromium; on Debian with root it is installed.

@@ -171,7 +171,7 @@ service submission-login {{
 """
 
 
-def _wait_for_port(port: int, deadline: float, address: str = "127.0.0.1") -> None:
+def wait_for_port(port: int, deadline: float, address: str = "127.0.0.1") -> None:
     while time.monotonic() < deadline:
         try:
             with socket.create_connection((address, port), timeout=0.5):
@@ -229,5 +229,5 @@ def start_mail_server(
     )
     deadline = time.monotonic() + 20
     for name in PORT_NAMES:
-        _wait_for_port(getattr(server, name), deadline, STRICT_ADDRESS if strict else "127.0.0.1")
+        wait_for_port(getattr(server, name), deadline, STRICT_ADDRESS if strict else "127.0.0.1")
     return server

@@ -93,7 +93,7 @@ def test_an_explicit_none_against_a_tls_only_server_is_ssl_error_and_no_password
         assert created["status"] == 400, created
         assert created["error_code"] == "SSL_ERROR", created
         assert created["stage"] == protocol
-        assert f"{protocol}_security" in created["detail"]
+        assert f"{protocol}_security" in created["hint"]
         watched = smtp if protocol == "smtp" else imap
         assert MAILBOX_PASSWORD.encode() not in _in_clear(watched)
         if protocol == "imap":

@@ -15,18 +15,34 @@ from sender_accounts.mail.outcome import ErrorCode
 class ProbeFailure(Exception):
     """A classified failure of one connection; `reason` and `server_reply` are free of secrets."""
 
-    def __init__(self, code: ErrorCode, reason: str, server_reply: str | None = None) -> None:
+    def __init__(
+        self,
+        code: ErrorCode,
+        reason: str,
+        server_reply: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
         self.server_reply = server_reply
+        self.hint = hint
 
 
+CLEARTEXT_REFUSED = "The server refuses logins over a connection in clear"
 CLEARTEXT_REFUSED_HINT = (
-    "The server refuses logins over a connection in clear: use TLS (smtp_security or "
-    'imap_security "starttls" or "ssl", or leave it unset: STARTTLS is then used whenever '
-    "the server offers it)"
+    'Use TLS: set smtp_security / imap_security to "starttls" or "ssl", or leave it unset '
+    "(STARTTLS is then used whenever the server offers it)."
 )
+SENDER_REJECTED_HINT = (
+    "The server does not let this login send as the inbox's address: connect the login that "
+    "owns the address, or ask the provider to allow it (a send-as permission or alias)."
+)
+
+
+def cleartext_refused(server_reply: str | None = None) -> ProbeFailure:
+    hint = CLEARTEXT_REFUSED_HINT
+    return ProbeFailure(ErrorCode.SSL_ERROR, CLEARTEXT_REFUSED, server_reply, hint)
 
 
 def refused_for_cleartext(code: int | None, text: str) -> bool:
@@ -42,6 +58,39 @@ def refused_for_cleartext(code: int | None, text: str) -> bool:
     return "[privacyrequired]" in lowered or (
         names_tls and any(word in lowered for word in ("required", "plaintext", "cleartext"))
     )
+
+
+def _refused_after_login(link: BaseException) -> ProbeFailure | None:
+    """A sender, recipient or message refused once logged in: what was refused, with the
+    server's reply; a 4xx is the server's state for now, not a verdict."""
+    if isinstance(link, aiosmtplib.SMTPRecipientsRefused) and link.recipients:
+        first = link.recipients[0]
+        return sender_or_recipient_refused(first.code, first.message)
+    if isinstance(link, aiosmtplib.SMTPRecipientRefused):
+        return sender_or_recipient_refused(link.code, link.message)
+    if isinstance(link, aiosmtplib.SMTPSenderRefused):
+        return refused_reply(ErrorCode.SENDER_REJECTED, link.code, link.message)
+    if isinstance(link, aiosmtplib.SMTPDataError):
+        return refused_reply(ErrorCode.MESSAGE_REJECTED, link.code, link.message)
+    return None
+
+
+def sender_or_recipient_refused(code: int, message: str) -> ProbeFailure:
+    """A RCPT refusal: about the sender when the server says so (Postfix checks sender
+    ownership at RCPT: "Sender address rejected"), else about the recipient."""
+    about_sender = "sender" in message.lower()
+    kind = ErrorCode.SENDER_REJECTED if about_sender else ErrorCode.RECIPIENT_REJECTED
+    return refused_reply(kind, code, message)
+
+
+def refused_reply(kind: ErrorCode, code: int, message: str) -> ProbeFailure:
+    reply = f"{code} {message}"
+    if code < 500:
+        return ProbeFailure(ErrorCode.CONNECTION_FAILED, "The server refused it for now", reply)
+    if kind is ErrorCode.SENDER_REJECTED:
+        return ProbeFailure(kind, "The server refuses this sender", reply, SENDER_REJECTED_HINT)
+    what = "recipient" if kind is ErrorCode.RECIPIENT_REJECTED else "message"
+    return ProbeFailure(kind, f"The server refuses this {what}", reply)
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
@@ -65,9 +114,11 @@ def classify(exc: BaseException) -> ProbeFailure:
         if isinstance(link, aiosmtplib.SMTPResponseException) and refused_for_cleartext(
             link.code, link.message
         ):
-            return ProbeFailure(
-                ErrorCode.SSL_ERROR, CLEARTEXT_REFUSED_HINT, f"{link.code} {link.message}"
-            )
+            return cleartext_refused(f"{link.code} {link.message}")
+    for link in chain:
+        refused = _refused_after_login(link)
+        if refused is not None:
+            return refused
     for link in chain:
         # Only a permanent refusal (535, 534, ...) is about the credentials; a 4xx answer to
         # AUTH (421 too many connections, 454 temporary failure) is the server's state.

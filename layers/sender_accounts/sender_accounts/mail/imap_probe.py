@@ -18,8 +18,8 @@ import aioimaplib
 
 from sender_accounts.mail.endpoints import MailServerLogin, Security
 from sender_accounts.mail.failures import (
-    CLEARTEXT_REFUSED_HINT,
     ProbeFailure,
+    cleartext_refused,
     refused_for_cleartext,
 )
 from sender_accounts.mail.outbound import OutboundPolicy, open_pinned_socket
@@ -197,10 +197,10 @@ async def probe_imap(login: MailServerLogin, policy: OutboundPolicy, step_timeou
             encrypted = True
         if not encrypted and client.has_capability("LOGINDISABLED"):
             # RFC 3501 6.2.3 / RFC 9051: the password must not be sent; this is no auth failure.
-            raise ProbeFailure(ErrorCode.SSL_ERROR, CLEARTEXT_REFUSED_HINT)
+            raise cleartext_refused()
         response = await log_in(client, login)
         if response.result == "NO" and refused_for_cleartext(None, _last_line(response)):
-            raise ProbeFailure(ErrorCode.SSL_ERROR, CLEARTEXT_REFUSED_HINT, _last_line(response))
+            raise cleartext_refused(_last_line(response))
         if response.result == "NO":
             raise ProbeFailure(ErrorCode.AUTH_FAILED, "Authentication failed", _last_line(response))
         if response.result != "OK":

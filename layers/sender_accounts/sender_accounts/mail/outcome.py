@@ -16,6 +16,11 @@ class ErrorCode(StrEnum):
     HOST_NOT_FOUND = "HOST_NOT_FOUND"
     SSL_ERROR = "SSL_ERROR"
     HOST_NOT_ALLOWED = "HOST_NOT_ALLOWED"
+    # After a successful login: the server refuses the inbox's address as sender, a
+    # recipient, or the message itself (its reply says which).
+    SENDER_REJECTED = "SENDER_REJECTED"
+    RECIPIENT_REJECTED = "RECIPIENT_REJECTED"
+    MESSAGE_REJECTED = "MESSAGE_REJECTED"
     # Native inboxes, checked through their domain's SES identity.
     DOMAIN_NOT_VERIFIED = "DOMAIN_NOT_VERIFIED"
     DOMAIN_VERIFICATION_PENDING = "DOMAIN_VERIFICATION_PENDING"

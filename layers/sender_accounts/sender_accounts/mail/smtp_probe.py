@@ -8,7 +8,7 @@ import socket
 import aiosmtplib
 
 from sender_accounts.mail.endpoints import MailServerLogin, Security
-from sender_accounts.mail.failures import CLEARTEXT_REFUSED_HINT, ProbeFailure
+from sender_accounts.mail.failures import ProbeFailure, cleartext_refused
 from sender_accounts.mail.outbound import OutboundPolicy, open_pinned_socket
 from sender_accounts.mail.outcome import ErrorCode
 from sender_accounts.mail.tls import client_tls_context
@@ -64,7 +64,7 @@ async def open_smtp_session(
         if not (client.supports_extension("auth") and client.server_auth_methods):
             if offers_starttls and in_clear:
                 # an explicit `none` on a server that authenticates only after STARTTLS
-                raise ProbeFailure(ErrorCode.SSL_ERROR, CLEARTEXT_REFUSED_HINT)
+                raise cleartext_refused()
             raise ProbeFailure(ErrorCode.CONNECTION_FAILED, "The server offers no authentication")
         await _authenticate_once(client, login)
     except BaseException:

@@ -70,7 +70,7 @@ async def run_stage(
         error_code=failure.code,
         detail=redact(f"{label} connection failed: {failure.reason}", credentials),
         server_reply=reply,
-        hint=provider_hint(stage, failure),
+        hint=failure.hint or provider_hint(stage, failure),
     )
 
 

@@ -1,0 +1,135 @@
+"""Beyond Dovecot: a Postfix submission server with Cyrus SASL (STARTTLS-only AUTH, implicit
+TLS on a non-standard port, senders bound to their logins) and GNU Mailutils' imap4d (STARTTLS
+required, implicit TLS), both from Debian's packages, configured as hosting providers run them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from local_stack.pki import ServerPki
+from tests.conftest import IN_CI, MAILBOX_PASSWORD, MAILBOX_USER, ApiClient
+from tests.support.imap4d_server import Imap4dServer, imap4d_installed, start_imap4d
+from tests.support.postfix_server import (
+    REFUSED_RECIPIENT,
+    PostfixServer,
+    postfix_installed,
+    start_postfix,
+)
+from tests.support.tap_proxy import tap
+
+SECOND_USER = "second@acme.test"  # a login of its own: it may not send as MAILBOX_USER
+
+
+def _require(installed: bool, what: str) -> None:
+    if not installed:
+        message = f"{what} is not installed (make test installs it on Debian)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def postfix(pki: ServerPki) -> Iterator[PostfixServer]:
+    _require(postfix_installed(), "Postfix with Cyrus SASL")
+    server = start_postfix(pki, {MAILBOX_USER: MAILBOX_PASSWORD, SECOND_USER: MAILBOX_PASSWORD})
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def imap4d(pki: ServerPki) -> Iterator[Imap4dServer]:
+    _require(imap4d_installed(), "GNU Mailutils imap4d")
+    server = start_imap4d(pki, {MAILBOX_USER: MAILBOX_PASSWORD, SECOND_USER: MAILBOX_PASSWORD})
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def trusted(pki: ServerPki, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(pki.ca_cert))
+
+
+def _body(postfix: PostfixServer, imap4d: Imap4dServer, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "email_address": MAILBOX_USER,
+        "display_name": "Outreach",
+        "inbox_type": "CUSTOM_SMTP",
+        "smtp_host": "localhost",
+        "smtp_port": postfix.starttls_port,
+        "smtp_username": MAILBOX_USER,
+        "smtp_password": MAILBOX_PASSWORD,
+        "smtp_use_tls": True,
+        "imap_host": "localhost",
+        "imap_port": imap4d.implicit_tls_port,
+        "imap_username": MAILBOX_USER,
+        "imap_password": MAILBOX_PASSWORD,
+        "imap_use_ssl": True,
+    }
+    body.update(overrides)
+    return body
+
+
+def _create(client: ApiClient, body: dict[str, Any]) -> dict[str, Any]:
+    response = client.call("POST", "/sender-accounts/smtp", body)
+    return {"status": response.status, **response.json()}
+
+
+def test_the_standard_combinations_validate(
+    postfix: PostfixServer, imap4d: Imap4dServer, workspace: Callable[..., ApiClient]
+) -> None:
+    client = workspace()
+    created = _create(client, _body(postfix, imap4d))
+    assert (created["status"], created["overall_status"]) == (201, "ACTIVE"), created
+    # Implicit TLS on a non-standard port, said explicitly
+    explicit = _body(postfix, imap4d, smtp_port=postfix.implicit_tls_port, smtp_security="ssl")
+    assert _create(workspace(), explicit)["overall_status"] == "ACTIVE"
+
+
+def test_starttls_required_imap_with_the_flag_off_upgrades_and_keeps_the_password_secret(
+    postfix: PostfixServer, imap4d: Imap4dServer, workspace: Callable[..., ApiClient]
+) -> None:
+    with tap("127.0.0.1", imap4d.starttls_port) as wiretap:
+        body = _body(postfix, imap4d, imap_port=wiretap.port, imap_use_ssl=False)
+        created = _create(workspace(), body)
+        assert (created["status"], created["overall_status"]) == (201, "ACTIVE"), created
+        assert MAILBOX_PASSWORD.encode() not in wiretap.client_bytes
+        assert b"STARTTLS" in wiretap.client_bytes
+
+
+def test_wrong_passwords_are_auth_failed_with_each_servers_reply(
+    postfix: PostfixServer, imap4d: Imap4dServer, workspace: Callable[..., ApiClient]
+) -> None:
+    body = _body(postfix, imap4d, smtp_password="wrong-one", imap_password="wrong-two")
+    failed = _create(workspace(), body)
+    assert failed["status"] == 400
+    by_stage = {e["stage"]: e for e in failed["errors"]}
+    assert by_stage["smtp"]["error_code"] == "AUTH_FAILED"
+    assert by_stage["smtp"]["server_reply"].startswith("535 5.7.8")
+    assert by_stage["imap"]["error_code"] == "AUTH_FAILED"
+    assert "rejected" in by_stage["imap"]["server_reply"]
+
+
+def test_explicit_cleartext_on_a_tls_only_submission_port_is_ssl_error(
+    postfix: PostfixServer, imap4d: Imap4dServer, workspace: Callable[..., ApiClient]
+) -> None:
+    failed = _create(workspace(), _body(postfix, imap4d, smtp_security="none"))
+    assert (failed["status"], failed["error_code"], failed["stage"]) == (400, "SSL_ERROR", "smtp")
+    assert "smtp_security" in failed["hint"]
+
+
+def test_a_test_email_goes_through_postfix_and_a_refused_recipient_says_so(
+    postfix: PostfixServer, imap4d: Imap4dServer, workspace: Callable[..., ApiClient]
+) -> None:
+    client = workspace()
+    inbox_id = _create(client, _body(postfix, imap4d))["inbox_id"]
+    path = f"/sender-accounts/{inbox_id}/test-email"
+    sent = client.call("POST", path, {"recipient_email": "prospect@example.test"})
+    assert sent.status == 200, sent.body
+    refused = client.call("POST", path, {"recipient_email": REFUSED_RECIPIENT})
+    assert refused.status == 400, refused.body
+    body = refused.json()
+    assert body["error_code"] == "RECIPIENT_REJECTED", body
+    assert body["server_reply"].startswith("554 5.1.1")
