@@ -133,3 +133,22 @@ def test_a_test_email_goes_through_postfix_and_a_refused_recipient_says_so(
     body = refused.json()
     assert body["error_code"] == "RECIPIENT_REJECTED", body
     assert body["server_reply"].startswith("554 5.1.1")
+
+
+def test_a_sender_the_server_refuses_is_sender_rejected_and_nothing_is_stored(
+    postfix: PostfixServer, imap4d: Imap4dServer, workspace: Callable[..., ApiClient]
+) -> None:
+    # SECOND_USER's login may not send as MAILBOX_USER (reject_sender_login_mismatch)
+    client = workspace()
+    body = _body(postfix, imap4d, smtp_username=SECOND_USER, imap_username=SECOND_USER)
+    refused = _create(client, body)
+    assert (refused["status"], refused["error_code"], refused["stage"]) == (
+        400, "SENDER_REJECTED", "smtp",
+    ), refused  # fmt: skip
+    assert refused["server_reply"].startswith("553 5.7.1")
+    assert "Sender address rejected" in refused["server_reply"]
+    assert refused["hint"]
+    assert client.call("GET", "/sender-accounts").json()["pagination"]["total"] == 0
+    # Asked at RCPT, and refused there: nothing was queued (NOQUEUE)
+    assert "NOQUEUE: reject: RCPT" in postfix.log
+    assert "Sender address rejected: not owned by user second@acme.test" in postfix.log

@@ -30,9 +30,9 @@ class Endpoint:
     security: Security
     chosen: bool = False  # the security mode was given explicitly
 
-    def login(self, password: str) -> MailServerLogin:
+    def login(self, password: str, sender: str | None = None) -> MailServerLogin:
         return MailServerLogin(
-            self.host, self.port, self.security, self.username, password, self.chosen
+            self.host, self.port, self.security, self.username, password, self.chosen, sender
         )
 
 
@@ -55,7 +55,8 @@ def endpoint(inbox: InboxRecord, protocol: str, overrides: dict[str, Any]) -> En
 
 def stored_login(inbox: InboxRecord, protocol: str, password: str) -> MailServerLogin:
     """The login for a stored inbox, exactly as stored: the only place its password may go."""
-    return endpoint(inbox, protocol, {}).login(password)
+    sender = inbox.email_address if protocol == "smtp" else None
+    return endpoint(inbox, protocol, {}).login(password, sender)
 
 
 def connection_overrides(request: UpdateSenderAccountRequest) -> dict[str, Any]:

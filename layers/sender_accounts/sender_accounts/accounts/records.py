@@ -77,6 +77,7 @@ def logins_for(request: CreateSmtpAccountRequest) -> tuple[MailServerLogin, Mail
         username=request.smtp_username,
         password=request.smtp_password,
         chosen=request.smtp_security is not None,
+        sender=request.email_address,
     )
     imap = MailServerLogin(
         host=request.imap_host,

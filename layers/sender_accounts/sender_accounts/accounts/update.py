@@ -98,7 +98,7 @@ class UpdateService(MailboxUseCase):
         passwords = MailboxPasswords(
             smtp=request.smtp_password or stored.smtp, imap=request.imap_password or stored.imap
         )
-        smtp = endpoint(inbox, "smtp", overrides).login(passwords.smtp)
+        smtp = endpoint(inbox, "smtp", overrides).login(passwords.smtp, inbox.email_address)
         imap = endpoint(inbox, "imap", overrides).login(passwords.imap)
         failures = asyncio.run(check_mailbox(smtp, imap, cfg, self._validator))
         if failures:

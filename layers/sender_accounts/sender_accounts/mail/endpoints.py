@@ -41,6 +41,8 @@ class MailServerLogin:
     username: str
     password: str = field(repr=False)
     chosen: bool = False
+    # SMTP: the address the inbox sends as; validation asks the server whether it takes it.
+    sender: str | None = None
 
     @property
     def upgrades_when_offered(self) -> bool:

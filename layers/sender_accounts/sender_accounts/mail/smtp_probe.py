@@ -85,7 +85,24 @@ def say_goodbye(client: aiosmtplib.SMTP) -> None:
     client.close()
 
 
+async def check_sender(client: aiosmtplib.SMTP, address: str) -> None:
+    """Does the server take `address` as this login's sender? MAIL FROM and RCPT TO to the
+    address itself, no message: many servers check sender ownership only at RCPT (Postfix's
+    reject_sender_login_mismatch). The QUIT that follows abandons the transaction, so no RSET.
+    Sequential, not pipelined: aiosmtplib drops a reply that arrives with the one before it."""
+    if not address.isascii() and not client.supports_extension("smtputf8"):
+        return  # the address cannot be said to this server; sending would fail the same way
+    # A refusal raises SMTPSenderRefused / SMTPRecipientRefused: failures.classify names it.
+    await client.mail(address, options=[] if address.isascii() else ["SMTPUTF8"])
+    await client.rcpt(address)
+
+
 async def probe_smtp(login: MailServerLogin, policy: OutboundPolicy, step_timeout: float) -> None:
-    """Raise if `login` cannot authenticate; return quietly when it can."""
+    """Raise if `login` cannot authenticate, or cannot send as its sender; return quietly
+    when it can."""
     client = await open_smtp_session(login, policy, step_timeout)
-    say_goodbye(client)
+    try:
+        if login.sender:
+            await check_sender(client, login.sender)
+    finally:
+        say_goodbye(client)
