@@ -4,6 +4,7 @@ required, implicit TLS), both from Debian's packages, configured as hosting prov
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -152,3 +153,44 @@ def test_a_sender_the_server_refuses_is_sender_rejected_and_nothing_is_stored(
     # Asked at RCPT, and refused there: nothing was queued (NOQUEUE)
     assert "NOQUEUE: reject: RCPT" in postfix.log
     assert "Sender address rejected: not owned by user second@acme.test" in postfix.log
+
+
+def test_implicit_tls_on_a_non_standard_port_is_detected_and_remembered(
+    postfix: PostfixServer, imap4d: Imap4dServer, workspace: Callable[..., ApiClient]
+) -> None:
+    # ColdSend's fields say STARTTLS (smtp_use_tls on a port other than 465); the server speaks
+    # implicit TLS and sends no greeting in clear: a TLS handshake on a new connection works.
+    client = workspace()
+    body = _body(postfix, imap4d, smtp_port=postfix.implicit_tls_port)
+    started = time.monotonic()
+    created = _create(client, body)
+    elapsed = time.monotonic() - started
+    assert (created["status"], created["overall_status"]) == (201, "ACTIVE"), created
+    assert elapsed < 8, f"detection took {elapsed:.1f} s (a timeout is 10 s)"
+    shown = client.call("GET", f"/sender-accounts/{created['inbox_id']}").json()
+    assert (shown["smtp_security"], shown["imap_security"]) == ("ssl", None)
+
+
+def test_a_plaintext_greeting_where_implicit_tls_was_assumed_upgrades_with_starttls(
+    postfix: PostfixServer, imap4d: Imap4dServer, workspace: Callable[..., ApiClient]
+) -> None:
+    # imap_use_ssl on a port other than 143 means implicit TLS; this port speaks plaintext
+    client = workspace()
+    with tap("127.0.0.1", imap4d.starttls_port) as wiretap:
+        created = _create(client, _body(postfix, imap4d, imap_port=wiretap.port))
+        assert (created["status"], created["overall_status"]) == (201, "ACTIVE"), created
+        assert MAILBOX_PASSWORD.encode() not in wiretap.client_bytes
+    shown = client.call("GET", f"/sender-accounts/{created['inbox_id']}").json()
+    assert shown["imap_security"] == "starttls"
+
+
+def test_an_explicit_mode_is_never_second_guessed(
+    postfix: PostfixServer,
+    imap4d: Imap4dServer,
+    workspace: Callable[..., ApiClient],
+    settings_env: Callable[[str, str], None],
+) -> None:
+    settings_env("MAIL_STEP_TIMEOUT_SECONDS", "3")
+    body = _body(postfix, imap4d, smtp_port=postfix.implicit_tls_port, smtp_security="starttls")
+    failed = _create(workspace(), body)
+    assert (failed["status"], failed["error_code"], failed["stage"]) == (400, "TIMEOUT", "smtp")

@@ -88,3 +88,17 @@ def logins_for(request: CreateSmtpAccountRequest) -> tuple[MailServerLogin, Mail
         chosen=request.imap_security is not None,
     )
     return smtp, imap
+
+
+def with_detected_modes(
+    request: CreateSmtpAccountRequest, smtp: MailServerLogin, imap: MailServerLogin
+) -> CreateSmtpAccountRequest:
+    """The request as the servers turned out to speak: a mode found by detection (implicit
+    TLS on an unusual port, STARTTLS where TLS was assumed) is stored as the explicit one, so
+    later connections use it directly and GET shows it."""
+    changes = {
+        f"{protocol}_security": login.detected.security
+        for protocol, login in (("smtp", smtp), ("imap", imap))
+        if login.detected.security is not None
+    }
+    return request.model_copy(update=changes) if changes else request

@@ -15,7 +15,12 @@ from sender_accounts.accounts.models import (
     SenderAccountDetail,
     ValidationFailurePolicy,
 )
-from sender_accounts.accounts.records import logins_for, new_inbox_record, passwords_of
+from sender_accounts.accounts.records import (
+    logins_for,
+    new_inbox_record,
+    passwords_of,
+    with_detected_modes,
+)
 from sender_accounts.accounts.views import public_detail
 from sender_accounts.adapters.observability import logger, metrics
 from sender_accounts.common.clock import utc_now
@@ -24,10 +29,14 @@ from sender_accounts.mail.outcome import StageFailure, failure_body
 
 
 class SenderAccountService(MailboxUseCase):
-    def validate(self, request: CreateSmtpAccountRequest) -> list[StageFailure]:
+    def validate(
+        self, request: CreateSmtpAccountRequest
+    ) -> tuple[list[StageFailure], CreateSmtpAccountRequest]:
+        """The failures, and the request with the modes the servers turned out to speak."""
         smtp, imap = logins_for(request)
         settings = self._settings
-        return asyncio.run(check_mailbox(smtp, imap, settings, self._validator))
+        failures = asyncio.run(check_mailbox(smtp, imap, settings, self._validator))
+        return failures, with_detected_modes(request, smtp, imap)
 
     def create_smtp_account(
         self, workspace_id: str, request: CreateSmtpAccountRequest
@@ -35,7 +44,7 @@ class SenderAccountService(MailboxUseCase):
         # A cheap early answer for the common duplicate; the transaction below is the guarantee.
         if self._repository.address_taken(workspace_id, request.email_address):
             raise DuplicateAddress(request.email_address)
-        failures = self.validate(request)
+        failures, request = self.validate(request)
         metrics.add_metric(name="ConnectionValidations", unit="Count", value=1)
         if failures:
             metrics.add_metric(name="ConnectionValidationFailures", unit="Count", value=1)

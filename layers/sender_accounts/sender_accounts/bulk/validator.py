@@ -7,7 +7,7 @@ from typing import Any
 
 from sender_accounts.accounts.checks import check_mailbox
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, ValidationFailurePolicy
-from sender_accounts.accounts.records import logins_for, new_inbox_record
+from sender_accounts.accounts.records import logins_for, new_inbox_record, with_detected_modes
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
 from sender_accounts.adapters.password_vault import PasswordVault
@@ -50,6 +50,7 @@ class BulkValidator:
         )
         smtp, imap = logins_for(request)
         failures = await check_mailbox(smtp, imap, self._settings)
+        request = with_detected_modes(request, smtp, imap)
         if failures and request.on_validation_failure is ValidationFailurePolicy.REJECT:
             first = failures[0]
             await asyncio.to_thread(

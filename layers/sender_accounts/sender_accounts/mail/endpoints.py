@@ -30,6 +30,15 @@ def imap_security(port: int, use_ssl: bool, override: Security | None = None) ->
     return Security.SSL if use_ssl else Security.NONE
 
 
+@dataclass
+class DetectedMode:
+    """The mode a probe found the server speaking, when it is not the one the port-and-flag
+    rule gave (implicit TLS on an unusual port, a plaintext greeting where TLS was assumed);
+    the use case stores it as the inbox's explicit mode."""
+
+    security: Security | None = None
+
+
 @dataclass(frozen=True)
 class MailServerLogin:
     """Where and how to log in to one server; repr never shows the password. `chosen`: the
@@ -43,6 +52,7 @@ class MailServerLogin:
     chosen: bool = False
     # SMTP: the address the inbox sends as; validation asks the server whether it takes it.
     sender: str | None = None
+    detected: DetectedMode = field(default_factory=DetectedMode, compare=False, repr=False)
 
     @property
     def upgrades_when_offered(self) -> bool:

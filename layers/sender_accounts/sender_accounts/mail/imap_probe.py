@@ -26,6 +26,7 @@ from sender_accounts.mail.outbound import OutboundPolicy, open_pinned_socket
 from sender_accounts.mail.outcome import ErrorCode
 from sender_accounts.mail.redaction import imap_quoted, sasl_plain
 from sender_accounts.mail.tls import client_tls_context
+from sender_accounts.mail.tls_detection import NoGreeting, open_detecting
 
 T = TypeVar("T")
 
@@ -99,14 +100,32 @@ class PinnedImapClient(aioimaplib.IMAP4):
     async def bounded(self, step: Awaitable[T]) -> T:
         """Run one step within the timeout, failing at once if the server hangs up meanwhile."""
         task = asyncio.ensure_future(step)
-        done, _ = await asyncio.wait(
-            {task, self._lost}, timeout=self.timeout, return_when=asyncio.FIRST_COMPLETED
-        )
+        watched = {task, self._lost}
+        if not self._client_task.done():
+            # The connection (and an implicit TLS handshake) is still being made: its failure
+            # ends the step at once, not after the timeout.
+            watched.add(self._client_task)
+        deadline = asyncio.get_running_loop().time() + self.timeout
+        done: set[asyncio.Future[Any]] = set()
+        while True:
+            remaining = deadline - asyncio.get_running_loop().time()
+            done, _ = await asyncio.wait(
+                watched, timeout=max(0.0, remaining), return_when=asyncio.FIRST_COMPLETED
+            )
+            if self._client_task in done and self._client_task.exception() is None:
+                watched.discard(self._client_task)  # connected: keep waiting for the step
+                if task not in done and self._lost not in done:
+                    continue
+            break
         if task in done:
             return task.result()
         task.cancel()
         with contextlib.suppress(BaseException):
             await task
+        if self._client_task in done and self._client_task.exception() is not None:
+            raise ProbeFailure(
+                ErrorCode.SSL_ERROR, "TLS handshake failed"
+            ) from self._client_task.exception()
         if self._lost in done:
             cause = self._lost.result()
             raise ProbeFailure(
@@ -181,20 +200,50 @@ async def log_in(client: PinnedImapClient, login: MailServerLogin) -> Any:
     return response
 
 
-async def probe_imap(login: MailServerLogin, policy: OutboundPolicy, step_timeout: float) -> None:
-    """Raise if `login` cannot log in and open INBOX; return quietly when it can."""
+async def _connect(
+    login: MailServerLogin,
+    security: Security,
+    policy: OutboundPolicy,
+    step_timeout: float,
+    greeting_wait: float,
+) -> PinnedImapClient:
+    """Connected in `security`'s mode (STARTTLS done), the greeting read within
+    `greeting_wait`."""
     sock = await open_pinned_socket(login.host, login.port, policy, step_timeout)
     context = client_tls_context()
-    implicit = context if login.security is Security.SSL else None
-    client = PinnedImapClient(sock, login.host, step_timeout, implicit)
+    client = PinnedImapClient(
+        sock, login.host, step_timeout, context if security is Security.SSL else None
+    )
     try:
-        await client.bounded(client.wait_hello_from_server())
-        encrypted = implicit is not None
-        if login.security is Security.STARTTLS or (
-            login.upgrades_when_offered and client.has_capability("STARTTLS")
-        ):
+        client.timeout = greeting_wait
+        try:
+            await client.bounded(client.wait_hello_from_server())
+        except ProbeFailure as failure:
+            if failure.code is ErrorCode.TIMEOUT:
+                raise NoGreeting() from None
+            raise
+        finally:
+            client.timeout = step_timeout
+        upgrade = security is Security.NONE and login.upgrades_when_offered
+        if security is Security.STARTTLS or (upgrade and client.has_capability("STARTTLS")):
             await client.starttls(context)
-            encrypted = True
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+async def probe_imap(login: MailServerLogin, policy: OutboundPolicy, step_timeout: float) -> None:
+    """Raise if `login` cannot log in and open INBOX; return quietly when it can."""
+
+    def open_as(security: Security, wait: float) -> Awaitable[PinnedImapClient]:
+        return _connect(login, security, policy, step_timeout, wait)
+
+    client = await open_detecting(login, step_timeout, open_as)
+    try:
+        encrypted = client.protocol.transport is not None and bool(
+            client.protocol.transport.get_extra_info("sslcontext")
+        )
         if not encrypted and client.has_capability("LOGINDISABLED"):
             # RFC 3501 6.2.3 / RFC 9051: the password must not be sent; this is no auth failure.
             raise cleartext_refused()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Awaitable
 
 import aiosmtplib
 
@@ -12,6 +13,7 @@ from sender_accounts.mail.failures import ProbeFailure, cleartext_refused
 from sender_accounts.mail.outbound import OutboundPolicy, open_pinned_socket
 from sender_accounts.mail.outcome import ErrorCode
 from sender_accounts.mail.tls import client_tls_context
+from sender_accounts.mail.tls_detection import NoGreeting, open_detecting
 
 
 def _ehlo_name(sock: socket.socket) -> str:
@@ -37,30 +39,58 @@ async def _authenticate_once(client: aiosmtplib.SMTP, login: MailServerLogin) ->
         )
 
 
-async def open_smtp_session(
-    login: MailServerLogin, policy: OutboundPolicy, step_timeout: float
+async def _connect(
+    login: MailServerLogin,
+    security: Security,
+    policy: OutboundPolicy,
+    step_timeout: float,
+    greeting_wait: float,
 ) -> aiosmtplib.SMTP:
-    """An authenticated SMTP session on a pinned, verified connection; the caller quits it."""
+    """Connected in `security`'s mode, the greeting read within `greeting_wait`."""
     sock = await open_pinned_socket(login.host, login.port, policy, step_timeout)
     client = aiosmtplib.SMTP(
         hostname=login.host,
         sock=sock,
-        use_tls=login.security is Security.SSL,
+        use_tls=security is Security.SSL,
         start_tls=False,
         tls_context=client_tls_context(),
-        timeout=step_timeout,
+        timeout=greeting_wait,
         local_hostname=_ehlo_name(sock),
     )
     try:
         await client.connect()
+    except aiosmtplib.SMTPTimeoutError:
+        client.close()
+        raise NoGreeting() from None
+    except BaseException:
+        # The transport owns the socket from connect() on; closing the socket behind its back
+        # would free the descriptor while the loop still maps it to the old transport.
+        client.close()
+        raise
+    client.timeout = step_timeout
+    return client
+
+
+async def open_smtp_session(
+    login: MailServerLogin, policy: OutboundPolicy, step_timeout: float
+) -> aiosmtplib.SMTP:
+    """An authenticated SMTP session on a pinned, verified connection; the caller quits it."""
+
+    def open_as(security: Security, wait: float) -> Awaitable[aiosmtplib.SMTP]:
+        return _connect(login, security, policy, step_timeout, wait)
+
+    client = await open_detecting(login, step_timeout, open_as)
+    security = login.detected.security or login.security
+    try:
         await client.ehlo()
         offers_starttls = client.supports_extension("starttls")
-        if login.security is Security.STARTTLS or (login.upgrades_when_offered and offers_starttls):
+        upgrade = security is Security.NONE and login.upgrades_when_offered and offers_starttls
+        if security is Security.STARTTLS or upgrade:
             if not offers_starttls:
                 raise ProbeFailure(ErrorCode.SSL_ERROR, "The server does not offer STARTTLS")
             await client.starttls()
             await client.ehlo()
-        in_clear = login.security is Security.NONE and not client.get_transport_info("sslcontext")
+        in_clear = security is Security.NONE and not client.get_transport_info("sslcontext")
         if not (client.supports_extension("auth") and client.server_auth_methods):
             if offers_starttls and in_clear:
                 # an explicit `none` on a server that authenticates only after STARTTLS
@@ -68,8 +98,6 @@ async def open_smtp_session(
             raise ProbeFailure(ErrorCode.CONNECTION_FAILED, "The server offers no authentication")
         await _authenticate_once(client, login)
     except BaseException:
-        # The transport owns the socket from connect() on; closing the socket behind its back
-        # would free the descriptor while the loop still maps it to the old transport.
         say_goodbye(client)
         raise
     return client
