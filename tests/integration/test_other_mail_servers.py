@@ -194,3 +194,23 @@ def test_an_explicit_mode_is_never_second_guessed(
     body = _body(postfix, imap4d, smtp_port=postfix.implicit_tls_port, smtp_security="starttls")
     failed = _create(workspace(), body)
     assert (failed["status"], failed["error_code"], failed["stage"]) == (400, "TIMEOUT", "smtp")
+
+
+def test_a_check_finds_the_mode_a_provider_moved_to_and_stores_it(
+    postfix: PostfixServer,
+    imap4d: Imap4dServer,
+    workspace: Callable[..., ApiClient],
+    settings_env: Callable[[str, str], None],
+) -> None:
+    settings_env("CHECK_MIN_INTERVAL_SECONDS", "0")
+    client = workspace()
+    with tap("127.0.0.1", postfix.starttls_port) as wiretap:
+        created = _create(client, _body(postfix, imap4d, smtp_port=wiretap.port))
+        assert created["overall_status"] == "ACTIVE", created
+        inbox = f"/sender-accounts/{created['inbox_id']}"
+        assert client.call("GET", inbox).json()["smtp_security"] is None  # STARTTLS by the rule
+        # The provider moves the port to implicit TLS
+        wiretap.target = ("127.0.0.1", postfix.implicit_tls_port)
+        checked = client.call("POST", f"{inbox}/check").json()
+        assert (checked["overall_status"], checked["smtp"]["ok"]) == ("ACTIVE", True), checked
+    assert client.call("GET", inbox).json()["smtp_security"] == "ssl"

@@ -94,7 +94,12 @@ class HealthCheckService(MailboxUseCase):
                 check_mailbox(smtp, imap, self._settings, self._validator),
                 inspect_domain(self._lookup, domain, selectors),
             )
-            return Observation(utc_now(), failures, findings)
+            detected = {
+                f"{protocol}_security": login.detected.security.value
+                for protocol, login in (("smtp", smtp), ("imap", imap))
+                if login.detected.security is not None
+            }
+            return Observation(utc_now(), failures, findings, detected_modes=detected)
 
         if self._slots is None:
             return asyncio.run(look())
@@ -154,6 +159,7 @@ class HealthCheckService(MailboxUseCase):
             "last_checked_at": now,
             "next_check_at": next_check_at(now),
             "updated_at": now,
+            **observation.detected_modes,
         }
         if not observation.failures:
             changes["last_success_at"] = now

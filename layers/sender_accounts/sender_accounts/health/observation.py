@@ -6,7 +6,7 @@ the minimum interval read exactly alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +43,8 @@ class Observation:
     dns: DnsFindings
     # Native inboxes: the SES verification in place of the SMTP and IMAP logins.
     ses: Factor | None = None
+    # Modes found by TLS detection ({"smtp_security": "ssl"}), stored as the inbox's own.
+    detected_modes: dict[str, str] = field(default_factory=dict)
 
     def statuses(self) -> dict[str, Any]:
         if self.ses is not None:
