@@ -7,7 +7,12 @@ from typing import Any
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, InboxStatus
 from sender_accounts.adapters.password_vault import MailboxPasswords
 from sender_accounts.health.schedule import first_check_at
-from sender_accounts.mail.endpoints import MailServerLogin, imap_security, smtp_security
+from sender_accounts.mail.endpoints import (
+    MailServerLogin,
+    detected_modes,
+    imap_security,
+    smtp_security,
+)
 from sender_accounts.mail.outcome import StageFailure
 from sender_accounts.store.records import InboxRecord
 
@@ -96,9 +101,5 @@ def with_detected_modes(
     """The request as the servers turned out to speak: a mode found by detection (implicit
     TLS on an unusual port, STARTTLS where TLS was assumed) is stored as the explicit one, so
     later connections use it directly and GET shows it."""
-    changes = {
-        f"{protocol}_security": login.detected.security
-        for protocol, login in (("smtp", smtp), ("imap", imap))
-        if login.detected.security is not None
-    }
+    changes = detected_modes(smtp, imap)
     return request.model_copy(update=changes) if changes else request

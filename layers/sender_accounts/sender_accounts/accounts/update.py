@@ -28,6 +28,7 @@ from sender_accounts.errors import (
     FieldRuleViolated,
     InvalidStatusTransition,
 )
+from sender_accounts.mail.endpoints import detected_modes
 from sender_accounts.mail.outcome import failure_body
 from sender_accounts.store.records import InboxRecord
 
@@ -104,8 +105,10 @@ class UpdateService(MailboxUseCase):
         if failures:
             raise ConnectionValidationFailed(failure_body(failures))
         now = utc_now()
+        detected = {name: mode.value for name, mode in detected_modes(smtp, imap).items()}
         return {
             **overrides,
+            **detected,  # the mode the server turned out to speak, stored as explicit
             "passwords_ciphertext": self._vault.seal(passwords, workspace_id, inbox.inbox_id),
             "connection_errors": [],
             "health_score": 100,

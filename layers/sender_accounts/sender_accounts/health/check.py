@@ -26,6 +26,7 @@ from sender_accounts.health.factors import Factor, score, thresholds_crossed
 from sender_accounts.health.observation import Observation, check_answer, ses_failure
 from sender_accounts.health.schedule import next_check_at
 from sender_accounts.health.status_rules import decide, first_failure
+from sender_accounts.mail.endpoints import detected_modes
 from sender_accounts.store.host_slots import HostBusy, HostSlots
 from sender_accounts.store.inboxes import SenderAccountRepository
 from sender_accounts.store.records import InboxRecord
@@ -94,11 +95,7 @@ class HealthCheckService(MailboxUseCase):
                 check_mailbox(smtp, imap, self._settings, self._validator),
                 inspect_domain(self._lookup, domain, selectors),
             )
-            detected = {
-                f"{protocol}_security": login.detected.security.value
-                for protocol, login in (("smtp", smtp), ("imap", imap))
-                if login.detected.security is not None
-            }
+            detected = {name: mode.value for name, mode in detected_modes(smtp, imap).items()}
             return Observation(utc_now(), failures, findings, detected_modes=detected)
 
         if self._slots is None:

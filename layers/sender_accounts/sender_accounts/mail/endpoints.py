@@ -60,3 +60,12 @@ class MailServerLogin:
         offers it, so a password never crosses in clear where TLS was available. Only an
         explicit `none` keeps the session in clear."""
         return self.security is Security.NONE and not self.chosen
+
+
+def detected_modes(smtp: MailServerLogin, imap: MailServerLogin) -> dict[str, Security]:
+    """The modes TLS detection found, by the inbox field that stores them explicitly."""
+    return {
+        f"{protocol}_security": login.detected.security
+        for protocol, login in (("smtp", smtp), ("imap", imap))
+        if login.detected.security is not None
+    }
