@@ -113,12 +113,19 @@ def test_wrong_passwords_are_auth_failed_with_each_servers_reply(
     assert "rejected" in by_stage["imap"]["server_reply"]
 
 
-def test_explicit_cleartext_on_a_tls_only_submission_port_is_ssl_error(
+def test_explicit_cleartext_on_tls_only_ports_is_ssl_error_and_no_password_is_sent(
     postfix: PostfixServer, imap4d: Imap4dServer, workspace: Callable[..., ApiClient]
 ) -> None:
     failed = _create(workspace(), _body(postfix, imap4d, smtp_security="none"))
     assert (failed["status"], failed["error_code"], failed["stage"]) == (400, "SSL_ERROR", "smtp")
     assert "smtp_security" in failed["hint"]
+    # imap4d requires STARTTLS (it says XTLSREQUIRED, not LOGINDISABLED)
+    with tap("127.0.0.1", imap4d.starttls_port) as wiretap:
+        body = _body(postfix, imap4d, imap_port=wiretap.port, imap_security="none")
+        failed = _create(workspace(), body)
+        assert (failed["status"], failed["error_code"]) == (400, "SSL_ERROR"), failed
+        assert failed["stage"] == "imap"
+        assert MAILBOX_PASSWORD.encode() not in wiretap.client_bytes
 
 
 def test_a_test_email_goes_through_postfix_and_a_refused_recipient_says_so(

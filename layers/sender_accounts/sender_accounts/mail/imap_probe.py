@@ -29,6 +29,8 @@ from sender_accounts.mail.tls import client_tls_context
 from sender_accounts.mail.tls_detection import NoGreeting, open_detecting
 
 T = TypeVar("T")
+# Capabilities that forbid a login in clear: RFC 3501's, and GNU imap4d's "TLS required".
+CLEARTEXT_FORBIDDEN = ("LOGINDISABLED", "XTLSREQUIRED")
 
 
 _GREETING_CAPABILITIES = re.compile(rb"\[CAPABILITY ([^\]]+)\]", re.IGNORECASE)
@@ -244,12 +246,17 @@ async def probe_imap(login: MailServerLogin, policy: OutboundPolicy, step_timeou
         encrypted = client.protocol.transport is not None and bool(
             client.protocol.transport.get_extra_info("sslcontext")
         )
-        if not encrypted and client.has_capability("LOGINDISABLED"):
+        if not encrypted and any(client.has_capability(c) for c in CLEARTEXT_FORBIDDEN):
             # RFC 3501 6.2.3 / RFC 9051: the password must not be sent; this is no auth failure.
             raise cleartext_refused()
         response = await log_in(client, login)
-        if response.result == "NO" and refused_for_cleartext(None, _last_line(response)):
-            raise cleartext_refused(_last_line(response))
+        refusal = _last_line(response)
+        if response.result == "NO" and (
+            refused_for_cleartext(None, refusal)
+            # "NO LOGIN Command disabled" in clear from a server that offers STARTTLS
+            or (not encrypted and client.has_capability("STARTTLS") and "disabled" in refusal)
+        ):
+            raise cleartext_refused(refusal)
         if response.result == "NO":
             raise ProbeFailure(ErrorCode.AUTH_FAILED, "Authentication failed", _last_line(response))
         if response.result != "OK":
