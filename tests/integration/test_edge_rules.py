@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import time
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
