@@ -32,6 +32,11 @@ _WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
 _lock = threading.RLock()
 
 
+def serialized_writes() -> threading.RLock:
+    """The lock every DynamoDB write holds: a reader that walks a table's items takes it too."""
+    return _lock
+
+
 def apply_emulation_fixes() -> None:
     """Idempotent; called before the emulation starts."""
     _journal_transactions()

@@ -25,6 +25,8 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import RESULT_SIZE_LIMIT, Table
 
+from .emulation_fixes import serialized_writes
+
 # Per table, moves on every write to it: cached orders older than it are stale.
 _generations: dict[str, int] = {}
 _cache: dict[tuple[str, str | None], tuple[int, dict[Any, _Partition]]] = {}
@@ -126,8 +128,11 @@ def _partitions(
         generation = _generations.get(table.name, 0)
         if cached is not None and cached[0] == generation:
             return cached[1]
+        # Under the writes' lock: a write landing mid-iteration would change the dict we walk.
+        with serialized_writes():
+            stored = list(_every_item(table))
         grouped: dict[Any, list[tuple[tuple[Any, ...], Item]]] = {}
-        for item in _every_item(table):
+        for item in stored:
             value = item.attrs.get(hash_attr)
             if value is None or (range_attr is not None and range_attr not in item.attrs):
                 continue  # not in the index (sparse)

@@ -127,3 +127,50 @@ def test_paged_queries_answer_exactly_as_moto_does(
     assert all(len(pages) > 1 for pages in fast[:2])  # the walks really paged
     for i in range(30):
         db.delete_item(TableName=table, Key={"pk": {"S": "QP#1"}, "sk": {"S": f"INBOX#{i:03d}"}})
+
+
+def test_queries_while_items_are_written_never_fail(runtime: LocalRuntime) -> None:
+    """A query page builds its ordered partitions from the table's items: writes landing
+    meanwhile must not break the walk ("dictionary changed size during iteration", a 500)."""
+    import threading
+
+    import boto3
+    from botocore.config import Config
+
+    from sender_accounts.adapters.aws_clients import client
+
+    db, table = client("dynamodb"), os.environ["JOBS_TABLE_NAME"]
+    # No retries: a 500 from the emulation must show, not be retried away.
+    once = boto3.client("dynamodb", config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def write(worker: int) -> None:
+        n = 0
+        while not stop.is_set():
+            item = {"pk": {"S": f"RACE#{worker}"}, "sk": {"S": f"{n:06d}"}}
+            db.put_item(TableName=table, Item=item)
+            n += 1
+
+    def read() -> None:
+        try:
+            for round_ in range(60):
+                once.query(
+                    TableName=table,
+                    KeyConditionExpression="pk = :p",
+                    ExpressionAttributeValues={":p": {"S": f"RACE#{round_ % 2}"}},
+                    Limit=5,
+                )
+        except BaseException as exc:
+            errors.append(exc)
+
+    writers = [threading.Thread(target=write, args=(w,)) for w in range(2)]
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for thread in writers + readers:
+        thread.start()
+    for thread in readers:
+        thread.join()
+    stop.set()
+    for thread in writers:
+        thread.join()
+    assert errors == []
