@@ -6,24 +6,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import pytest
-
 from tests.conftest import ApiClient
-from tests.support.dns_server import Zone, dns_server
-
-
-@pytest.fixture
-def zone(settings_env: Callable[[str, str], None]) -> Iterator[Zone]:
-    """Ownership checked in DNS: registrations stay pending until their token is published."""
-    served = Zone()
-    with dns_server(served) as address:
-        settings_env("DOMAIN_OWNERSHIP_CHECK", "dns")
-        settings_env("DNS_NAMESERVERS", address)
-        yield served
+from tests.support.dns_server import Zone
 
 
 def _register(client: ApiClient, name: str | None = None) -> dict[str, Any]:

@@ -6,23 +6,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from tests.conftest import ApiClient
-from tests.support.dns_server import Zone, dns_server, silent_dns_server
-
-
-@pytest.fixture
-def zone(settings_env: Callable[[str, str], None]) -> Iterator[Zone]:
-    """Ownership checked in DNS (not assumed, as the local stack does by default)."""
-    served = Zone()
-    with dns_server(served) as address:
-        settings_env("DOMAIN_OWNERSHIP_CHECK", "dns")
-        settings_env("DNS_NAMESERVERS", address)
-        yield served
+from tests.support.dns_server import Zone, silent_dns_server
 
 
 def _name() -> str:
