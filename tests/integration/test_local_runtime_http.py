@@ -81,9 +81,18 @@ def serve(
     assert f"API key: {DEMO_KEY}\n" in lines
     PRINTED[:] = lines
     yield base_url, process
+    _stop(process)
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """As Ctrl-C does (its demo Dovecot stops too); killed only if it does not stop."""
     if process.poll() is None:
-        process.kill()
-        process.wait()
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def test_coldsend_documentation_examples_work_unchanged(
@@ -514,8 +523,7 @@ def test_a_restart_keeps_inboxes_their_keys_and_the_mail_and_fresh_starts_empty(
         assert missing.status_code == 404
         assert _mail_subjects(base_url) == []
     finally:
-        process.kill()
-        process.wait()
+        _stop(process)
 
 
 def _keys(value: dict[str, object]) -> set[str]:
