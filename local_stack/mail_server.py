@@ -94,9 +94,35 @@ class MailServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def _oauth2(root: Path, introspection_url: str | None) -> tuple[str, str]:
+    """The auth mechanisms and the extra passdb: XOAUTH2 and OAUTHBEARER logins checked by
+    asking `introspection_url` (RFC 7662), beside the password logins."""
+    if introspection_url is None:
+        return "plain login", ""
+    (root / "oauth2.conf.ext").write_text(
+        f"introspection_mode = post\nintrospection_url = {introspection_url}\n"
+        "username_attribute = email\nactive_attribute = active\nactive_value = true\n"
+        "timeout_msecs = 5000\n"
+    )
+    passdb = f"""passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf.ext
+}}
+"""
+    return "plain login xoauth2 oauthbearer", passdb
+
+
 def _config(
-    root: Path, pki: ServerPki, server: MailServer, relay_port: int, strict: bool = False
+    root: Path,
+    pki: ServerPki,
+    server: MailServer,
+    relay_port: int,
+    strict: bool = False,
+    introspection_url: str | None = None,
 ) -> str:
+    mechanisms, oauth2_passdb = _oauth2(root, introspection_url)
+    password_mechanisms = "\n  mechanisms = plain login" if introspection_url else ""
     if strict:
         security = f"listen = {STRICT_ADDRESS}\ndisable_plaintext_auth = yes"
     else:
@@ -116,7 +142,7 @@ default_login_user = dovenull
 default_internal_user = dovecot
 default_internal_group = dovecot
 first_valid_uid = 100
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 auth_failure_delay = 0
 # Any character in a user name (spaces, parentheses, braces), as some providers allow.
 auth_username_chars =
@@ -127,8 +153,8 @@ submission_relay_trusted = yes
 hostname = localhost
 default_process_limit = 500
 default_client_limit = 4000
-passdb {{
-  driver = passwd-file
+{oauth2_passdb}passdb {{
+  driver = passwd-file{password_mechanisms}
   args = scheme=PLAIN {root}/users
 }}
 userdb {{
@@ -192,12 +218,14 @@ def start_mail_server(
     users: dict[str, str],
     ports: dict[str, int] | None = None,
     strict: bool = False,
+    introspection_url: str | None = None,
 ) -> MailServer:
     """Start Dovecot in the foreground under a fresh folder; stop it with `MailServer.stop()`.
     `ports` (by PORT_NAMES) are used where given, free ones chosen for the rest. `strict`: as
     hosting providers run it, no login before TLS (IMAP advertises LOGINDISABLED, submission
     no AUTH); it listens on STRICT_ADDRESS, since Dovecot takes a client at its own address as
-    secure whatever the settings."""
+    secure whatever the settings. `introspection_url`: also take OAuth2 logins (XOAUTH2,
+    OAUTHBEARER), each token asked of that RFC 7662 endpoint."""
     # Dovecot's unprivileged processes must read this folder, so it cannot live in pytest's
     # private (0700) temporary tree.
     root = Path(tempfile.mkdtemp(prefix="sender-accounts-dovecot-"))
@@ -223,7 +251,7 @@ def start_mail_server(
         controller=controller,
     )
     config = root / "dovecot.conf"
-    config.write_text(_config(root, pki, server, relay_port, strict))
+    config.write_text(_config(root, pki, server, relay_port, strict, introspection_url))
     server.process = subprocess.Popen(  # noqa: S603 - Dovecot with the configuration written here
         [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

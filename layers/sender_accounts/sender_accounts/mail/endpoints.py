@@ -6,6 +6,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
+class AuthMechanism(StrEnum):
+    """How a login proves itself: the mailbox password, or an OAuth2 access token (SASL
+    XOAUTH2, as Google and Microsoft take it)."""
+
+    PASSWORD = "password"  # noqa: S105 - the mechanism's name, not a secret
+    XOAUTH2 = "xoauth2"
+
+
 class Security(StrEnum):
     SSL = "ssl"
     STARTTLS = "starttls"
@@ -41,8 +49,9 @@ class DetectedMode:
 
 @dataclass(frozen=True)
 class MailServerLogin:
-    """Where and how to log in to one server; repr never shows the password. `chosen`: the
-    security mode was given explicitly (`smtp_security`/`imap_security`), not derived."""
+    """Where and how to log in to one server; repr never shows the password (or, for XOAUTH2,
+    the access token it holds). `chosen`: the security mode was given explicitly
+    (`smtp_security`/`imap_security`), not derived."""
 
     host: str
     port: int
@@ -53,6 +62,7 @@ class MailServerLogin:
     # SMTP: the address the inbox sends as; validation asks the server whether it takes it.
     sender: str | None = None
     detected: DetectedMode = field(default_factory=DetectedMode, compare=False, repr=False)
+    mechanism: AuthMechanism = AuthMechanism.PASSWORD
 
     @property
     def upgrades_when_offered(self) -> bool:

@@ -22,9 +22,9 @@ from sender_accounts.mail.failures import (
     cleartext_refused,
     refused_for_cleartext,
 )
+from sender_accounts.mail.imap_login import last_line, log_in
 from sender_accounts.mail.outbound import OutboundPolicy, open_pinned_socket
 from sender_accounts.mail.outcome import ErrorCode
-from sender_accounts.mail.redaction import imap_quoted, sasl_plain
 from sender_accounts.mail.tls import client_tls_context
 from sender_accounts.mail.tls_detection import NoGreeting, open_detecting
 
@@ -39,6 +39,19 @@ _GREETING_CAPABILITIES = re.compile(rb"\[CAPABILITY ([^\]]+)\]", re.IGNORECASE)
 class _GreetingCapabilitiesProtocol(aioimaplib.IMAP4ClientProtocol):
     """Takes the capabilities a server volunteers in its greeting (RFC 3501 7.1) instead of
     asking with CAPABILITY: one round trip less per validation. Falls back when absent."""
+
+    # What to answer, in order, to the server's "+" continuations during AUTHENTICATE; once
+    # used up, an empty line (the answer a SASL XOAUTH2 failure challenge waits for:
+    # aioimaplib itself never answers and hangs until its timeout).
+    sasl_answers: list[bytes]
+
+    def _continuation(self, line: bytes) -> None:
+        pending = self.pending_sync_command
+        if pending is None or pending.name != "AUTHENTICATE" or self.transport is None:
+            super()._continuation(line)
+            return
+        answers = getattr(self, "sasl_answers", [])
+        self.transport.write((answers.pop(0) if answers else b"") + b"\r\n")
 
     async def welcome(self, command: bytes) -> None:
         found = _GREETING_CAPABILITIES.search(command)
@@ -144,7 +157,7 @@ class PinnedImapClient(aioimaplib.IMAP4):
         response = await self.bounded(protocol.execute(command))
         if response.result != "OK":
             raise ProbeFailure(
-                ErrorCode.SSL_ERROR, "The server refused STARTTLS", _last_line(response)
+                ErrorCode.SSL_ERROR, "The server refused STARTTLS", last_line(response)
             )
         loop = asyncio.get_running_loop()
         transport = await self.bounded(
@@ -173,33 +186,6 @@ class PinnedImapClient(aioimaplib.IMAP4):
         if greeted and not transport.is_closing():
             transport.write(f"{self.protocol.new_tag()} LOGOUT\r\n".encode())
         transport.close()
-
-
-def _last_line(response: Any) -> str:
-    lines = [line for line in response.lines if isinstance(line, bytes | bytearray)]
-    return bytes(lines[-1]).decode("utf-8", "replace") if lines else str(response.result)
-
-
-async def log_in(client: PinnedImapClient, login: MailServerLogin) -> Any:
-    """AUTHENTICATE PLAIN with an initial response where offered (any user name, one round
-    trip); otherwise LOGIN with both arguments as quoted strings (RFC 3501 9), never bare:
-    aioimaplib's login() sends the user name unquoted, so a space or parenthesis broke it."""
-    protocol = client.protocol
-    offered = {capability.upper() for capability in protocol.capabilities}
-    if {"AUTH=PLAIN", "SASL-IR"} <= offered:
-        payload = sasl_plain(login.username, login.password)
-        arguments, scrub = ("PLAIN", payload), payload
-        name = "AUTHENTICATE"
-    else:
-        arguments = (imap_quoted(login.username), imap_quoted(login.password))
-        name, scrub = "LOGIN", arguments[1]
-    command = aioimaplib.Command(name, protocol.new_tag(), *arguments, loop=protocol.loop)
-    async with protocol.state_condition:
-        response = await client.bounded(protocol.execute(command, scrub=scrub))
-        if response.result == "OK":
-            protocol.state = aioimaplib.AUTH
-        protocol.state_condition.notify_all()
-    return response
 
 
 async def _connect(
@@ -250,7 +236,7 @@ async def probe_imap(login: MailServerLogin, policy: OutboundPolicy, step_timeou
             # RFC 3501 6.2.3 / RFC 9051: the password must not be sent; this is no auth failure.
             raise cleartext_refused()
         response = await log_in(client, login)
-        refusal = _last_line(response)
+        refusal = last_line(response)
         if response.result == "NO" and (
             refused_for_cleartext(None, refusal)
             # "NO LOGIN Command disabled" in clear from a server that offers STARTTLS
@@ -258,15 +244,15 @@ async def probe_imap(login: MailServerLogin, policy: OutboundPolicy, step_timeou
         ):
             raise cleartext_refused(refusal)
         if response.result == "NO":
-            raise ProbeFailure(ErrorCode.AUTH_FAILED, "Authentication failed", _last_line(response))
+            raise ProbeFailure(ErrorCode.AUTH_FAILED, "Authentication failed", last_line(response))
         if response.result != "OK":
             raise ProbeFailure(
-                ErrorCode.CONNECTION_FAILED, "The server refused LOGIN", _last_line(response)
+                ErrorCode.CONNECTION_FAILED, "The server refused LOGIN", last_line(response)
             )
         response = await client.bounded(client.protocol.select("INBOX"))
         if response.result != "OK":
             raise ProbeFailure(
-                ErrorCode.CONNECTION_FAILED, "INBOX could not be opened", _last_line(response)
+                ErrorCode.CONNECTION_FAILED, "INBOX could not be opened", last_line(response)
             )
     finally:
         client.close()

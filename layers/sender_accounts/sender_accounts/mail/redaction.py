@@ -32,6 +32,11 @@ def sasl_plain(username: str, password: str) -> str:
     return _b64(b"\0" + username.encode() + b"\0" + password.encode())
 
 
+def xoauth2_response(username: str, access_token: str) -> str:
+    """The SASL XOAUTH2 initial response: user and bearer token, ^A-separated."""
+    return _b64(f"user={username}\x01auth=Bearer {access_token}\x01\x01".encode())
+
+
 def wire_payloads(username: str, password: str) -> list[str]:
     """Every encoding in which the client sends `password` during a login."""
     if not password:
@@ -40,6 +45,7 @@ def wire_payloads(username: str, password: str) -> list[str]:
         sasl_plain(username, password),  # SMTP AUTH PLAIN, IMAP AUTHENTICATE PLAIN
         _b64(password.encode()),  # SMTP AUTH LOGIN's second answer
         imap_quoted(password),  # IMAP LOGIN argument
+        xoauth2_response(username, password),  # an access token in SMTP AUTH / IMAP AUTHENTICATE
     ]
 
 

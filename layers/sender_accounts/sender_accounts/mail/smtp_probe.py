@@ -8,10 +8,11 @@ from collections.abc import Awaitable
 
 import aiosmtplib
 
-from sender_accounts.mail.endpoints import MailServerLogin, Security
+from sender_accounts.mail.endpoints import AuthMechanism, MailServerLogin, Security
 from sender_accounts.mail.failures import ProbeFailure, cleartext_refused
 from sender_accounts.mail.outbound import OutboundPolicy, open_pinned_socket
 from sender_accounts.mail.outcome import ErrorCode
+from sender_accounts.mail.redaction import xoauth2_response
 from sender_accounts.mail.tls import client_tls_context
 from sender_accounts.mail.tls_detection import NoGreeting, open_detecting
 
@@ -23,11 +24,39 @@ def _ehlo_name(sock: socket.socket) -> str:
     return f"[IPv6:{address}]" if sock.family == socket.AF_INET6 else f"[{address}]"
 
 
+# Dovecot's submission refuses an AUTH line whose parameters pass 1026 bytes ("500 5.5.2 Line
+# too long"); Microsoft's access tokens alone are often longer.
+_LONGEST_INITIAL_RESPONSE = 1000
+
+
+async def auth_xoauth2(client: aiosmtplib.SMTP, user: str, access_token: str) -> None:
+    """SASL XOAUTH2: the response on the AUTH line when short, else after the server's bare
+    334; a failure arrives as a 334 challenge (a JSON error) that must be answered with an
+    empty line before the 535 comes."""
+    response = xoauth2_response(user, access_token).encode("ascii")
+    if len(response) <= _LONGEST_INITIAL_RESPONSE:
+        reply = await client.execute_command(b"AUTH", b"XOAUTH2", response)
+    else:
+        reply = await client.execute_command(b"AUTH", b"XOAUTH2")
+        if reply.code == 334:
+            reply = await client.execute_command(response)
+    if reply.code == 334:
+        reply = await client.execute_command(b"")
+    if reply.code in {500, 501, 502, 504}:  # the command itself refused: no verdict on the token
+        raise aiosmtplib.SMTPResponseException(reply.code, reply.message)
+    if reply.code != 235:
+        raise aiosmtplib.SMTPAuthenticationError(reply.code, reply.message)
+
+
 async def _authenticate_once(client: aiosmtplib.SMTP, login: MailServerLogin) -> None:
     # One attempt with the best offered mechanism: trying each mechanism in turn (aiosmtplib's
     # login()) doubles the failures a provider counts towards locking the mailbox.
     offered = {method.lower() for method in client.server_auth_methods}
-    if "plain" in offered:
+    if login.mechanism is AuthMechanism.XOAUTH2:
+        if "xoauth2" not in offered:
+            raise ProbeFailure(ErrorCode.CONNECTION_FAILED, "The server does not offer XOAUTH2")
+        await auth_xoauth2(client, login.username, login.password)
+    elif "plain" in offered:
         await client.auth_plain(login.username, login.password)
     elif "login" in offered:
         await client.auth_login(login.username, login.password)
