@@ -60,10 +60,14 @@ class Operation:
     description: str
     success: int = 200
     errors: tuple[int, ...] = field(default=())
+    public: bool = False  # no API key: no 401, 403 or rate limit
 
 
 def _op(tag: str, summary: str, description: str, success: int = 200, *errors: int) -> Operation:
     return Operation(tag, summary, description, success, errors)
+
+
+OAUTH_APPS = "/api/public/v1/oauth-apps"
 
 
 BODY = (409, 413, 415)  # a POST or PATCH body: Idempotency-Key conflicts, size, content type
@@ -137,6 +141,30 @@ CATALOG: dict[tuple[str, str], Operation] = {
         "Asynchronous, like the other bulk jobs.", 202, *BODY),
     ("get", f"{ACCOUNTS}/bulk/check/{{job_id}}/progress"): _op(
         "health", "Bulk check progress", "Counts per outcome and per-row results.", 200, 404),
+    ("post", OAUTH_APPS): _op(
+        "oauth", "Register an OAuth app (Google or Microsoft)",
+        "The client secret is sealed with KMS and never shown again; custom endpoint URLs obey "
+        "the outbound rule.", 201, *BODY),
+    ("get", OAUTH_APPS): _op("oauth", "List OAuth apps", "Oldest first; no secrets.", 200),
+    ("get", f"{OAUTH_APPS}/{{oauth_app_id}}"): _op(
+        "oauth", "Get one OAuth app", "With the count of inboxes using it.", 200, 404),
+    ("delete", f"{OAUTH_APPS}/{{oauth_app_id}}"): _op(
+        "oauth", "Delete an OAuth app", "Refused (409 IN_USE) while inboxes use it.",
+        200, 404, 409),
+    ("post", f"{ACCOUNTS}/oauth"): _op(
+        "oauth", "Connect a Google or Microsoft mailbox with OAuth2 tokens",
+        "SmartLead's token object (access_token, refresh_token, expiry_date in ms): refreshed "
+        "once, then SMTP AUTH XOAUTH2 and IMAP AUTHENTICATE XOAUTH2 side by side; the tokens "
+        "are sealed with KMS.", 201, 400, *BODY),
+    ("post", "/api/public/v1/oauth/authorizations"): _op(
+        "oauth", "Start the hosted consent",
+        "An authorization URL with PKCE (S256) and a single-use state valid 10 minutes.",
+        201, *BODY),
+    ("get", "/api/public/v1/oauth/callback"): Operation(
+        "oauth", "The provider's redirect after consent (no API key)",
+        "Exchanges the code, connects the mailbox and redirects (302) to the consent's "
+        "redirect_uri with inbox_id, or with error and error_code. 400 for a state never issued.",
+        302, (400,), public=True),
 }  # fmt: skip
 
 
@@ -165,8 +193,8 @@ def describe(method: str, path: str, operation: dict[str, Any]) -> None:
     responses = operation.setdefault("responses", {})
     if entry.success != 200 and "200" in responses:
         success = responses.pop("200")
-        success["description"] = {201: "Created", 202: "Accepted"}[entry.success]
+        success["description"] = {201: "Created", 202: "Accepted", 302: "Found"}[entry.success]
         responses[str(entry.success)] = success
-    for status in sorted({*COMMON, *entry.errors}):
+    for status in sorted({*(() if entry.public else COMMON), *entry.errors}):
         responses[str(status)] = error_response(status)
     operation["responses"] = dict(sorted(responses.items()))

@@ -124,7 +124,7 @@ class LocalApiGateway:
             method.upper(), path, route.path, path_parameters, query, headers, body,
             source_ip=source_ip,
         )  # fmt: skip
-        if self._authorizer is not None:
+        if self._authorizer is not None and route.authorized:
             lowered = {k.lower(): v for k, v in (headers or {}).items()}
             api_key = (lowered.get(IDENTITY_HEADER) or [""])[-1]
             if not api_key:

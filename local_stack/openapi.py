@@ -11,14 +11,14 @@ import os
 import sys
 from typing import Any
 
-from .api_catalog import ERROR_SCHEMA, describe
+from .api_catalog import CATALOG, ERROR_SCHEMA, describe
 from .functions import load_handler_module
 from .template import PROJECT_ROOT, StackTemplate, load_template
 
 DOCUMENT_PATH = PROJECT_ROOT / "docs" / "openapi.json"
 TITLE = "Sender-accounts API"
 VERSION = "1.0.0"
-TAGS = ("accounts", "sending", "bulk", "native", "domains", "health")
+TAGS = ("accounts", "sending", "bulk", "native", "domains", "health", "oauth")
 
 
 def _placeholder_environment(template: StackTemplate) -> None:
@@ -48,7 +48,8 @@ def build_document(template: StackTemplate | None = None) -> dict[str, Any]:
         schemas.update(document.get("components", {}).get("schemas", {}))
     for path, operations in paths.items():
         for method, operation in operations.items():
-            operation["security"] = [{"ApiKey": []}]
+            if not CATALOG[(method, path)].public:
+                operation["security"] = [{"ApiKey": []}]
             describe(method, path, operation)
     schemas["Error"] = ERROR_SCHEMA
     return {

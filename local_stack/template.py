@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,8 @@ class ApiRoute:
     function: str
     method: str
     path: str
+    # False for a route whose event says `Auth: {Authorizer: NONE}`: no API key is asked.
+    authorized: bool = True
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,9 @@ class StackTemplate:
             for event in resource["Properties"].get("Events", {}).values():
                 if event["Type"] == "Api":
                     props = event["Properties"]
-                    routes.append(ApiRoute(name, props["Method"].upper(), props["Path"]))
+                    authorizer = props.get("Auth", {}).get("Authorizer")
+                    route = ApiRoute(name, props["Method"].upper(), props["Path"])
+                    routes.append(replace(route, authorized=authorizer != "NONE"))
         return routes
 
     def queue_sources(self) -> list[QueueSource]:

@@ -33,6 +33,13 @@ SAMPLE_STATUS = {
     "CheckSenderAccountFunction": 404,
     "BulkCheckSenderAccountsFunction": 202,  # every DISABLED inbox of the sample workspace
     "GetBulkCheckJobProgressFunction": 404,
+    "CreateOAuthAppFunction": 201,
+    "ListOAuthAppsFunction": 200,
+    "GetOAuthAppFunction": 404,
+    "DeleteOAuthAppFunction": 404,
+    "CreateOAuthAccountFunction": 422,  # the sample's app is not in the sample workspace
+    "CreateOAuthAuthorizationFunction": 422,  # likewise
+    "OAuthCallbackFunction": 400,  # a state never issued
 }
 # Queue consumers answer a partial-batch response. The samples name no existing job: the
 # dead-letter consumer has nothing to fail, and the validator cannot open the sample's
@@ -48,7 +55,7 @@ SCHEDULED = {"HealthSweepFunction"}
 
 
 def sample_path(logical_id: str) -> Path:
-    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", logical_id.removesuffix("Function")).lower()
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", logical_id.removesuffix("Function")).lower()
     return PROJECT_ROOT / "events" / f"{snake}.json"
 
 

@@ -67,6 +67,8 @@ class OAuthProvider:
     revoked_jti: set[str] = field(default_factory=set)
     token_requests: list[dict[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # How long the access tokens of the code and refresh grants live.
+    access_token_seconds: int = ACCESS_TOKEN_SECONDS
     # Told every token issued (the test run's secret scan registers them).
     on_issue: Callable[[str], None] | None = None
     _server: Any = None
@@ -117,7 +119,8 @@ class OAuthProvider:
              "aud": grant.client_id, "iat": now, "exp": now + 300}
         )  # fmt: skip
 
-    def _token_set(self, grant: Grant, expires_in: int = ACCESS_TOKEN_SECONDS) -> dict[str, Any]:
+    def _token_set(self, grant: Grant, expires_in: int | None = None) -> dict[str, Any]:
+        expires_in = self.access_token_seconds if expires_in is None else expires_in
         refresh = "rt-" + secrets.token_urlsafe(24)
         self.refresh_tokens[refresh] = grant
         access = self.access_token(grant, expires_in)

@@ -128,9 +128,13 @@ def _updates() -> UpdateService:
 
 
 def _test_emails() -> TestEmailService:
+    from sender_accounts.composition_oauth import stored_logins
     from sender_accounts.sending.test_email import TestEmailService
 
-    return TestEmailService(repository.get(), vault.get(), get_settings(), client("ses"))
+    logins = stored_logins.get()
+    return TestEmailService(
+        repository.get(), vault.get(), get_settings(), client("ses"), None, logins
+    )
 
 
 def _bulk_intake() -> BulkIntakeService:
@@ -208,6 +212,7 @@ native_accounts = Component(_native_accounts, uses=(repository, domains, events)
 
 
 def _health_checks() -> HealthCheckService:
+    from sender_accounts.composition_oauth import stored_logins
     from sender_accounts.health.check import HealthCheckService
     from sender_accounts.store.host_slots import HostSlots
 
@@ -222,6 +227,7 @@ def _health_checks() -> HealthCheckService:
         dns_lookup.get(),
         slots,
         domains.get(),
+        logins=stored_logins.get(),
     )
 
 

@@ -249,3 +249,22 @@ class MailHostBusy(ServiceError):
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+class OAuthAppInUse(ServiceError):
+    status, error_code = 409, "IN_USE"
+
+    def __init__(self, count: int) -> None:
+        super().__init__(
+            f"The OAuth app is used by {count} sender account(s): delete them or give them "
+            "another app first"
+        )
+
+
+class InvalidState(ServiceError):
+    """A consent's `state` that was never issued (a replayed or expired one is redirected)."""
+
+    error_code = "INVALID_STATE"
+
+    def __init__(self) -> None:
+        super().__init__("Unknown state: start the consent again with POST /oauth/authorizations")

@@ -14,7 +14,13 @@ from typing import Any
 
 from sender_accounts.accounts.models import UpdateSenderAccountRequest
 from sender_accounts.errors import FieldRuleViolated
-from sender_accounts.mail.endpoints import MailServerLogin, Security, imap_security, smtp_security
+from sender_accounts.mail.endpoints import (
+    AuthMechanism,
+    MailServerLogin,
+    Security,
+    imap_security,
+    smtp_security,
+)
 from sender_accounts.store.records import InboxRecord
 
 PROTOCOLS = ("smtp", "imap")
@@ -30,10 +36,16 @@ class Endpoint:
     security: Security
     chosen: bool = False  # the security mode was given explicitly
 
-    def login(self, password: str, sender: str | None = None) -> MailServerLogin:
+    def login(
+        self,
+        password: str,
+        sender: str | None = None,
+        mechanism: AuthMechanism = AuthMechanism.PASSWORD,
+    ) -> MailServerLogin:
         return MailServerLogin(
-            self.host, self.port, self.security, self.username, password, self.chosen, sender
-        )
+            self.host, self.port, self.security, self.username, password, self.chosen, sender,
+            mechanism=mechanism,
+        )  # fmt: skip
 
 
 def endpoint(inbox: InboxRecord, protocol: str, overrides: dict[str, Any]) -> Endpoint:
@@ -53,10 +65,16 @@ def endpoint(inbox: InboxRecord, protocol: str, overrides: dict[str, Any]) -> En
     return Endpoint(str(pick("host")), port, str(pick("username")), security, chosen is not None)
 
 
-def stored_login(inbox: InboxRecord, protocol: str, password: str) -> MailServerLogin:
-    """The login for a stored inbox, exactly as stored: the only place its password may go."""
+def stored_login(
+    inbox: InboxRecord,
+    protocol: str,
+    password: str,
+    mechanism: AuthMechanism = AuthMechanism.PASSWORD,
+) -> MailServerLogin:
+    """The login for a stored inbox, exactly as stored: the only place its password (or
+    access token) may go."""
     sender = inbox.email_address if protocol == "smtp" else None
-    return endpoint(inbox, protocol, {}).login(password, sender)
+    return endpoint(inbox, protocol, {}).login(password, sender, mechanism)
 
 
 def connection_overrides(request: UpdateSenderAccountRequest) -> dict[str, Any]:

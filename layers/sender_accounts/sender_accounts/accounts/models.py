@@ -178,6 +178,8 @@ class SenderAccountSummary(Model):
 
 
 class SenderAccountDetail(SenderAccountSummary, SmartLeadSettings):
+    auth_type: Literal["PASSWORD", "OAUTH2"] = "PASSWORD"
+    oauth_app_id: str | None = None
     smtp_host: str | None = None
     smtp_port: int | None = None
     smtp_username: str | None = None

@@ -23,5 +23,9 @@ def summary(record: InboxSummary) -> SenderAccountSummary:
 
 def public_detail(record: InboxRecord) -> SenderAccountDetail:
     """An inbox as GET shows it: every field but its secrets, settings flattened."""
-    public = {**record.public(), "emails_sent_today": todays_count(record)}
+    public = {
+        **record.public(),
+        "emails_sent_today": todays_count(record),
+        "auth_type": record.auth_type or "PASSWORD",
+    }
     return SenderAccountDetail.model_validate({**public, **record.settings})

@@ -37,27 +37,33 @@ class PasswordVault:
         self._key_id = key_id
 
     def seal(self, passwords: MailboxPasswords, workspace_id: str, inbox_id: str) -> bytes:
-        plaintext = json.dumps({"smtp": passwords.smtp, "imap": passwords.imap}).encode()
+        secrets = {"smtp": passwords.smtp, "imap": passwords.imap}
+        return self.seal_secrets(secrets, encryption_context(workspace_id, inbox_id))
+
+    def open(self, ciphertext: bytes, workspace_id: str, inbox_id: str) -> MailboxPasswords:
+        sealed = self.open_secrets(ciphertext, encryption_context(workspace_id, inbox_id))
+        return MailboxPasswords(smtp=sealed["smtp"], imap=sealed["imap"])
+
+    def seal_secrets(self, secrets: dict[str, Any], context: dict[str, str]) -> bytes:
+        """Any secrets (OAuth tokens, a client secret) sealed under `context`, which must name
+        the workspace, the owning item and the purpose."""
         try:
             response = self._kms.encrypt(
                 KeyId=self._key_id,
-                Plaintext=plaintext,
-                EncryptionContext=encryption_context(workspace_id, inbox_id),
+                Plaintext=json.dumps(secrets).encode(),
+                EncryptionContext=context,
             )
         except (ClientError, BotoCoreError) as exc:
             raise DependencyUnavailable("KMS", _error_code(exc)) from None
         return bytes(response["CiphertextBlob"])
 
-    def open(self, ciphertext: bytes, workspace_id: str, inbox_id: str) -> MailboxPasswords:
+    def open_secrets(self, ciphertext: bytes, context: dict[str, str]) -> dict[str, Any]:
         try:
-            response = self._kms.decrypt(
-                CiphertextBlob=ciphertext,
-                EncryptionContext=encryption_context(workspace_id, inbox_id),
-            )
+            response = self._kms.decrypt(CiphertextBlob=ciphertext, EncryptionContext=context)
         except (ClientError, BotoCoreError) as exc:
             raise DependencyUnavailable("KMS", _error_code(exc)) from None
-        sealed = json.loads(bytes(response["Plaintext"]))
-        return MailboxPasswords(smtp=sealed["smtp"], imap=sealed["imap"])
+        opened: dict[str, Any] = json.loads(bytes(response["Plaintext"]))
+        return opened
 
 
 def _error_code(exc: Exception) -> str:

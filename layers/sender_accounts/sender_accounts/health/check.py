@@ -9,11 +9,11 @@ a check that loses a race re-reads and decides again from what the winner wrote.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sender_accounts.accounts.checks import MailboxUseCase, MailboxValidator, check_mailbox
-from sender_accounts.accounts.credential_changes import stored_login
 from sender_accounts.accounts.models import PROVIDER_MAX_DAILY_LIMIT, InboxType
 from sender_accounts.adapters.dns_lookup import DnsLookup
 from sender_accounts.adapters.events import EventPublisher
@@ -27,6 +27,7 @@ from sender_accounts.health.observation import Observation, check_answer, ses_fa
 from sender_accounts.health.schedule import next_check_at
 from sender_accounts.health.status_rules import decide, first_failure
 from sender_accounts.mail.endpoints import detected_modes
+from sender_accounts.oauth.inbox_tokens import RefreshFailed, StoredLogins
 from sender_accounts.store.host_slots import HostBusy, HostSlots
 from sender_accounts.store.inboxes import SenderAccountRepository
 from sender_accounts.store.records import InboxRecord
@@ -54,8 +55,11 @@ class HealthCheckService(MailboxUseCase):
         slots: HostSlots | None = None,
         domains: DomainHealth | None = None,
         validator: MailboxValidator | None = None,
+        logins: StoredLogins | None = None,
     ) -> None:
-        """`slots`: the per-host bound (none: unbounded); `domains`: native inboxes' SES side."""
+        """`slots`: the per-host bound (none: unbounded); `domains`: native inboxes' SES side;
+        `logins`: how stored credentials become logins (OAuth2 refreshes included)."""
+        self._logins = logins or StoredLogins(vault, None)
         super().__init__(repository, vault, events, settings, validator)
         self._lookup = lookup
         self._slots = slots
@@ -83,12 +87,13 @@ class HealthCheckService(MailboxUseCase):
         domain = inbox.email_address.rsplit("@", 1)[1].lower()
         if inbox.domain_id and self._domains is not None:
             return self._observe_native(workspace_id, inbox, domain)
-        passwords = self._vault.open(
-            bytes(inbox.passwords_ciphertext or b""), workspace_id, inbox.inbox_id
-        )
-        smtp = stored_login(inbox, "smtp", passwords.smtp)
-        imap = stored_login(inbox, "imap", passwords.imap)
         selectors = selectors_for(inbox.inbox_type, inbox.settings)
+        try:
+            smtp, imap, _secrets = self._logins.logins(workspace_id, inbox)
+        except RefreshFailed as failed:  # no token, no login: both protocols fail with it
+            findings = asyncio.run(inspect_domain(self._lookup, domain, selectors))
+            failures = [replace(failed.failure, stage=stage) for stage in ("smtp", "imap")]
+            return Observation(utc_now(), failures, findings)
 
         async def look() -> Observation:
             failures, findings = await asyncio.gather(

@@ -210,3 +210,23 @@ def api_handler(app: APIGatewayRestResolver, *uses: Component[Any]) -> Any:
         return serve(app, event, context)
 
     return instrumented(lambda_handler, correlation_paths.API_GATEWAY_REST)
+
+
+def public_handler(app: APIGatewayRestResolver, *uses: Component[Any]) -> Any:
+    """The entry point of a route without an API key (the consent callback, authenticated by
+    its state): the body rules apply; no workspace, so no scope, rate limit or idempotency."""
+    from aws_lambda_powertools.logging import correlation_paths
+
+    from sender_accounts.adapters.observability import instrumented
+    from sender_accounts.composition import require
+
+    require(*uses)
+
+    def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        try:
+            check_shape(event)
+            return app.resolve(event, context)
+        except ServiceError as refused:
+            return as_proxy_response(refused)
+
+    return instrumented(lambda_handler, correlation_paths.API_GATEWAY_REST)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import os
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
@@ -48,3 +50,29 @@ def caller(app: APIGatewayRestResolver, required_scope: str) -> Principal:
         raise InsufficientScope([required_scope], sorted(scopes))
     logger.append_keys(workspace_id=workspace_id)
     return Principal(str(workspace_id), scopes)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def public_url(app: APIGatewayRestResolver, path: str) -> str:
+    """`path` as the API's users reach it: under PUBLIC_BASE_URL (the PublicBaseUrl parameter,
+    for a custom domain) when set, else on the host the request came to (its stage included
+    on an execute-api host; http only on loopback, where the local runtime serves)."""
+    base = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+    if base:
+        return f"{base}{path}"
+    event = app.current_event.raw_event
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items() if v}
+    context = event.get("requestContext") or {}
+    host = str(headers.get("host") or context.get("domainName") or "localhost")
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 or "]:" in host else host
+    if _is_loopback(name.strip("[]")):
+        return f"http://{host}{path}"
+    stage = context.get("stage")
+    prefix = f"/{stage}" if stage and host.endswith(".amazonaws.com") else ""
+    return f"https://{host}{prefix}{path}"

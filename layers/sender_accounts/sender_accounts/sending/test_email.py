@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from sender_accounts.accounts.credential_changes import stored_login
 from sender_accounts.accounts.models import InboxType
 from sender_accounts.adapters.observability import metrics
 from sender_accounts.adapters.password_vault import PasswordVault
@@ -25,6 +24,7 @@ from sender_accounts.errors import (
 from sender_accounts.mail.endpoints import MailServerLogin
 from sender_accounts.mail.outcome import ErrorCode, StageFailure, failure_body
 from sender_accounts.mail.policy import OutboundPolicy
+from sender_accounts.oauth.inbox_tokens import RefreshFailed, StoredLogins
 from sender_accounts.sending.models import TestEmailRequest, TestEmailResponse
 from sender_accounts.store.inboxes import SenderAccountRepository
 from sender_accounts.store.records import InboxRecord
@@ -58,9 +58,11 @@ class TestEmailService:
         settings: Settings,
         ses: Any,
         transport: Transport | None = None,
+        logins: StoredLogins | None = None,
     ) -> None:
         self._repository = repository
         self._vault = vault
+        self._logins = logins or StoredLogins(vault, None)
         self._settings = settings
         self._ses = ses
         self._transport = transport
@@ -111,10 +113,10 @@ class TestEmailService:
         if inbox.inbox_type == InboxType.COLDSEND.value:
             self._send_with_ses(inbox, message, recipients)
             return message
-        passwords = self._vault.open(
-            bytes(inbox.passwords_ciphertext or b""), workspace_id, inbox.inbox_id
-        )
-        login = stored_login(inbox, "smtp", passwords.smtp)
+        try:
+            login, _imap, secrets = self._logins.logins(workspace_id, inbox)
+        except RefreshFailed as failed:
+            raise ConnectionValidationFailed(failure_body([failed.failure])) from None
 
         async def deliver(
             login: MailServerLogin, policy: OutboundPolicy, step_timeout: float
@@ -131,7 +133,7 @@ class TestEmailService:
                 cfg.outbound_policy,
                 cfg.mail_step_timeout_seconds,
                 cfg.validation_deadline_seconds,
-                [(login.username, passwords.smtp), (login.username, passwords.imap)],
+                secrets,
             )
         )
         if failure is not None:

@@ -10,12 +10,19 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from sender_accounts.common.ids import known_form
-from sender_accounts.errors import ConcurrentUpdate, DomainNotActive, DuplicateAddress, NotFound
+from sender_accounts.errors import (
+    ConcurrentUpdate,
+    DomainNotActive,
+    DuplicateAddress,
+    FieldRuleViolated,
+    NotFound,
+)
 from sender_accounts.store.due_index import due_attributes
 from sender_accounts.store.dynamo import (
     Dynamo,
     cancellation_reasons,
     deserialize,
+    is_condition_failure,
     serialize,
     set_fields,
 )
@@ -50,6 +57,8 @@ class SenderAccountRepository:
         try:
             self._db.transact(inbox_creation(self._table, workspace_id, inbox))
         except ClientError as exc:
+            if "ConditionalCheckFailed" in cancellation_reasons(exc)[2:] and inbox.oauth_app_id:
+                raise FieldRuleViolated("oauth_app_id", "The OAuth app was deleted") from exc
             if "ConditionalCheckFailed" in cancellation_reasons(exc)[2:]:  # the domain count
                 domain = inbox.email_address.rsplit("@", 1)[1]
                 raise DomainNotActive(domain, "no longer ACTIVE") from exc
@@ -75,6 +84,37 @@ class SenderAccountRepository:
         except ClientError as exc:  # deleted concurrently by another request
             raise NotFound() from exc
         return inbox
+
+    def save_tokens(
+        self, workspace_id: str, inbox_id: str, ciphertext: bytes, replaced_version: int
+    ) -> bool:
+        """Store refreshed OAuth tokens if the ones they replace are still the stored ones;
+        False when another refresh saved first (its tokens stay: both pairs are valid, and
+        overwriting could lose a rotated refresh token). The revision is left alone: a token
+        refresh is no change a concurrent update has to notice."""
+        unchanged = "token_version = :replaced"
+        if not replaced_version:
+            unchanged = "(attribute_not_exists(token_version) OR token_version = :replaced)"
+        try:
+            self._db.call(
+                "update_item",
+                TableName=self._table,
+                Key=serialize(inbox_key(workspace_id, inbox_id)),
+                UpdateExpression="SET tokens_ciphertext = :tokens, token_version = :next",
+                ConditionExpression=f"attribute_exists(pk) AND {unchanged}",
+                ExpressionAttributeValues=serialize(
+                    {
+                        ":tokens": ciphertext,
+                        ":replaced": replaced_version,
+                        ":next": replaced_version + 1,
+                    }
+                ),
+            )
+        except ClientError as exc:
+            if is_condition_failure(exc):
+                return False
+            raise
+        return True
 
     def reserve_send(self, workspace_id: str, inbox_id: str, today: str) -> bool:
         """Count one email against today's limit, atomically; False when the limit is reached.

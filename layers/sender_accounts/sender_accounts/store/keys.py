@@ -10,12 +10,15 @@
 | domain name, per workspace| WS#<workspace_id>     | CLAIM#<domain>          |
 | domain owner (proven)     | DOMAINNAME#<domain>   | DOMAINNAME              |
 | API key                   | APIKEY#<sha256>       | APIKEY                  |
+| OAuth app                 | WS#<workspace_id>     | OAUTHAPP#<oauth_app_id> |
+| consent in progress       | OAUTHSTATE#<sha256>   | OAUTHSTATE              |
 """
 
 from __future__ import annotations
 
 INBOX_PREFIX = "INBOX#"
 DOMAIN_PREFIX = "DOMAIN#"
+OAUTH_APP_PREFIX = "OAUTHAPP#"
 
 
 def workspace_key(workspace_id: str) -> str:
@@ -48,3 +51,11 @@ def api_key_key(key_hash: str) -> dict[str, str]:
 
 def workspace_by_name_key(name: str) -> dict[str, str]:
     return {"pk": f"WSNAME#{name}", "sk": "WSNAME"}
+
+
+def oauth_app_key(workspace_id: str, oauth_app_id: str) -> dict[str, str]:
+    return {"pk": workspace_key(workspace_id), "sk": f"{OAUTH_APP_PREFIX}{oauth_app_id}"}
+
+
+def consent_state_key(state_hash: str) -> dict[str, str]:
+    return {"pk": f"OAUTHSTATE#{state_hash}", "sk": "OAUTHSTATE"}

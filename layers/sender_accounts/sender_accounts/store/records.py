@@ -51,6 +51,12 @@ class InboxRecord(InboxSummary):
     imap_security: str | None = None
     passwords_ciphertext: bytes | None = None
     domain_id: str | None = None
+    # OAuth2 inboxes: the app that refreshes their tokens, the tokens as KMS ciphertext, and
+    # the version the conditional rotation of the refresh token checks.
+    auth_type: str | None = None
+    oauth_app_id: str | None = None
+    tokens_ciphertext: bytes | None = None
+    token_version: int = 0
     settings: dict[str, Any] = Field(default_factory=dict)
     connection_errors: list[dict[str, Any]] = Field(default_factory=list)
     last_validated_at: str | None = None
@@ -71,7 +77,7 @@ class InboxRecord(InboxSummary):
 
     def public(self) -> dict[str, Any]:
         """Every attribute but the secrets."""
-        return self.model_dump(exclude={"passwords_ciphertext"})
+        return self.model_dump(exclude={"passwords_ciphertext", "tokens_ciphertext"})
 
 
 class DomainRecord(Record):
@@ -86,6 +92,33 @@ class DomainRecord(Record):
     expires_at: int | None = None
     created_at: str
     updated_at: str
+
+
+class OAuthAppRecord(Record):
+    """A workspace's OAuth client at Google or Microsoft; its secret only as KMS ciphertext."""
+
+    oauth_app_id: str
+    provider: str
+    client_id: str
+    tenant: str | None = None
+    authorize_url: str
+    token_url: str
+    client_secret_ciphertext: bytes
+    inbox_count: int = 0
+    created_at: str
+
+
+class ConsentRecord(Record):
+    """A consent in progress, keyed by its state's hash; single use, gone after 10 minutes."""
+
+    workspace_id: str
+    oauth_app_id: str
+    inbox_type: str
+    redirect_uri: str
+    verifier_ciphertext: bytes
+    request: dict[str, Any] = Field(default_factory=dict)
+    expires_at: int
+    used_at: str | None = None
 
 
 class JobRecord(Record):

@@ -1,0 +1,28 @@
+"""GET /oauth-apps/{oauth_app_id}: one OAuth app and how many inboxes use it."""
+
+import sender_accounts  # noqa: F401  imported first: it pauses garbage collection for the init
+
+# isort: split
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends
+
+from sender_accounts.access.api_keys import READ_SCOPE
+from sender_accounts.composition_oauth import oauth_apps
+from sender_accounts.http.edge import api_handler
+from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
+from sender_accounts.oauth.apps import OAuthAppService
+from sender_accounts.oauth.models import OAuthAppResponse
+
+app = create_resolver()
+
+
+@app.get(f"{API_PREFIX}/oauth-apps/<oauth_app_id>")
+def get_oauth_app(
+    service: Annotated[OAuthAppService, Depends(oauth_apps.get)], oauth_app_id: str
+) -> OAuthAppResponse:
+    principal = caller(app, READ_SCOPE)
+    return service.get(principal.workspace_id, oauth_app_id)
+
+
+lambda_handler = api_handler(app, oauth_apps)

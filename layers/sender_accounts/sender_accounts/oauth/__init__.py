@@ -1,0 +1,1 @@
+"""OAuth2 mailboxes: provider apps, tokens, the consent flow."""

@@ -1,0 +1,113 @@
+"""OAuth apps: a workspace's client registration at Google or Microsoft, its secret sealed."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.common.clock import utc_now
+from sender_accounts.config import Settings
+from sender_accounts.errors import FieldRuleViolated
+from sender_accounts.oauth.models import (
+    CreateOAuthAppRequest,
+    DeleteOAuthAppResponse,
+    OAuthApp,
+    OAuthAppList,
+    OAuthAppResponse,
+)
+from sender_accounts.oauth.providers import Provider, default_authorize_url, default_token_url
+from sender_accounts.oauth.token_endpoint import EndpointRefused, pin_endpoint
+from sender_accounts.store.oauth_apps import OAuthAppStore
+from sender_accounts.store.records import OAuthAppRecord
+
+SECRET_PURPOSE = "oauth_client_secret"  # noqa: S105 - a KMS context label
+
+
+def client_secret_context(workspace_id: str, oauth_app_id: str) -> dict[str, str]:
+    return {"workspace_id": workspace_id, "oauth_app_id": oauth_app_id, "purpose": SECRET_PURPOSE}
+
+
+@dataclass(frozen=True)
+class OAuthClient:
+    """An app ready to talk to its provider; repr never shows the secret."""
+
+    oauth_app_id: str
+    provider: Provider
+    client_id: str
+    client_secret: str = field(repr=False)
+    authorize_url: str
+    token_url: str
+
+
+def public_app(record: OAuthAppRecord) -> OAuthApp:
+    return OAuthApp.model_validate(record.model_dump(exclude={"client_secret_ciphertext"}))
+
+
+class OAuthAppService:
+    def __init__(self, store: OAuthAppStore, vault: PasswordVault, settings: Settings) -> None:
+        self._store = store
+        self._vault = vault
+        self._settings = settings
+
+    def create(self, workspace_id: str, request: CreateOAuthAppRequest) -> OAuthAppResponse:
+        urls = {
+            "authorize_url": request.authorize_url
+            or default_authorize_url(request.provider, request.tenant),
+            "token_url": request.token_url or default_token_url(request.provider, request.tenant),
+        }
+        for name, url in urls.items():
+            if getattr(request, name) is None:
+                continue  # the provider's own endpoints are not resolved here
+            try:
+                pin_endpoint(url, self._settings.outbound_policy)
+            except EndpointRefused as refused:
+                raise FieldRuleViolated(name, refused.reason) from None
+        oauth_app_id = str(uuid.uuid4())
+        secret = self._vault.seal_secrets(
+            {"client_secret": request.client_secret},
+            client_secret_context(workspace_id, oauth_app_id),
+        )
+        record = OAuthAppRecord(
+            oauth_app_id=oauth_app_id,
+            provider=request.provider.value,
+            client_id=request.client_id,
+            tenant=request.tenant if request.provider is Provider.MICROSOFT else None,
+            client_secret_ciphertext=secret,
+            authorize_url=urls["authorize_url"],
+            token_url=urls["token_url"],
+            created_at=utc_now(),
+        )
+        self._store.create(workspace_id, record)
+        return OAuthAppResponse(
+            message="OAuth app created successfully", **public_app(record).model_dump()
+        )
+
+    def get(self, workspace_id: str, oauth_app_id: str) -> OAuthAppResponse:
+        return OAuthAppResponse(
+            **public_app(self._store.get(workspace_id, oauth_app_id)).model_dump()
+        )
+
+    def list(self, workspace_id: str) -> OAuthAppList:
+        return OAuthAppList(oauth_apps=[public_app(app) for app in self._store.list(workspace_id)])
+
+    def delete(self, workspace_id: str, oauth_app_id: str) -> DeleteOAuthAppResponse:
+        self._store.delete(workspace_id, oauth_app_id)
+        return DeleteOAuthAppResponse(
+            message="OAuth app deleted successfully", oauth_app_id=oauth_app_id
+        )
+
+    def client(self, workspace_id: str, oauth_app_id: str) -> OAuthClient:
+        """The app with its secret opened, to ask its provider for tokens."""
+        record = self._store.get(workspace_id, oauth_app_id)
+        opened = self._vault.open_secrets(
+            record.client_secret_ciphertext, client_secret_context(workspace_id, oauth_app_id)
+        )
+        return OAuthClient(
+            oauth_app_id=oauth_app_id,
+            provider=Provider(record.provider),
+            client_id=record.client_id,
+            client_secret=str(opened["client_secret"]),
+            authorize_url=record.authorize_url,
+            token_url=record.token_url,
+        )
