@@ -18,7 +18,7 @@ from tests.integration.conftest import (
     OAUTH_OTHER_USER,
     OAUTH_USER,
 )
-from tests.support.inboxes import delivered
+from tests.support.inboxes import create_inbox, delivered
 from tests.support.oauth_server import OAuthProvider
 
 
@@ -309,3 +309,42 @@ def test_a_refresh_that_lost_the_race_does_not_overwrite_the_winner(
     assert version == stale.token_version + 1
     assert kept.refresh_token == winner.refresh_token
     assert secrets[0][1] != winner.access_token  # the loser used its own fresh token
+
+
+def test_patch_takes_new_tokens_validated_first_and_refuses_the_other_secret_kind(
+    workspace: Callable[..., ApiClient],
+    oauth_provider: OAuthProvider,
+    oauth_mail_server: MailServer,
+    mail_server: MailServer,
+) -> None:
+    client = workspace()
+    app_id = register_app(client, oauth_provider)
+    created = client.call("POST", "/sender-accounts/oauth", oauth_account(
+        oauth_mail_server, app_id, oauth_provider.issue(OAUTH_USER, OAUTH_CLIENT_ID)))  # fmt: skip
+    inbox_id = created.json()["inbox_id"]
+    path = f"/sender-accounts/{inbox_id}"
+    version, before = stored_tokens(client, inbox_id)
+    revoked = oauth_provider.issue(OAUTH_USER, OAUTH_CLIENT_ID)
+    oauth_provider.revoke(revoked["refresh_token"])
+    token_of: Callable[[dict[str, Any]], dict[str, Any]] = lambda t: {  # noqa: E731
+        "access_token": t["access_token"], "refresh_token": t["refresh_token"]}  # fmt: skip
+    refused = client.call("PATCH", path, {"token": token_of(revoked)})
+    assert (refused.status, refused.json()["error_code"]) == (400, "AUTH_FAILED")
+    assert stored_tokens(client, inbox_id) == (version, before)  # the old tokens stay
+    renewed = client.call("PATCH", path, {"token": token_of(
+        oauth_provider.issue(OAUTH_USER, OAUTH_CLIENT_ID))})  # fmt: skip
+    assert renewed.status == 200, renewed.body
+    new_version, after = stored_tokens(client, inbox_id)
+    assert new_version == version + 1
+    assert after.refresh_token != before.refresh_token
+    wrong_kind = client.call("PATCH", path, {"smtp_password": "a-password-here"})
+    assert wrong_kind.status == 422
+    assert wrong_kind.json()["detail"][0]["loc"] == ["body", "smtp_password"]
+    moved = client.call("PATCH", path, {"smtp_port": 2525})
+    assert moved.status == 422
+    assert moved.json()["detail"][0]["loc"] == ["body", "token"]
+    password_inbox = create_inbox(client, mail_server)
+    not_oauth = client.call("PATCH", f"/sender-accounts/{password_inbox}",
+                            {"token": token_of(revoked)})  # fmt: skip
+    assert not_oauth.status == 422
+    assert not_oauth.json()["detail"][0]["loc"] == ["body", "token"]

@@ -65,3 +65,28 @@ def test_refusals_are_named_by_what_was_refused(
 )  # fmt: skip
 def test_an_imap_refusal_for_cleartext_is_recognised(line: str, about_security: bool) -> None:
     assert refused_for_cleartext(None, line) is about_security
+
+
+@pytest.mark.parametrize(
+    ("host", "mechanism", "code", "hinted"),
+    [
+        ("outlook.office365.com", "password", ErrorCode.AUTH_FAILED, True),
+        ("SMTP.Office365.com.", "password", ErrorCode.AUTH_FAILED, True),
+        ("smtp-mail.outlook.com", "password", ErrorCode.AUTH_FAILED, True),
+        ("outlook.office365.com", "xoauth2", ErrorCode.AUTH_FAILED, False),
+        ("outlook.office365.com", "password", ErrorCode.TIMEOUT, False),
+        ("notoffice365.com", "password", ErrorCode.AUTH_FAILED, False),
+        ("imap.gmail.com", "password", ErrorCode.AUTH_FAILED, False),
+    ],
+)
+def test_a_refused_microsoft_password_is_told_of_the_basic_auth_retirement(
+    host: str, mechanism: str, code: ErrorCode, hinted: bool
+) -> None:
+    from sender_accounts.mail.endpoints import AuthMechanism, MailServerLogin, Security
+    from sender_accounts.mail.failures import ProbeFailure
+    from sender_accounts.mail.validation import BASIC_AUTH_RETIRED, provider_hint
+
+    login = MailServerLogin(host, 993, Security.SSL, "a@contoso.test", "pw",
+                            mechanism=AuthMechanism(mechanism))  # fmt: skip
+    failure = ProbeFailure(code, "Authentication failed", "NO AUTHENTICATE failed.")
+    assert (provider_hint("imap", failure, login) == BASIC_AUTH_RETIRED) is hinted

@@ -123,8 +123,11 @@ def _account_lists() -> SenderAccountListing:
 
 def _updates() -> UpdateService:
     from sender_accounts.accounts.update import UpdateService
+    from sender_accounts.composition_oauth import oauth_accounts
 
-    return UpdateService(repository.get(), vault.get(), events.get(), get_settings())
+    service = UpdateService(repository.get(), vault.get(), events.get(), get_settings())
+    service.renewal = oauth_accounts.get()
+    return service
 
 
 def _test_emails() -> TestEmailService:

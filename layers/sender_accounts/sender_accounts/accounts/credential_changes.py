@@ -82,7 +82,7 @@ def connection_overrides(request: UpdateSenderAccountRequest) -> dict[str, Any]:
     return {
         name: value.value if isinstance(value, Security) else value
         for name in request.CONNECTION_FIELDS
-        if name in request.given() and not name.endswith("_password")
+        if name in request.given() and not name.endswith("_password") and name != "token"
         for value in [getattr(request, name)]
     }
 
@@ -99,12 +99,13 @@ def moved_endpoints(
         if endpoint(inbox, protocol, overrides) != endpoint(inbox, protocol, {})
     ]
     for protocol in moved:
-        field = f"{protocol}_password"
+        # An OAuth2 inbox's tokens are its secret for both protocols.
+        field = "token" if inbox.auth_type == "OAUTH2" else f"{protocol}_password"
         if field not in request.given():
             raise FieldRuleViolated(
                 field,
                 f"must be given when {protocol}_host, {protocol}_port, {protocol}_username or "
-                f"the {protocol.upper()} security mode changes: a stored password is only sent "
+                f"the {protocol.upper()} security mode changes: a stored secret is only sent "
                 "to the server it was validated with",
             )
     return moved

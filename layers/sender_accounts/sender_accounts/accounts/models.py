@@ -24,6 +24,7 @@ from sender_accounts.common.text_rules import (
     Username,
 )
 from sender_accounts.mail.endpoints import Security
+from sender_accounts.oauth.token_object import TokenObject
 
 
 class InboxType(StrEnum):
@@ -260,11 +261,12 @@ class UpdateSenderAccountRequest(SmartLeadSettings, PatchBody):
     imap_password: Secret | None = None
     imap_use_ssl: JsonBool | None = None
     imap_security: Security | None = None
+    token: TokenObject | None = None  # OAuth2 inboxes: new tokens, validated like passwords
 
     CONNECTION_FIELDS: ClassVar[tuple[str, ...]] = (
         "smtp_host", "smtp_port", "smtp_username", "smtp_password", "smtp_use_tls",
         "smtp_security", "imap_host", "imap_port", "imap_username", "imap_password",
-        "imap_use_ssl", "imap_security",
+        "imap_use_ssl", "imap_security", "token",
     )  # fmt: skip
 
     def given(self) -> set[str]:

@@ -5,7 +5,7 @@ and under the secret-presentation rule (credential_changes.py)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Protocol
 
 from sender_accounts.accounts.checks import MailboxUseCase, check_mailbox
 from sender_accounts.accounts.credential_changes import (
@@ -33,12 +33,33 @@ from sender_accounts.mail.outcome import failure_body
 from sender_accounts.store.records import InboxRecord
 
 
+class TokenRenewal(Protocol):
+    """An OAuth2 inbox's new tokens, refreshed once and validated where the inbox connects."""
+
+    def renewed(
+        self, workspace_id: str, inbox: InboxRecord, token: Any, overrides: dict[str, Any]
+    ) -> dict[str, Any]: ...
+
+
+def check_secret_kind(inbox: InboxRecord, given: set[str]) -> None:
+    """Passwords for password inboxes, tokens for OAuth2 ones: the other kind is refused."""
+    oauth = inbox.auth_type == "OAUTH2"
+    if "token" in given and not oauth:
+        raise FieldRuleViolated("token", "applies only to OAuth2 sender accounts")
+    for field in ("smtp_password", "imap_password"):
+        if field in given and oauth:
+            raise FieldRuleViolated(field, "an OAuth2 sender account logs in with its token")
+
+
 class UpdateService(MailboxUseCase):
+    renewal: TokenRenewal | None = None  # set where OAuth2 inboxes are served
+
     def update(
         self, workspace_id: str, inbox_id: str, request: UpdateSenderAccountRequest
     ) -> SenderAccountDetail:
         inbox = self._repository.get_inbox(workspace_id, inbox_id)
         given = request.given()
+        check_secret_kind(inbox, given)
         changes: dict[str, Any] = {}
         if "display_name" in given and request.display_name is not None:
             changes["display_name"] = request.display_name
@@ -93,6 +114,8 @@ class UpdateService(MailboxUseCase):
         )
         if refused:
             raise ConnectionValidationFailed(failure_body(refused))
+        if inbox.auth_type == "OAUTH2" and self.renewal is not None:
+            return self.renewal.renewed(workspace_id, inbox, request.token, overrides)
         stored = self._vault.open(
             bytes(inbox.passwords_ciphertext or b""), workspace_id, inbox.inbox_id
         )
@@ -131,7 +154,8 @@ class UpdateService(MailboxUseCase):
         changed = sorted(
             name
             for name in changes
-            if name not in {"updated_at", "overall_status", "passwords_ciphertext"}
+            if name
+            not in {"updated_at", "overall_status", "passwords_ciphertext", "tokens_ciphertext"}
         )
         events: list[tuple[str, dict[str, Any]]] = []
         if changed:

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
-from sender_accounts.mail.endpoints import MailServerLogin
+from sender_accounts.mail.endpoints import AuthMechanism, MailServerLogin
 from sender_accounts.mail.failures import ProbeFailure, classify
 from sender_accounts.mail.imap_probe import probe_imap
 from sender_accounts.mail.outbound import OutboundPolicy, resolve_allowed
@@ -26,13 +26,34 @@ class Destination(Protocol):
 Probe = Callable[[MailServerLogin, OutboundPolicy, float], Awaitable[None]]
 
 
-def provider_hint(stage: str, failure: ProbeFailure) -> str | None:
+# Exchange Online's mail hosts (outlook.office365.com, smtp.office365.com, *.outlook.com).
+_MICROSOFT_HOSTS = (".office365.com", ".outlook.com")
+BASIC_AUTH_RETIRED = (
+    "Microsoft has disabled basic authentication for IMAP in Exchange Online (app passwords "
+    "included), and SMTP AUTH with basic credentials becomes disabled by default at the end "
+    "of December 2026: a password works only where the tenant still allows both. Connect this "
+    "mailbox with OAuth2 instead (POST /oauth/authorizations, or POST /sender-accounts/oauth)."
+)
+
+
+def provider_hint(
+    stage: str, failure: ProbeFailure, login: MailServerLogin | None = None
+) -> str | None:
     reply = failure.server_reply or ""
     if "5.7.139" in reply or "SmtpClientAuthentication is disabled" in reply:
         return (
             "SMTP AUTH is disabled for this Microsoft 365 tenant or mailbox; an administrator "
-            "must enable Authenticated SMTP."
+            "must enable Authenticated SMTP, or connect the mailbox with OAuth2 "
+            "(POST /oauth/authorizations)."
         )
+    host = f".{login.host.lower().rstrip('.')}" if login else ""
+    if (
+        failure.code is ErrorCode.AUTH_FAILED
+        and login is not None
+        and login.mechanism is AuthMechanism.PASSWORD
+        and host.endswith(_MICROSOFT_HOSTS)
+    ):
+        return BASIC_AUTH_RETIRED
     if failure.code is ErrorCode.AUTH_FAILED and (
         "gsmtp" in reply or "Application-specific password" in reply or "support.google" in reply
     ):
@@ -70,7 +91,7 @@ async def run_stage(
         error_code=failure.code,
         detail=redact(f"{label} connection failed: {failure.reason}", credentials),
         server_reply=reply,
-        hint=failure.hint or provider_hint(stage, failure),
+        hint=failure.hint or provider_hint(stage, failure, login),
     )
 
 

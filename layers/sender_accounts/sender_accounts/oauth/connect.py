@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sender_accounts.accounts.checks import MailboxUseCase, MailboxValidator, check_mailbox
+from sender_accounts.accounts.credential_changes import endpoint
 from sender_accounts.accounts.models import (
     CreateAccountResponse,
     InboxStatus,
@@ -33,7 +34,14 @@ from sender_accounts.oauth.models import (
     MailServerOverrides,
 )
 from sender_accounts.oauth.providers import MAIL_SERVERS
-from sender_accounts.oauth.tokens import MailboxTokens, RefreshFailed, TokenRequests, seal_tokens
+from sender_accounts.oauth.token_object import TokenObject
+from sender_accounts.oauth.tokens import (
+    MailboxTokens,
+    RefreshFailed,
+    TokenRequests,
+    open_tokens,
+    seal_tokens,
+)
 from sender_accounts.store.inboxes import SenderAccountRepository
 from sender_accounts.store.records import InboxRecord
 
@@ -208,3 +216,39 @@ class OAuthAccountService(MailboxUseCase):
             on_failure=request.on_validation_failure,
         )
         return self.connect(workspace_id, mailbox, tokens, client)
+
+    def renewed(
+        self,
+        workspace_id: str,
+        inbox: InboxRecord,
+        token: TokenObject | None,
+        overrides: dict[str, Any],
+    ) -> dict[str, Any]:
+        """PATCH of an OAuth2 inbox: the given tokens (or the stored ones, for a change of
+        mode alone) refreshed once and validated where the inbox will connect; its changes."""
+        assert inbox.oauth_app_id is not None
+        client = self.client_for(workspace_id, inbox.oauth_app_id, inbox.inbox_type)
+        if token is not None:
+            tokens = MailboxTokens(token.access_token, token.refresh_token)
+        else:
+            ciphertext = bytes(inbox.tokens_ciphertext or b"")
+            tokens = open_tokens(self._vault, ciphertext, workspace_id, inbox.inbox_id)
+        try:
+            tokens = self._requests.refresh(client, tokens.refresh_token)
+        except RefreshFailed as failed:
+            raise ConnectionValidationFailed(failure_body([failed.failure])) from None
+        smtp, imap = (
+            endpoint(inbox, p, overrides).login(tokens.access_token, sender, AuthMechanism.XOAUTH2)
+            for p, sender in (("smtp", inbox.email_address), ("imap", None))
+        )
+        failures = asyncio.run(check_mailbox(smtp, imap, self._settings, self._validator))
+        if failures:
+            raise ConnectionValidationFailed(failure_body(failures))
+        return {
+            **overrides,
+            "tokens_ciphertext": seal_tokens(self._vault, tokens, workspace_id, inbox.inbox_id),
+            "token_version": inbox.token_version + 1,
+            "connection_errors": [],
+            "health_score": 100,
+            "last_validated_at": utc_now(),
+        }

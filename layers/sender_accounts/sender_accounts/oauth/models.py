@@ -18,7 +18,6 @@ from sender_accounts.accounts.models import (
 from sender_accounts.common.model import Model
 from sender_accounts.common.request_bodies import PostBody, WithWarnings
 from sender_accounts.common.text_rules import (
-    Credential,
     HeaderText255,
     JsonBool,
     JsonInt,
@@ -28,10 +27,9 @@ from sender_accounts.common.text_rules import (
 )
 from sender_accounts.mail.endpoints import Security
 from sender_accounts.oauth.providers import Provider
+from sender_accounts.oauth.token_object import TokenObject
 
 Url = Annotated[SingleLine, Field(min_length=8, max_length=2048)]
-# Microsoft's access tokens run to a few kilobytes; refresh tokens to about two.
-Token = Annotated[Credential, Field(min_length=1, max_length=8192)]
 OAuthInboxType = Literal["GOOGLE_WORKSPACE", "OUTLOOK_365"]
 PROVIDER_OF: dict[str, Provider] = {
     "GOOGLE_WORKSPACE": Provider.GOOGLE,
@@ -82,14 +80,6 @@ class DeleteOAuthAppResponse(Model):
     success: bool = True
     message: str
     oauth_app_id: str
-
-
-class TokenObject(PostBody):
-    """SmartLead's token object: `expiry_date` in milliseconds since the epoch."""
-
-    access_token: Token
-    refresh_token: Token
-    expiry_date: JsonInt | None = Field(default=None, ge=0)
 
 
 class MailServerOverrides(PostBody):
