@@ -23,8 +23,8 @@ from sender_accounts.common.text_rules import (
     Text255,
     Username,
 )
+from sender_accounts.common.token_object import TokenObject
 from sender_accounts.mail.endpoints import Security
-from sender_accounts.oauth.token_object import TokenObject
 
 
 class InboxType(StrEnum):

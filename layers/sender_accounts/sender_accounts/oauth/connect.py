@@ -21,6 +21,7 @@ from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger, metrics
 from sender_accounts.adapters.password_vault import PasswordVault
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.token_object import TokenObject
 from sender_accounts.config import Settings
 from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress, FieldRuleViolated
 from sender_accounts.health.schedule import first_check_at
@@ -34,7 +35,6 @@ from sender_accounts.oauth.models import (
     MailServerOverrides,
 )
 from sender_accounts.oauth.providers import MAIL_SERVERS
-from sender_accounts.oauth.token_object import TokenObject
 from sender_accounts.oauth.tokens import (
     MailboxTokens,
     RefreshFailed,

@@ -25,9 +25,9 @@ from sender_accounts.common.text_rules import (
     SingleLine,
     Text255,
 )
+from sender_accounts.common.token_object import TokenObject
 from sender_accounts.mail.endpoints import Security
 from sender_accounts.oauth.providers import Provider
-from sender_accounts.oauth.token_object import TokenObject
 
 Url = Annotated[SingleLine, Field(min_length=8, max_length=2048)]
 OAuthInboxType = Literal["GOOGLE_WORKSPACE", "OUTLOOK_365"]
