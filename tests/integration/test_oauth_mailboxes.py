@@ -18,7 +18,7 @@ from tests.integration.conftest import (
     OAUTH_OTHER_USER,
     OAUTH_USER,
 )
-from tests.support.inboxes import create_inbox, delivered
+from tests.support.inboxes import create_inbox, delivered, finished_job
 from tests.support.oauth_server import OAuthProvider
 
 
@@ -250,6 +250,12 @@ def test_every_use_refreshes_an_expiring_token_and_sends_over_xoauth2(
     version, tokens = stored_tokens(client, inbox_id)
     assert version == 3  # created, then each use saved its rotation
     assert tokens.refresh_token in oauth_provider.refresh_tokens
+    # Monitoring's worker (through a bulk check's queue) refreshes the same way.
+    accepted = client.call("POST", "/sender-accounts/bulk/check", {"inbox_ids": [inbox_id]})
+    assert accepted.status == 202, accepted.body
+    job = finished_job(client, f"/sender-accounts/bulk/check/{accepted.json()['job_id']}/progress")
+    assert job["healthy_count"] == 1, job
+    assert stored_tokens(client, inbox_id)[0] == 4
 
 
 @pytest.mark.usefixtures("short_lived_access_tokens")
