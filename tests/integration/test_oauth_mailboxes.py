@@ -354,3 +354,23 @@ def test_patch_takes_new_tokens_validated_first_and_refuses_the_other_secret_kin
                             {"token": token_of(revoked)})  # fmt: skip
     assert not_oauth.status == 422
     assert not_oauth.json()["detail"][0]["loc"] == ["body", "token"]
+
+
+def test_a_retried_create_with_its_idempotency_key_connects_once(
+    workspace: Callable[..., ApiClient],
+    oauth_provider: OAuthProvider,
+    oauth_mail_server: MailServer,
+) -> None:
+    client = workspace()
+    app_id = register_app(client, oauth_provider)
+    body = oauth_account(
+        oauth_mail_server, app_id, oauth_provider.issue(OAUTH_USER, OAUTH_CLIENT_ID)
+    )
+    key = {"Idempotency-Key": "connect-oauth-sender-1"}
+    refreshes = oauth_provider.refreshes()
+    first = client.call("POST", "/sender-accounts/oauth", body, headers=key)
+    again = client.call("POST", "/sender-accounts/oauth", body, headers=key)
+    assert (first.status, again.status) == (201, 201)
+    assert again.json()["inbox_id"] == first.json()["inbox_id"]
+    assert oauth_provider.refreshes() == refreshes + 1  # the replay refreshed nothing
+    assert client.call("GET", "/sender-accounts").json()["pagination"]["total"] == 1
