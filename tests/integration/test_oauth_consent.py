@@ -185,3 +185,18 @@ def test_the_callback_is_built_on_the_public_base_url_when_set(
     started = start_consent(base_url, client, oauth_mail_server, app_id).json()
     query = parse_qs(urlsplit(started["authorization_url"]).query)
     assert query["redirect_uri"] == [f"https://mail-api.example.test{API}/oauth/callback"]
+
+
+def test_the_callback_is_rate_limited_per_source_address(
+    runtime: LocalRuntime, settings_env: Callable[[str, str], None]
+) -> None:
+    settings_env("RATE_LIMIT_PER_MINUTE", "3")
+
+    def callback_from(address: str) -> int:
+        query = {"code": ["x"], "state": ["never-issued"]}
+        answer = runtime.gateway.handle("GET", f"{API}/oauth/callback", query, {}, None,
+                                        source_ip=address)  # fmt: skip
+        return answer.status
+
+    assert [callback_from("127.0.0.77") for _ in range(4)] == [400, 400, 400, 429]
+    assert callback_from("127.0.0.78") == 400  # another address has its own allowance

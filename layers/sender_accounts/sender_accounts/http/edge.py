@@ -214,17 +214,26 @@ def api_handler(app: APIGatewayRestResolver, *uses: Component[Any]) -> Any:
 
 def public_handler(app: APIGatewayRestResolver, *uses: Component[Any]) -> Any:
     """The entry point of a route without an API key (the consent callback, authenticated by
-    its state): the body rules apply; no workspace, so no scope, rate limit or idempotency."""
+    its state): the body rules apply, and the rate limit per source address (there is no
+    workspace to count against); no scope, no idempotency."""
     from aws_lambda_powertools.logging import correlation_paths
 
     from sender_accounts.adapters.observability import instrumented
-    from sender_accounts.composition import require
+    from sender_accounts.composition import rate_limiter, require
 
-    require(*uses)
+    require(rate_limiter, *uses)
 
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         try:
             check_shape(event)
+        except ServiceError as refused:
+            return as_proxy_response(refused)
+        identity = (event.get("requestContext") or {}).get("identity") or {}
+        decision = rate_limiter.get().hit(f"ip#{identity.get('sourceIp') or 'unknown'}")
+        if not decision.allowed:
+            headers = {**decision.headers(), "Retry-After": str(decision.retry_after(time.time()))}
+            return as_proxy_response(RateLimited(headers))
+        try:
             return app.resolve(event, context)
         except ServiceError as refused:
             return as_proxy_response(refused)
