@@ -374,3 +374,33 @@ def test_a_retried_create_with_its_idempotency_key_connects_once(
     assert again.json()["inbox_id"] == first.json()["inbox_id"]
     assert oauth_provider.refreshes() == refreshes + 1  # the replay refreshed nothing
     assert client.call("GET", "/sender-accounts").json()["pagination"]["total"] == 1
+
+
+@pytest.mark.usefixtures("short_lived_access_tokens")
+def test_a_revoked_consent_disables_the_inbox_until_a_new_token_is_given(
+    workspace: Callable[..., ApiClient],
+    oauth_provider: OAuthProvider,
+    oauth_mail_server: MailServer,
+    settings_env: Callable[[str, str], None],
+) -> None:
+    settings_env("CHECK_MIN_INTERVAL_SECONDS", "0")
+    client = workspace()
+    app_id = register_app(client, oauth_provider)
+    created = client.call("POST", "/sender-accounts/oauth", oauth_account(
+        oauth_mail_server, app_id, oauth_provider.issue(OAUTH_USER, OAUTH_CLIENT_ID)))  # fmt: skip
+    inbox_id = created.json()["inbox_id"]
+    _version, stored = stored_tokens(client, inbox_id)
+    oauth_provider.revoke(stored.refresh_token)  # the user removed the app's access
+    check = client.call("POST", f"/sender-accounts/{inbox_id}/check").json()
+    assert check["overall_status"] == "DISABLED"
+    for protocol in ("smtp", "imap"):
+        assert check[protocol]["ok"] is False
+        assert check[protocol]["error_code"] == "AUTH_FAILED"
+        assert "connect the mailbox again" in check[protocol]["hint"]
+    detail = client.call("GET", f"/sender-accounts/{inbox_id}").json()
+    assert "connect the mailbox again" in detail["imap_status"]["hint"]
+    fresh = oauth_provider.issue(OAUTH_USER, OAUTH_CLIENT_ID)
+    token = {"access_token": fresh["access_token"], "refresh_token": fresh["refresh_token"]}
+    renewed = client.call("PATCH", f"/sender-accounts/{inbox_id}", {"token": token})
+    assert renewed.status == 200, renewed.body
+    assert renewed.json()["overall_status"] == "ACTIVE"

@@ -13,6 +13,7 @@ class ProtocolStatus(Model):
     error_code: str | None = None
     detail: str | None = None
     server_reply: str | None = None
+    hint: str | None = None  # what to do about it, where one helps
 
 
 class HealthFactor(Model):

@@ -33,6 +33,8 @@ def protocol_status(stage: str, failures: list[StageFailure]) -> dict[str, Any]:
     }
     if failure.server_reply is not None:
         status["server_reply"] = failure.server_reply
+    if failure.hint is not None:
+        status["hint"] = failure.hint
     return status
 
 
