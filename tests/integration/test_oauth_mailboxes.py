@@ -55,6 +55,15 @@ def oauth_account(
     }
 
 
+def connect(client: ApiClient, provider: OAuthProvider, server: MailServer) -> str:
+    """A new OAuth2 inbox of OAUTH_USER, with a fresh app and fresh tokens; its id."""
+    app_id = register_app(client, provider)
+    token = provider.issue(OAUTH_USER, OAUTH_CLIENT_ID)
+    created = client.call("POST", "/sender-accounts/oauth", oauth_account(server, app_id, token))
+    assert created.status == 201, created.body
+    return str(created.json()["inbox_id"])
+
+
 def stored_tokens(client: ApiClient, inbox_id: str) -> tuple[int, Any]:
     """The inbox's token version and its tokens as sealed (opened here, as a function would)."""
     from sender_accounts.composition import repository, vault
@@ -267,10 +276,7 @@ def test_concurrent_refreshes_of_one_inbox_lose_no_token(
 ) -> None:
     settings_env("CHECK_MIN_INTERVAL_SECONDS", "0")
     client = workspace()
-    app_id = register_app(client, oauth_provider)
-    created = client.call("POST", "/sender-accounts/oauth", oauth_account(
-        oauth_mail_server, app_id, oauth_provider.issue(OAUTH_USER, OAUTH_CLIENT_ID)))  # fmt: skip
-    inbox_id = created.json()["inbox_id"]
+    inbox_id = connect(client, oauth_provider, oauth_mail_server)
     answers: list[Any] = []
 
     def check() -> None:
@@ -302,10 +308,7 @@ def test_a_refresh_that_lost_the_race_does_not_overwrite_the_winner(
     from sender_accounts.composition_oauth import stored_logins
 
     client = workspace()
-    app_id = register_app(client, oauth_provider)
-    created = client.call("POST", "/sender-accounts/oauth", oauth_account(
-        oauth_mail_server, app_id, oauth_provider.issue(OAUTH_USER, OAUTH_CLIENT_ID)))  # fmt: skip
-    inbox_id = created.json()["inbox_id"]
+    inbox_id = connect(client, oauth_provider, oauth_mail_server)
     # Two uses read the inbox before either refreshed.
     stale = repository.get().get_inbox(client.workspace_id, inbox_id)
     stored_logins.get().logins(client.workspace_id, stale)
@@ -324,10 +327,7 @@ def test_patch_takes_new_tokens_validated_first_and_refuses_the_other_secret_kin
     mail_server: MailServer,
 ) -> None:
     client = workspace()
-    app_id = register_app(client, oauth_provider)
-    created = client.call("POST", "/sender-accounts/oauth", oauth_account(
-        oauth_mail_server, app_id, oauth_provider.issue(OAUTH_USER, OAUTH_CLIENT_ID)))  # fmt: skip
-    inbox_id = created.json()["inbox_id"]
+    inbox_id = connect(client, oauth_provider, oauth_mail_server)
     path = f"/sender-accounts/{inbox_id}"
     version, before = stored_tokens(client, inbox_id)
     revoked = oauth_provider.issue(OAUTH_USER, OAUTH_CLIENT_ID)
@@ -385,10 +385,7 @@ def test_a_revoked_consent_disables_the_inbox_until_a_new_token_is_given(
 ) -> None:
     settings_env("CHECK_MIN_INTERVAL_SECONDS", "0")
     client = workspace()
-    app_id = register_app(client, oauth_provider)
-    created = client.call("POST", "/sender-accounts/oauth", oauth_account(
-        oauth_mail_server, app_id, oauth_provider.issue(OAUTH_USER, OAUTH_CLIENT_ID)))  # fmt: skip
-    inbox_id = created.json()["inbox_id"]
+    inbox_id = connect(client, oauth_provider, oauth_mail_server)
     _version, stored = stored_tokens(client, inbox_id)
     oauth_provider.revoke(stored.refresh_token)  # the user removed the app's access
     check = client.call("POST", f"/sender-accounts/{inbox_id}/check").json()

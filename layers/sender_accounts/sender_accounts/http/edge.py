@@ -23,7 +23,7 @@ from sender_accounts.errors import (
     UnsupportedContentType,
 )
 from sender_accounts.http.errors import as_proxy_response
-from sender_accounts.store.rate_limits import RateLimiter
+from sender_accounts.store.rate_limits import RateDecision, RateLimiter
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency.persistence.base import (
@@ -106,6 +106,12 @@ def _resolve(
     return response
 
 
+def refused_for_rate(decision: RateDecision) -> dict[str, Any]:
+    """429 with the limit's headers and when to come back."""
+    headers = {**decision.headers(), "Retry-After": str(decision.retry_after(time.time()))}
+    return as_proxy_response(RateLimited(headers))
+
+
 def handle(
     app: APIGatewayRestResolver,
     event: dict[str, Any],
@@ -122,8 +128,7 @@ def handle(
     workspace_id = str(event["requestContext"]["authorizer"]["workspace_id"])
     decision = limiter.hit(workspace_id)
     if not decision.allowed:
-        headers = {**decision.headers(), "Retry-After": str(decision.retry_after(time.time()))}
-        return as_proxy_response(RateLimited(headers))
+        return refused_for_rate(decision)
     key = _headers(event).get(IDEMPOTENCY_HEADER)
     try:
         if key is not None and event.get("httpMethod") == "POST":
@@ -231,8 +236,7 @@ def public_handler(app: APIGatewayRestResolver, *uses: Component[Any]) -> Any:
         identity = (event.get("requestContext") or {}).get("identity") or {}
         decision = rate_limiter.get().hit(f"ip#{identity.get('sourceIp') or 'unknown'}")
         if not decision.allowed:
-            headers = {**decision.headers(), "Retry-After": str(decision.retry_after(time.time()))}
-            return as_proxy_response(RateLimited(headers))
+            return refused_for_rate(decision)
         try:
             return app.resolve(event, context)
         except ServiceError as refused:
