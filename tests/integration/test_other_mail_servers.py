@@ -191,6 +191,29 @@ def test_a_plaintext_greeting_where_implicit_tls_was_assumed_upgrades_with_start
     assert shown["imap_security"] == "starttls"
 
 
+def test_a_server_slow_to_greet_gets_the_whole_wait_and_is_remembered(
+    postfix: PostfixServer,
+    imap4d: Imap4dServer,
+    workspace: Callable[..., ApiClient],
+    settings_env: Callable[[str, str], None],
+) -> None:
+    # A greeting later than the detection window: implicit TLS is tried and answered in clear,
+    # so the server is slow, not TLS. Its mode is stored, and the next check waits for it at
+    # once on one connection instead of three.
+    settings_env("CHECK_MIN_INTERVAL_SECONDS", "0")
+    client = workspace()
+    with tap("127.0.0.1", postfix.starttls_port) as wiretap:
+        wiretap.greeting_delay = 2.0
+        created = _create(client, _body(postfix, imap4d, smtp_port=wiretap.port))
+        assert (created["status"], created["overall_status"]) == (201, "ACTIVE"), created
+        assert wiretap.connections == 3
+        inbox = f"/sender-accounts/{created['inbox_id']}"
+        assert client.call("GET", inbox).json()["smtp_security"] == "starttls"
+        checked = client.call("POST", f"{inbox}/check").json()
+        assert (checked["overall_status"], checked["smtp"]["ok"]) == ("ACTIVE", True), checked
+        assert wiretap.connections == 4
+
+
 def test_an_explicit_mode_is_never_second_guessed(
     postfix: PostfixServer,
     imap4d: Imap4dServer,

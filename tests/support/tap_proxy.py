@@ -1,11 +1,13 @@
 """A wiretap between a client and a server: forwards TCP both ways unchanged and keeps every
 byte the client sent, so a test can prove what crossed the wire in clear (after STARTTLS it
-sees only ciphertext)."""
+sees only ciphertext). It counts connections, and can hold each connection's first bytes from
+the server (its greeting) back for a while: a server slow to greet."""
 
 from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
@@ -13,6 +15,8 @@ from contextlib import contextmanager, suppress
 class Tap:
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target
+        self.greeting_delay = 0.0
+        self.connections = 0
         self._sent: list[bytes] = []
         self._lock = threading.Lock()
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -29,16 +33,26 @@ class Tap:
                 client, _ = self._listener.accept()
             except OSError:
                 return
+            with self._lock:
+                self.connections += 1
             server = socket.create_connection(self.target, timeout=10)
+            held = self.greeting_delay
             threading.Thread(target=self._pipe, args=(client, server, True), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(server, client, False), daemon=True).start()
+            threading.Thread(
+                target=self._pipe, args=(server, client, False, held), daemon=True
+            ).start()
 
-    def _pipe(self, source: socket.socket, sink: socket.socket, from_client: bool) -> None:
+    def _pipe(
+        self, source: socket.socket, sink: socket.socket, from_client: bool, held: float = 0.0
+    ) -> None:
         try:
             while chunk := source.recv(65536):
                 if from_client:
                     with self._lock:
                         self._sent.append(chunk)
+                elif held:
+                    time.sleep(held)
+                    held = 0.0
                 sink.sendall(chunk)
         except OSError:
             pass

@@ -40,9 +40,10 @@ def imap_security(port: int, use_ssl: bool, override: Security | None = None) ->
 
 @dataclass
 class DetectedMode:
-    """The mode a probe found the server speaking, when it is not the one the port-and-flag
-    rule gave (implicit TLS on an unusual port, a plaintext greeting where TLS was assumed);
-    the use case stores it as the inbox's explicit mode."""
+    """The mode a probe found the server speaking, when finding it took more than the
+    port-and-flag rule's first try (implicit TLS on an unusual port, a plaintext greeting where
+    TLS was assumed, a server slow to greet); the use case stores it as the inbox's explicit
+    mode."""
 
     security: Security | None = None
 

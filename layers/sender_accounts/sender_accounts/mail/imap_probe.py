@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import aioimaplib
 
+from sender_accounts.mail.closing import closed
 from sender_accounts.mail.endpoints import MailServerLogin, Security
 from sender_accounts.mail.failures import (
     ProbeFailure,
@@ -187,6 +188,12 @@ class PinnedImapClient(aioimaplib.IMAP4):
             transport.write(f"{self.protocol.new_tag()} LOGOUT\r\n".encode())
         transport.close()
 
+    async def part(self) -> None:
+        """Close, and return once the connection is closed."""
+        transport = self.protocol.transport
+        self.close()
+        await closed(transport)
+
 
 async def _connect(
     login: MailServerLogin,
@@ -255,4 +262,4 @@ async def probe_imap(login: MailServerLogin, policy: OutboundPolicy, step_timeou
                 ErrorCode.CONNECTION_FAILED, "INBOX could not be opened", last_line(response)
             )
     finally:
-        client.close()
+        await client.part()

@@ -10,7 +10,7 @@ from email.utils import formataddr, formatdate, make_msgid
 
 from sender_accounts.mail.endpoints import MailServerLogin
 from sender_accounts.mail.outbound import OutboundPolicy
-from sender_accounts.mail.smtp_probe import open_smtp_session, say_goodbye
+from sender_accounts.mail.smtp_probe import open_smtp_session, part
 
 # The headers a test email has; serialization must produce exactly these, each once.
 _HEADERS = frozenset(
@@ -81,4 +81,4 @@ async def send_through(
     try:
         await client.send_message(message, recipients=recipients)
     finally:
-        say_goodbye(client)
+        await part(client)

@@ -8,6 +8,7 @@ from collections.abc import Awaitable
 
 import aiosmtplib
 
+from sender_accounts.mail.closing import closed
 from sender_accounts.mail.endpoints import AuthMechanism, MailServerLogin, Security
 from sender_accounts.mail.failures import ProbeFailure, cleartext_refused
 from sender_accounts.mail.outbound import OutboundPolicy, open_pinned_socket
@@ -142,6 +143,13 @@ def say_goodbye(client: aiosmtplib.SMTP) -> None:
     client.close()
 
 
+async def part(client: aiosmtplib.SMTP) -> None:
+    """Say goodbye, and return once the connection is closed."""
+    transport = client.transport
+    say_goodbye(client)
+    await closed(transport)
+
+
 async def check_sender(client: aiosmtplib.SMTP, address: str) -> None:
     """Does the server take `address` as this login's sender? MAIL FROM and RCPT TO to the
     address itself, no message: many servers check sender ownership only at RCPT (Postfix's
@@ -162,4 +170,4 @@ async def probe_smtp(login: MailServerLogin, policy: OutboundPolicy, step_timeou
         if login.sender:
             await check_sender(client, login.sender)
     finally:
-        say_goodbye(client)
+        await part(client)

@@ -80,6 +80,12 @@ async def open_detecting(
         if _certificate_refused(exc):
             raise  # it does speak TLS: the certificate is the answer
         # Not TLS either: a slow server after all, given the whole wait in its own mode.
-        return await open_as(login.security, step_timeout)
+        session = await open_as(login.security, step_timeout)
+        if login.security is not Security.NONE:
+            # Remembered, so later checks wait for it at once instead of opening three
+            # connections each time. A cleartext rule is not: stored, `none` would be explicit
+            # and forbid the opportunistic STARTTLS upgrade.
+            login.detected.security = login.security
+        return session
     login.detected.security = Security.SSL
     return session
