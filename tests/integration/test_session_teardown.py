@@ -94,3 +94,23 @@ def test_closing_waits_for_the_goodbye_and_no_longer_than_its_bound(pki: ServerP
         silent, descriptor = asyncio.run(_closing_time(port, pki, 0.5))
     assert descriptor == -1, "a server that never answers keeps the socket open"
     assert 0.5 <= silent < 1.5, f"a silent server held the close for {silent:.2f} s"
+
+
+async def _cancelled_while_closing(port: int, pki: ServerPki) -> int:
+    context = ssl.create_default_context(cafile=str(pki.ca_cert))
+    _reader, writer = await asyncio.open_connection(
+        "127.0.0.1", port, ssl=context, server_hostname="localhost"
+    )
+    sock = writer.transport.get_extra_info("socket")
+    waiting = asyncio.create_task(closed(writer.transport, 5.0))
+    await asyncio.sleep(0.2)
+    waiting.cancel()
+    with suppress(asyncio.CancelledError):
+        await waiting
+    await asyncio.sleep(0)
+    return int(sock.fileno())
+
+
+def test_a_deadline_during_the_goodbye_closes_the_socket_at_once(pki: ServerPki) -> None:
+    with tls_server(pki, answers_goodbye=False) as port:
+        assert asyncio.run(_cancelled_while_closing(port, pki)) == -1

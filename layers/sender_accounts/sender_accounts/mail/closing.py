@@ -32,9 +32,13 @@ async def closed(transport: asyncio.BaseTransport | None, wait: float = CLOSE_WA
     # Neither asyncio nor the mail libraries expose a "socket closed" future for a TLS
     # transport; the descriptor going to -1 is that moment, whatever the layers above it.
     deadline = asyncio.get_running_loop().time() + wait
-    while sock is not None and sock.fileno() != -1:
-        if asyncio.get_running_loop().time() >= deadline:
-            transport.abort()
-            await asyncio.sleep(0)  # the abort closes the socket on the loop's next turn
-            return
-        await asyncio.sleep(_POLL_SECONDS)
+    try:
+        while sock is not None and sock.fileno() != -1:
+            if asyncio.get_running_loop().time() >= deadline:
+                transport.abort()
+                await asyncio.sleep(0)  # the abort closes the socket on the loop's next turn
+                return
+            await asyncio.sleep(_POLL_SECONDS)
+    except asyncio.CancelledError:  # the caller's deadline came while waiting: no goodbye
+        transport.abort()
+        raise
