@@ -114,3 +114,35 @@ async def _cancelled_while_closing(port: int, pki: ServerPki) -> int:
 def test_a_deadline_during_the_goodbye_closes_the_socket_at_once(pki: ServerPki) -> None:
     with tls_server(pki, answers_goodbye=False) as port:
         assert asyncio.run(_cancelled_while_closing(port, pki)) == -1
+
+
+async def _closed_after_a_cancellation(port: int, pki: ServerPki) -> tuple[float, int]:
+    context = ssl.create_default_context(cafile=str(pki.ca_cert))
+    _reader, writer = await asyncio.open_connection(
+        "127.0.0.1", port, ssl=context, server_hostname="localhost"
+    )
+    sock = writer.transport.get_extra_info("socket")
+    elapsed: list[float] = []
+
+    async def probe_cut_off_by_its_deadline() -> None:
+        try:
+            await asyncio.sleep(10)
+        finally:  # as a probe's own cleanup runs once its deadline cancelled it
+            started = time.monotonic()
+            await closed(writer.transport, 5.0)
+            elapsed.append(time.monotonic() - started)
+
+    probe = asyncio.create_task(probe_cut_off_by_its_deadline())
+    await asyncio.sleep(0.1)
+    probe.cancel()
+    with suppress(asyncio.CancelledError):
+        await probe
+    await asyncio.sleep(0)
+    return elapsed[0], int(sock.fileno())
+
+
+def test_a_probe_cut_off_by_its_deadline_does_not_wait_for_the_goodbye(pki: ServerPki) -> None:
+    with tls_server(pki, answers_goodbye=False) as port:
+        waited, descriptor = asyncio.run(_closed_after_a_cancellation(port, pki))
+    assert descriptor == -1
+    assert waited < 0.5, f"a cancelled probe waited {waited:.2f} s for the goodbye"
