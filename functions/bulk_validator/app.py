@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sender_accounts.adapters.observability import instrumented
+from sender_accounts.adapters.record_deadline import within_record_deadline
 from sender_accounts.composition import bulk_validator, require
 from sender_accounts.store.bulk_jobs import BulkItemMessage
 
@@ -31,7 +32,7 @@ def handle_batch(event: dict[str, Any], context: LambdaContext) -> PartialItemFa
     async def validate_row(record: SQSRecord) -> None:
         message = BulkItemMessage.model_validate_json(record.body)
         job_ids.add(message.job_id)
-        await validator.process(message, outbox)
+        await within_record_deadline(context, validator.process(message, outbox))
 
     response = async_process_partial_response(
         event=event, record_handler=validate_row, processor=processor, context=context

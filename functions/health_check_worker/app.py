@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sender_accounts.adapters.observability import instrumented
+from sender_accounts.adapters.record_deadline import within_record_deadline
 from sender_accounts.composition import health_worker, require
 from sender_accounts.health.models import HealthCheckMessage
 
@@ -33,7 +34,7 @@ def handle_batch(event: dict[str, Any], context: LambdaContext) -> PartialItemFa
         if message.job_id:
             job_ids.add(message.job_id)
         # A check runs its own event loop and waits on DynamoDB for host slots: a thread each.
-        await asyncio.to_thread(worker.process, message)
+        await within_record_deadline(context, asyncio.to_thread(worker.process, message))
 
     response = async_process_partial_response(
         event=event, record_handler=check, processor=processor, context=context

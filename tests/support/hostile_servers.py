@@ -89,3 +89,60 @@ async def imap_banner(reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     writer.write(b"* OK [CAPABILITY IMAP4rev1] internal-build-7 at db-3.corp ready\r\n")
     await writer.drain()
     await reader.read(1024)
+
+
+async def imap_second_greeting_line(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
+    """A greeting with one more untagged line in the same segment, then silence: whatever the
+    client sends is read and never answered."""
+    writer.write(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] hi\r\n* OK still here\r\n")
+    await writer.drain()
+    while await reader.read(4096):
+        pass
+
+
+async def imap_literal_flood(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Answers the login with an untagged response announcing a 2 GB literal, then streams it."""
+    writer.write(b"* OK [CAPABILITY IMAP4rev1] ready\r\n")
+    await writer.drain()
+    await reader.readline()
+    writer.write(b"* 1 FETCH (BODY[] {2000000000}\r\n")
+    chunk = b"x" * 65536
+    for _ in range(2_000_000_000 // len(chunk)):
+        writer.write(chunk)
+        await writer.drain()
+
+
+async def imap_untagged_flood(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Answers the login with an endless stream of short untagged lines."""
+    writer.write(b"* OK [CAPABILITY IMAP4rev1] ready\r\n")
+    await writer.drain()
+    await reader.readline()
+    lines = b"* 1 EXISTS\r\n" * 4096
+    while True:
+        writer.write(lines)
+        await writer.drain()
+
+
+async def imap_long_line(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Answers the login with one untagged line that never ends."""
+    writer.write(b"* OK [CAPABILITY IMAP4rev1] ready\r\n")
+    await writer.drain()
+    await reader.readline()
+    writer.write(b"* OK ")
+    chunk = b"y" * 65536
+    while True:
+        writer.write(chunk)
+        await writer.drain()
+
+
+async def smtp_reply_flood(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Answers EHLO with a multi-line reply that never ends."""
+    writer.write(b"220 flood.example ESMTP\r\n")
+    await writer.drain()
+    await reader.readline()
+    lines = b"250-PIPELINING\r\n" * 4096
+    while True:
+        writer.write(lines)
+        await writer.drain()

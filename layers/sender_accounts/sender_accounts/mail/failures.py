@@ -40,6 +40,14 @@ SENDER_REJECTED_HINT = (
 )
 
 
+def over_limit(what: str) -> ProbeFailure:
+    """A server that sent more than a validation needs: a protocol failure, the session ended."""
+    return ProbeFailure(
+        ErrorCode.CONNECTION_FAILED,
+        f"Protocol failure: the server sent more than a validation needs ({what})",
+    )
+
+
 def cleartext_refused(server_reply: str | None = None) -> ProbeFailure:
     hint = CLEARTEXT_REFUSED_HINT
     return ProbeFailure(ErrorCode.SSL_ERROR, CLEARTEXT_REFUSED, server_reply, hint)
@@ -146,6 +154,8 @@ def classify(exc: BaseException) -> ProbeFailure:
             return ProbeFailure(ErrorCode.TIMEOUT, "The server did not answer in time")
     for link in chain:
         if isinstance(link, aiosmtplib.SMTPResponseException):
+            if link.code == -1 and "too long" in link.message:  # aiosmtplib's 32 KiB reply cap
+                return over_limit("a reply over 32 KiB")
             if not 200 <= link.code <= 599:
                 # Not an SMTP reply at all (another service on the port): never echoed back,
                 # or the API would show any banner on any port to whoever asks.

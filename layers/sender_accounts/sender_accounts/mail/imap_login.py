@@ -48,9 +48,9 @@ async def log_in(client: PinnedImapClient, login: MailServerLogin) -> Any:
         name, arguments = _password_command(offered, login)
         scrub = arguments[-1]
     command = aioimaplib.Command(name, protocol.new_tag(), *arguments, loop=protocol.loop)
-    async with protocol.state_condition:
-        response = await client.bounded(protocol.execute(command, scrub=scrub))
-        if response.result == "OK":
-            protocol.state = aioimaplib.AUTH
-        protocol.state_condition.notify_all()
+    # aioimaplib's state lock is not taken: nothing here waits on the state, and a lock held
+    # across the network is one a misbehaving server can keep.
+    response = await client.bounded(protocol.execute(command, scrub=scrub))
+    if response.result == "OK":
+        protocol.state = aioimaplib.AUTH
     return response

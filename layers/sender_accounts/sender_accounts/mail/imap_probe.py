@@ -7,8 +7,6 @@ over an already connected (pinned) socket and upgrades in place with `loop.start
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import re
 import socket
 import ssl
 from collections.abc import Awaitable
@@ -17,6 +15,7 @@ from typing import Any, TypeVar
 import aioimaplib
 
 from sender_accounts.mail.closing import closed
+from sender_accounts.mail.deadlines import abandon, first_of
 from sender_accounts.mail.endpoints import MailServerLogin, Security
 from sender_accounts.mail.failures import (
     ProbeFailure,
@@ -24,6 +23,7 @@ from sender_accounts.mail.failures import (
     refused_for_cleartext,
 )
 from sender_accounts.mail.imap_login import last_line, log_in
+from sender_accounts.mail.imap_protocol import ValidationImapProtocol
 from sender_accounts.mail.outbound import OutboundPolicy, open_pinned_socket
 from sender_accounts.mail.outcome import ErrorCode
 from sender_accounts.mail.tls import client_tls_context
@@ -32,41 +32,6 @@ from sender_accounts.mail.tls_detection import NoGreeting, open_detecting
 T = TypeVar("T")
 # Capabilities that forbid a login in clear: RFC 3501's, and GNU imap4d's "TLS required".
 CLEARTEXT_FORBIDDEN = ("LOGINDISABLED", "XTLSREQUIRED")
-
-
-_GREETING_CAPABILITIES = re.compile(rb"\[CAPABILITY ([^\]]+)\]", re.IGNORECASE)
-
-
-class _GreetingCapabilitiesProtocol(aioimaplib.IMAP4ClientProtocol):
-    """Takes the capabilities a server volunteers in its greeting (RFC 3501 7.1) instead of
-    asking with CAPABILITY: one round trip less per validation. Falls back when absent."""
-
-    # What to answer, in order, to the server's "+" continuations during AUTHENTICATE; once
-    # used up, an empty line (the answer a SASL XOAUTH2 failure challenge waits for:
-    # aioimaplib itself never answers and hangs until its timeout).
-    sasl_answers: list[bytes]
-
-    def _continuation(self, line: bytes) -> None:
-        pending = self.pending_sync_command
-        if pending is None or pending.name != "AUTHENTICATE" or self.transport is None:
-            super()._continuation(line)
-            return
-        answers = getattr(self, "sasl_answers", [])
-        self.transport.write((answers.pop(0) if answers else b"") + b"\r\n")
-
-    async def welcome(self, command: bytes) -> None:
-        found = _GREETING_CAPABILITIES.search(command)
-        if found is None or b"BYE" in command[:8]:
-            await super().welcome(command)
-            return
-        async with self.state_condition:
-            self.state = aioimaplib.AUTH if b"PREAUTH" in command else aioimaplib.NONAUTH
-            self.capabilities = set(found.group(1).decode("ascii", "replace").split())
-            versions = [
-                c.upper() for c in self.capabilities if c.upper() in aioimaplib.AllowedVersions
-            ]
-            self.imap_version = versions[0] if versions else "IMAP4REV1"
-            self.state_condition.notify_all()
 
 
 class PinnedImapClient(aioimaplib.IMAP4):
@@ -98,7 +63,7 @@ class PinnedImapClient(aioimaplib.IMAP4):
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         local_loop = loop or asyncio.get_running_loop()
-        self.protocol = _GreetingCapabilitiesProtocol(local_loop, conn_lost_cb)
+        self.protocol = ValidationImapProtocol(local_loop, conn_lost_cb)
         self._client_task = local_loop.create_task(
             local_loop.create_connection(
                 lambda: self.protocol,
@@ -114,30 +79,34 @@ class PinnedImapClient(aioimaplib.IMAP4):
             self._lost.set_result(exc)
 
     async def bounded(self, step: Awaitable[T]) -> T:
-        """Run one step within the timeout, failing at once if the server hangs up meanwhile."""
+        """Run one step within the timeout, failing at once if the server hangs up or breaks
+        a protocol cap meanwhile. A late step is abandoned, never waited for."""
         task = asyncio.ensure_future(step)
-        watched = {task, self._lost}
+        protocol: ValidationImapProtocol = self.protocol
+        watched: set[asyncio.Future[Any]] = {task, self._lost, protocol.violation}
         if not self._client_task.done():
             # The connection (and an implicit TLS handshake) is still being made: its failure
             # ends the step at once, not after the timeout.
             watched.add(self._client_task)
         deadline = asyncio.get_running_loop().time() + self.timeout
         done: set[asyncio.Future[Any]] = set()
-        while True:
-            remaining = deadline - asyncio.get_running_loop().time()
-            done, _ = await asyncio.wait(
-                watched, timeout=max(0.0, remaining), return_when=asyncio.FIRST_COMPLETED
-            )
-            if self._client_task in done and self._client_task.exception() is None:
-                watched.discard(self._client_task)  # connected: keep waiting for the step
-                if task not in done and self._lost not in done:
-                    continue
-            break
+        try:
+            while True:
+                remaining = deadline - asyncio.get_running_loop().time()
+                done = await first_of(watched, remaining)
+                if self._client_task in done and self._client_task.exception() is None:
+                    watched.discard(self._client_task)  # connected: keep waiting for the step
+                    if not done & {task, self._lost, protocol.violation}:
+                        continue
+                break
+        except asyncio.CancelledError:
+            abandon(task)
+            raise
         if task in done:
             return task.result()
-        task.cancel()
-        with contextlib.suppress(BaseException):
-            await task
+        abandon(task)
+        if protocol.violation in done:
+            protocol.violation.result()  # raises the cap's ProbeFailure
         if self._client_task in done and self._client_task.exception() is not None:
             raise ProbeFailure(
                 ErrorCode.SSL_ERROR, "TLS handshake failed"
@@ -148,6 +117,19 @@ class PinnedImapClient(aioimaplib.IMAP4):
                 ErrorCode.CONNECTION_FAILED, "The server closed the connection"
             ) from cause
         raise ProbeFailure(ErrorCode.TIMEOUT, "The server did not answer in time")
+
+    async def greeting(self) -> None:
+        """Connected (TLS done for implicit TLS) and greeted."""
+        await self.bounded(self._connected_and_greeted())
+
+    async def _connected_and_greeted(self) -> None:
+        await self._client_task
+        await self.protocol.greeted
+
+    async def learn_capabilities(self) -> None:
+        """Asked with CAPABILITY when the greeting did not list them."""
+        if not self.protocol.capabilities:
+            await self.bounded(self.protocol.capability())
 
     async def starttls(self, context: ssl.SSLContext) -> None:
         """RFC 3501 6.2.1: STARTTLS, the TLS handshake, then capabilities learned anew."""
@@ -212,13 +194,14 @@ async def _connect(
     try:
         client.timeout = greeting_wait
         try:
-            await client.bounded(client.wait_hello_from_server())
+            await client.greeting()
         except ProbeFailure as failure:
             if failure.code is ErrorCode.TIMEOUT:
                 raise NoGreeting() from None
             raise
         finally:
             client.timeout = step_timeout
+        await client.learn_capabilities()
         upgrade = security is Security.NONE and login.upgrades_when_offered
         if security is Security.STARTTLS or (upgrade and client.has_capability("STARTTLS")):
             await client.starttls(context)

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
+from sender_accounts.mail.deadlines import within
 from sender_accounts.mail.endpoints import AuthMechanism, MailServerLogin
 from sender_accounts.mail.failures import ProbeFailure, classify
 from sender_accounts.mail.imap_probe import probe_imap
@@ -79,7 +80,7 @@ async def run_stage(
     credentials: Sequence[tuple[str, str]],
 ) -> StageFailure | None:
     try:
-        await asyncio.wait_for(probe(login, policy, step_timeout), deadline)
+        await within(deadline, probe(login, policy, step_timeout))
         return None
     except Exception as exc:  # every failure is classified; none escapes unscrubbed
         failure = classify(exc)
