@@ -146,3 +146,20 @@ async def smtp_reply_flood(reader: asyncio.StreamReader, writer: asyncio.StreamW
     while True:
         writer.write(lines)
         await writer.drain()
+
+
+async def trickling_token_endpoint(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
+    """An HTTP server that reads a request, then sends a status line and one header line every
+    two seconds, never ending its headers: a timeout per read never fires."""
+    while (await reader.readline()).strip():
+        pass  # the request's headers; its body is never read
+    writer.write(b"HTTP/1.1 200 OK\r\n")
+    await writer.drain()
+    count = 0
+    while True:
+        await asyncio.sleep(2)
+        count += 1
+        writer.write(b"X-Still-Thinking: %d\r\n" % count)
+        await writer.drain()

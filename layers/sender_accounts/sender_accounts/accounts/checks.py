@@ -10,6 +10,7 @@ from typing import Any
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.password_vault import PasswordVault
 from sender_accounts.config import Settings
+from sender_accounts.mail.deadlines import time_left
 from sender_accounts.mail.endpoints import MailServerLogin
 from sender_accounts.mail.outcome import StageFailure
 from sender_accounts.mail.policy import OutboundPolicy
@@ -33,14 +34,15 @@ async def check_mailbox(
     settings: Settings,
     validator: MailboxValidator | None = None,
 ) -> list[StageFailure]:
-    """Both logins tried side by side; the failures, or none."""
+    """Both logins tried side by side, within what is left of the operation's deadline (a
+    token refresh before them took its share); the failures, or none."""
     run = validator or real_validator()
     return await run(
         smtp,
         imap,
         settings.outbound_policy,
         settings.mail_step_timeout_seconds,
-        settings.validation_deadline_seconds,
+        time_left(settings.validation_deadline_seconds),
     )
 
 

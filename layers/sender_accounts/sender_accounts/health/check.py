@@ -9,6 +9,7 @@ a check that loses a race re-reads and decides again from what the winner wrote.
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -26,6 +27,7 @@ from sender_accounts.health.factors import Factor, score, thresholds_crossed
 from sender_accounts.health.observation import Observation, check_answer, ses_failure
 from sender_accounts.health.schedule import next_check_at
 from sender_accounts.health.status_rules import decide, first_failure
+from sender_accounts.mail.deadlines import operation_deadline
 from sender_accounts.mail.endpoints import detected_modes
 from sender_accounts.oauth.inbox_tokens import RefreshFailed, StoredLogins
 from sender_accounts.store.host_slots import HostBusy, HostSlots
@@ -88,12 +90,17 @@ class HealthCheckService(MailboxUseCase):
         if inbox.domain_id and self._domains is not None:
             return self._observe_native(workspace_id, inbox, domain)
         selectors = selectors_for(inbox.inbox_type, inbox.settings)
+        # A token refresh and the logins share one validation deadline; the wait for a host
+        # slot in between is bounded by itself.
+        started = time.monotonic()
         try:
-            smtp, imap, _secrets = self._logins.logins(workspace_id, inbox)
+            with operation_deadline(self._settings.validation_deadline_seconds):
+                smtp, imap, _secrets = self._logins.logins(workspace_id, inbox)
         except RefreshFailed as failed:  # no token, no login: both protocols fail with it
             findings = asyncio.run(inspect_domain(self._lookup, domain, selectors))
             failures = [replace(failed.failure, stage=stage) for stage in ("smtp", "imap")]
             return Observation(utc_now(), failures, findings)
+        refreshing = time.monotonic() - started
 
         async def look() -> Observation:
             failures, findings = await asyncio.gather(
@@ -103,11 +110,15 @@ class HealthCheckService(MailboxUseCase):
             detected = {name: mode.value for name, mode in detected_modes(smtp, imap).items()}
             return Observation(utc_now(), failures, findings, detected_modes=detected)
 
+        def timed_look() -> Observation:
+            with operation_deadline(self._settings.validation_deadline_seconds - refreshing):
+                return asyncio.run(look())
+
         if self._slots is None:
-            return asyncio.run(look())
+            return timed_look()
         try:
             with self._slots.holding([smtp.host, imap.host], wait):
-                return asyncio.run(look())
+                return timed_look()
         except HostBusy as busy:
             raise MailHostBusy(busy.host) from None
 

@@ -25,6 +25,7 @@ from sender_accounts.common.token_object import TokenObject
 from sender_accounts.config import Settings
 from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress, FieldRuleViolated
 from sender_accounts.health.schedule import first_check_at
+from sender_accounts.mail.deadlines import operation_deadline
 from sender_accounts.mail.endpoints import AuthMechanism, MailServerLogin, Security
 from sender_accounts.mail.outcome import StageFailure, failure_body
 from sender_accounts.oauth.apps import OAuthAppService, OAuthClient
@@ -153,48 +154,49 @@ class OAuthAccountService(MailboxUseCase):
     ) -> OAuthAccountResponse:
         """`refreshed`: the tokens come straight from the provider (a consent); otherwise they
         are refreshed once first."""
-        if self._repository.address_taken(workspace_id, mailbox.email_address):
-            raise DuplicateAddress(mailbox.email_address)
-        failures: list[StageFailure] = []
-        try:
-            if not refreshed:
-                tokens = self._requests.refresh(client, tokens.refresh_token)
-        except RefreshFailed as failed:
-            failures = [failed.failure]
-        logins = _logins(mailbox, tokens.access_token)
-        if not failures:
-            failures = asyncio.run(check_mailbox(*logins, self._settings, self._validator))
-        metrics.add_metric(name="ConnectionValidations", unit="Count", value=1)
-        if failures:
-            metrics.add_metric(name="ConnectionValidationFailures", unit="Count", value=1)
-            codes = [failure.error_code.value for failure in failures]
-            logger.info("connection validation failed", extra={"error_codes": codes})
-            if mailbox.on_failure is ValidationFailurePolicy.REJECT:
-                raise ConnectionValidationFailed(failure_body(failures))
-        inbox_id, now = str(uuid.uuid4()), utc_now()
-        sealed = seal_tokens(self._vault, tokens, workspace_id, inbox_id)
-        record = _record(inbox_id, mailbox, logins, failures, sealed, now)
-        self._repository.create_inbox(workspace_id, record)
-        metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
-        self._events.publish(
-            "SenderAccountCreated",
-            {
-                "workspace_id": workspace_id, "inbox_id": inbox_id,
-                "email_address": mailbox.email_address, "inbox_type": mailbox.inbox_type,
-                "status": record.overall_status, "auth_type": OAUTH2,
-            },
-        )  # fmt: skip
-        return OAuthAccountResponse(
-            message="OAuth2 inbox created successfully",
-            inbox_id=inbox_id,
-            email_address=mailbox.email_address,
-            display_name=mailbox.display_name,
-            inbox_type=mailbox.inbox_type,  # type: ignore[arg-type]
-            daily_limit=mailbox.daily_limit,
-            overall_status=InboxStatus(record.overall_status),
-            created_at=datetime.fromisoformat(now),
-            connection_errors=record.connection_errors or None,
-        )
+        with operation_deadline(self._settings.validation_deadline_seconds):
+            if self._repository.address_taken(workspace_id, mailbox.email_address):
+                raise DuplicateAddress(mailbox.email_address)
+            failures: list[StageFailure] = []
+            try:
+                if not refreshed:
+                    tokens = self._requests.refresh(client, tokens.refresh_token)
+            except RefreshFailed as failed:
+                failures = [failed.failure]
+            logins = _logins(mailbox, tokens.access_token)
+            if not failures:
+                failures = asyncio.run(check_mailbox(*logins, self._settings, self._validator))
+            metrics.add_metric(name="ConnectionValidations", unit="Count", value=1)
+            if failures:
+                metrics.add_metric(name="ConnectionValidationFailures", unit="Count", value=1)
+                codes = [failure.error_code.value for failure in failures]
+                logger.info("connection validation failed", extra={"error_codes": codes})
+                if mailbox.on_failure is ValidationFailurePolicy.REJECT:
+                    raise ConnectionValidationFailed(failure_body(failures))
+            inbox_id, now = str(uuid.uuid4()), utc_now()
+            sealed = seal_tokens(self._vault, tokens, workspace_id, inbox_id)
+            record = _record(inbox_id, mailbox, logins, failures, sealed, now)
+            self._repository.create_inbox(workspace_id, record)
+            metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
+            self._events.publish(
+                "SenderAccountCreated",
+                {
+                    "workspace_id": workspace_id, "inbox_id": inbox_id,
+                    "email_address": mailbox.email_address, "inbox_type": mailbox.inbox_type,
+                    "status": record.overall_status, "auth_type": OAUTH2,
+                },
+            )  # fmt: skip
+            return OAuthAccountResponse(
+                message="OAuth2 inbox created successfully",
+                inbox_id=inbox_id,
+                email_address=mailbox.email_address,
+                display_name=mailbox.display_name,
+                inbox_type=mailbox.inbox_type,  # type: ignore[arg-type]
+                daily_limit=mailbox.daily_limit,
+                overall_status=InboxStatus(record.overall_status),
+                created_at=datetime.fromisoformat(now),
+                connection_errors=record.connection_errors or None,
+            )
 
     def create_with_tokens(
         self, workspace_id: str, request: CreateOAuthAccountRequest
@@ -226,29 +228,32 @@ class OAuthAccountService(MailboxUseCase):
     ) -> dict[str, Any]:
         """PATCH of an OAuth2 inbox: the given tokens (or the stored ones, for a change of
         mode alone) refreshed once and validated where the inbox will connect; its changes."""
-        assert inbox.oauth_app_id is not None
-        client = self.client_for(workspace_id, inbox.oauth_app_id, inbox.inbox_type)
-        if token is not None:
-            tokens = MailboxTokens(token.access_token, token.refresh_token)
-        else:
-            ciphertext = bytes(inbox.tokens_ciphertext or b"")
-            tokens = open_tokens(self._vault, ciphertext, workspace_id, inbox.inbox_id)
-        try:
-            tokens = self._requests.refresh(client, tokens.refresh_token)
-        except RefreshFailed as failed:
-            raise ConnectionValidationFailed(failure_body([failed.failure])) from None
-        smtp, imap = (
-            endpoint(inbox, p, overrides).login(tokens.access_token, sender, AuthMechanism.XOAUTH2)
-            for p, sender in (("smtp", inbox.email_address), ("imap", None))
-        )
-        failures = asyncio.run(check_mailbox(smtp, imap, self._settings, self._validator))
-        if failures:
-            raise ConnectionValidationFailed(failure_body(failures))
-        return {
-            **overrides,
-            "tokens_ciphertext": seal_tokens(self._vault, tokens, workspace_id, inbox.inbox_id),
-            "token_version": inbox.token_version + 1,
-            "connection_errors": [],
-            "health_score": 100,
-            "last_validated_at": utc_now(),
-        }
+        with operation_deadline(self._settings.validation_deadline_seconds):
+            assert inbox.oauth_app_id is not None
+            client = self.client_for(workspace_id, inbox.oauth_app_id, inbox.inbox_type)
+            if token is not None:
+                tokens = MailboxTokens(token.access_token, token.refresh_token)
+            else:
+                ciphertext = bytes(inbox.tokens_ciphertext or b"")
+                tokens = open_tokens(self._vault, ciphertext, workspace_id, inbox.inbox_id)
+            try:
+                tokens = self._requests.refresh(client, tokens.refresh_token)
+            except RefreshFailed as failed:
+                raise ConnectionValidationFailed(failure_body([failed.failure])) from None
+            smtp, imap = (
+                endpoint(inbox, p, overrides).login(
+                    tokens.access_token, sender, AuthMechanism.XOAUTH2
+                )
+                for p, sender in (("smtp", inbox.email_address), ("imap", None))
+            )
+            failures = asyncio.run(check_mailbox(smtp, imap, self._settings, self._validator))
+            if failures:
+                raise ConnectionValidationFailed(failure_body(failures))
+            return {
+                **overrides,
+                "tokens_ciphertext": seal_tokens(self._vault, tokens, workspace_id, inbox.inbox_id),
+                "token_version": inbox.token_version + 1,
+                "connection_errors": [],
+                "health_score": 100,
+                "last_validated_at": utc_now(),
+            }

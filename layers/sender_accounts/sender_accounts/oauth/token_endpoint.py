@@ -8,15 +8,18 @@ and tests), since the client secret and the tokens travel in these requests.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import json
 import socket
 import ssl
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from sender_accounts.mail.deadlines import time_left
 from sender_accounts.mail.policy import OutboundPolicy, is_address_allowed
 from sender_accounts.mail.tls import client_tls_context
 
@@ -116,26 +119,62 @@ class _PinnedHttp(http.client.HTTPConnection):
         self.sock = socket.create_connection((self._address, self.port), self.timeout)
 
 
+class _CutOff:
+    """Shuts a connection's socket down at its deadline: a socket timeout bounds each read,
+    not the request, and an endpoint that trickles a header line now and then never trips it."""
+
+    def __init__(self, connection: http.client.HTTPConnection, seconds: float) -> None:
+        self.fired = threading.Event()
+        self._connection = connection
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    def _cut(self) -> None:
+        self.fired.set()
+        sock = self._connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _CutOff:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._timer.cancel()
+
+
 def post_form(url: str, form: dict[str, str], policy: OutboundPolicy, timeout: float) -> Any:
-    """POST `form` to `url`; the JSON answer of a 2xx, else TokenRequestRefused."""
+    """POST `form` to `url` within `timeout` in all (and within the operation's deadline); the
+    JSON answer of a 2xx, else TokenRequestRefused."""
+    seconds = time_left(timeout)
     target = pin_endpoint(url, policy)
+    if seconds <= 0:
+        raise TokenEndpointUnreachable("TIMEOUT", f"No time was left to ask {target.host}")
     kind = _PinnedHttps if target.scheme == "https" else _PinnedHttp
-    connection = kind(target, timeout)
+    connection = kind(target, seconds)
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
-    try:
-        connection.request("POST", target.path, body=urlencode(form), headers=headers)
-        response = connection.getresponse()
-        raw = response.read(_MAX_ANSWER_BYTES)
-    except ssl.SSLError as exc:
-        raise TokenEndpointUnreachable("SSL_ERROR", f"TLS with {target.host} failed") from exc
-    except TimeoutError as exc:
-        raise TokenEndpointUnreachable("TIMEOUT", f"{target.host} did not answer in time") from exc
-    except (OSError, http.client.HTTPException) as exc:
-        raise TokenEndpointUnreachable(
-            "CONNECTION_FAILED", f"The connection to {target.host} failed"
-        ) from exc
-    finally:
-        connection.close()
+    with _CutOff(connection, seconds) as cut_off:
+        try:
+            connection.request("POST", target.path, body=urlencode(form), headers=headers)
+            response = connection.getresponse()
+            raw = response.read(_MAX_ANSWER_BYTES)
+            if cut_off.fired.is_set():  # cut short: what arrived is not the whole answer
+                raise _late(target)
+        except ssl.SSLError as exc:
+            if cut_off.fired.is_set():
+                raise _late(target) from exc
+            raise TokenEndpointUnreachable("SSL_ERROR", f"TLS with {target.host} failed") from exc
+        except TimeoutError as exc:
+            raise _late(target) from exc
+        except (OSError, http.client.HTTPException) as exc:
+            if cut_off.fired.is_set():
+                raise _late(target) from exc
+            raise TokenEndpointUnreachable(
+                "CONNECTION_FAILED", f"The connection to {target.host} failed"
+            ) from exc
+        finally:
+            connection.close()
     try:
         answer = json.loads(raw or b"{}")
     except ValueError:
@@ -149,6 +188,10 @@ def post_form(url: str, form: dict[str, str], policy: OutboundPolicy, timeout: f
     raise TokenRequestRefused(
         response.status, error, str(description)[:300] if description else None
     )
+
+
+def _late(target: PinnedUrl) -> TokenEndpointUnreachable:
+    return TokenEndpointUnreachable("TIMEOUT", f"{target.host} did not answer in time")
 
 
 def granted(answer: dict[str, Any]) -> GrantedTokens:

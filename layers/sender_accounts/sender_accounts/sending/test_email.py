@@ -21,6 +21,7 @@ from sender_accounts.errors import (
     DependencyUnavailable,
     InboxNotActive,
 )
+from sender_accounts.mail.deadlines import operation_deadline, time_left
 from sender_accounts.mail.endpoints import MailServerLogin
 from sender_accounts.mail.outcome import ErrorCode, StageFailure, failure_body
 from sender_accounts.mail.policy import OutboundPolicy
@@ -94,51 +95,55 @@ class TestEmailService:
     def _send(
         self, workspace_id: str, inbox: InboxRecord, request: TestEmailRequest
     ) -> EmailMessage:
-        # The SMTP stack (email, aiosmtplib, aioimaplib) loads on the first send, not at cold
-        # start: it costs ~20 ms once, against an SMTP session of hundreds of milliseconds.
-        from sender_accounts.mail.sending import compose_test_email, send_through
-        from sender_accounts.mail.validation import run_stage
+        with operation_deadline(self._settings.validation_deadline_seconds):
+            # The SMTP stack (email, aiosmtplib, aioimaplib) loads on the first send, not at cold
+            # start: it costs ~20 ms once, against an SMTP session of hundreds of milliseconds.
+            from sender_accounts.mail.sending import compose_test_email, send_through
+            from sender_accounts.mail.validation import run_stage
 
-        settings = inbox.settings
-        message = compose_test_email(
-            sender_name=inbox.display_name,
-            sender_address=inbox.email_address,
-            recipient=request.recipient_email,
-            subject=request.subject or f"Test email from {inbox.display_name}",
-            body=request.body or DEFAULT_TEST_BODY,
-            reply_to=settings.get("reply_to"),
-            signature_html=settings.get("signature"),
-        )
-        recipients = [request.recipient_email, *([settings["bcc"]] if settings.get("bcc") else [])]
-        if inbox.inbox_type == InboxType.COLDSEND.value:
-            self._send_with_ses(inbox, message, recipients)
-            return message
-        try:
-            login, _imap, secrets = self._logins.logins(workspace_id, inbox)
-        except RefreshFailed as failed:
-            raise ConnectionValidationFailed(failure_body([failed.failure])) from None
-
-        async def deliver(
-            login: MailServerLogin, policy: OutboundPolicy, step_timeout: float
-        ) -> None:
-            transport = self._transport or send_through
-            await transport(login, message, recipients, policy, step_timeout)
-
-        cfg = self._settings
-        failure = asyncio.run(
-            run_stage(
-                "smtp",
-                deliver,
-                login,
-                cfg.outbound_policy,
-                cfg.mail_step_timeout_seconds,
-                cfg.validation_deadline_seconds,
-                secrets,
+            settings = inbox.settings
+            message = compose_test_email(
+                sender_name=inbox.display_name,
+                sender_address=inbox.email_address,
+                recipient=request.recipient_email,
+                subject=request.subject or f"Test email from {inbox.display_name}",
+                body=request.body or DEFAULT_TEST_BODY,
+                reply_to=settings.get("reply_to"),
+                signature_html=settings.get("signature"),
             )
-        )
-        if failure is not None:
-            raise ConnectionValidationFailed(failure_body([failure]))
-        return message
+            recipients = [
+                request.recipient_email,
+                *([settings["bcc"]] if settings.get("bcc") else []),
+            ]
+            if inbox.inbox_type == InboxType.COLDSEND.value:
+                self._send_with_ses(inbox, message, recipients)
+                return message
+            try:
+                login, _imap, secrets = self._logins.logins(workspace_id, inbox)
+            except RefreshFailed as failed:
+                raise ConnectionValidationFailed(failure_body([failed.failure])) from None
+
+            async def deliver(
+                login: MailServerLogin, policy: OutboundPolicy, step_timeout: float
+            ) -> None:
+                transport = self._transport or send_through
+                await transport(login, message, recipients, policy, step_timeout)
+
+            cfg = self._settings
+            failure = asyncio.run(
+                run_stage(
+                    "smtp",
+                    deliver,
+                    login,
+                    cfg.outbound_policy,
+                    cfg.mail_step_timeout_seconds,
+                    time_left(cfg.validation_deadline_seconds),
+                    secrets,
+                )
+            )
+            if failure is not None:
+                raise ConnectionValidationFailed(failure_body([failure]))
+            return message
 
     def _send_with_ses(
         self, inbox: InboxRecord, message: EmailMessage, recipients: list[str]
