@@ -88,3 +88,33 @@ Text255 = Annotated[SingleLine, Field(min_length=1, max_length=255)]
 HeaderText255 = Annotated[HeaderText, Field(min_length=1, max_length=255)]
 Username = Annotated[Credential, Field(min_length=1, max_length=255)]
 Secret = Annotated[Credential, Field(min_length=1, max_length=500)]
+
+
+LONE_SURROGATE = (
+    "must not contain a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its pair)"
+)
+
+
+def has_surrogate(text: str) -> bool:
+    # A pair in JSON decodes to one code point above U+FFFF; what is left in this range is lone.
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def lone_surrogate_at(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    """Where in a decoded JSON value (keys included) a lone surrogate is, or None. Such a
+    string cannot be encoded as UTF-8: it would fail at a store, a log or a mail server."""
+    if isinstance(value, str):
+        return path if has_surrogate(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if has_surrogate(str(key)):
+                return (*path, str(key).encode("utf-8", "backslashreplace").decode())
+            found = lone_surrogate_at(item, (*path, key))
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = lone_surrogate_at(item, (*path, index))
+            if found is not None:
+                return found
+    return None

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from sender_accounts.access.api_keys import READ_SCOPE, WRITE_SCOPE
+from sender_accounts.common.text_rules import LONE_SURROGATE, has_surrogate, lone_surrogate_at
 from sender_accounts.composition import Component
 from sender_accounts.errors import (
     IdempotencyKeyInProgress,
@@ -78,6 +79,24 @@ def check_shape(event: dict[str, Any]) -> None:
                 raise InvalidRequest(["body"], "must be UTF-8 JSON") from None
         if json_depth_exceeds(body, MAX_JSON_DEPTH):
             raise InvalidRequest(["body"], f"JSON nests deeper than {MAX_JSON_DEPTH}")
+        if "\\u" in body or has_surrogate(body):
+            _refuse_lone_surrogates(body)
+    for part in ("queryStringParameters", "pathParameters"):
+        found = lone_surrogate_at(event.get(part) or {})
+        if found is not None:
+            loc = "query" if part.startswith("query") else "path"
+            raise InvalidRequest([loc, *found], LONE_SURROGATE)
+
+
+def _refuse_lone_surrogates(body: str) -> None:
+    """422 naming the field that holds a lone surrogate, before any work is done."""
+    try:
+        decoded = json.loads(body)
+    except ValueError:
+        return  # not JSON: the route's own parsing answers that
+    found = lone_surrogate_at(decoded)
+    if found is not None:
+        raise InvalidRequest(["body", *found], LONE_SURROGATE)
 
 
 def check_scope(event: dict[str, Any]) -> None:
