@@ -30,7 +30,9 @@ def test_a_trickling_token_endpoint_is_cut_off_at_the_deadline(
     settings_env("CHECK_MIN_INTERVAL_SECONDS", "0")
     client = workspace()
     with misbehaving_server(trickling_token_endpoint) as port:
-        app_id = register_app(client, oauth_provider, token_url=f"http://127.0.0.1:{port}/token")
+        app_id = register_app(
+            client, oauth_provider, oauth_mail_server, token_url=f"http://127.0.0.1:{port}/token"
+        )
         token = oauth_provider.issue(OAUTH_USER, OAUTH_CLIENT_ID, expired=True)
         request = oauth_account(oauth_mail_server, app_id, token)
         started = time.monotonic()

@@ -44,12 +44,6 @@ def start_consent(
         "redirect_uri": REDIRECT_URI,
         "login_hint": OAUTH_USER,
         "display_name": "Consented Sender",
-        "smtp_host": "localhost",
-        "smtp_port": server.submission_starttls_port,
-        "smtp_security": "starttls",
-        "imap_host": "localhost",
-        "imap_port": server.imaps_port,
-        "imap_security": "ssl",
         **overrides,
     }
     return requests.post(
@@ -86,7 +80,7 @@ def test_consent_creates_the_inbox_and_a_replayed_state_creates_nothing(
     oauth_mail_server: MailServer,
 ) -> None:
     client = workspace()
-    app_id = register_app(client, oauth_provider)
+    app_id = register_app(client, oauth_provider, oauth_mail_server)
     started = start_consent(base_url, client, oauth_mail_server, app_id)
     assert started.status_code == 201, started.text
     url = started.json()["authorization_url"]
@@ -127,7 +121,7 @@ def test_an_expired_state_changes_nothing(
     from sender_accounts.store.keys import consent_state_key
 
     client = workspace()
-    app_id = register_app(client, oauth_provider)
+    app_id = register_app(client, oauth_provider, oauth_mail_server)
     started = start_consent(base_url, client, oauth_mail_server, app_id).json()
     callback = consent_at_provider(started["authorization_url"])
     # Ten minutes pass.
@@ -150,7 +144,7 @@ def test_unknown_state_declined_consent_and_foreign_redirects_are_refused(
     oauth_mail_server: MailServer,
 ) -> None:
     client = workspace()
-    app_id = register_app(client, oauth_provider)
+    app_id = register_app(client, oauth_provider, oauth_mail_server)
     unknown = requests.get(
         f"{base_url}{API}/oauth/callback", params={"code": "x", "state": "never-issued"},
         allow_redirects=False, timeout=30,
@@ -181,7 +175,7 @@ def test_the_callback_is_built_on_the_public_base_url_when_set(
 ) -> None:
     settings_env("PUBLIC_BASE_URL", "https://mail-api.example.test/")
     client = workspace()
-    app_id = register_app(client, oauth_provider)
+    app_id = register_app(client, oauth_provider, oauth_mail_server)
     started = start_consent(base_url, client, oauth_mail_server, app_id).json()
     query = parse_qs(urlsplit(started["authorization_url"]).query)
     assert query["redirect_uri"] == [f"https://mail-api.example.test{API}/oauth/callback"]

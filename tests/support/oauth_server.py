@@ -58,6 +58,8 @@ class PendingCode:
 class OAuthProvider:
     clients: dict[str, str]  # client id -> secret
     default_user: str = "user@example.test"
+    # The `email` claim of the ID tokens issued, when a test wants another than the user's.
+    id_token_email: str | None = None
     port: int = 0
     key: ec.EllipticCurvePrivateKey = field(
         default_factory=lambda: ec.generate_private_key(ec.SECP256R1())
@@ -115,7 +117,8 @@ class OAuthProvider:
     def id_token(self, grant: Grant) -> str:
         now = int(time.time())
         return self._jwt(
-            {"iss": self.issuer, "sub": grant.user, "email": grant.user, "email_verified": True,
+            {"iss": self.issuer, "sub": grant.user, "email_verified": True,
+             "email": grant.user if self.id_token_email is None else self.id_token_email,
              "aud": grant.client_id, "iat": now, "exp": now + 300}
         )  # fmt: skip
 

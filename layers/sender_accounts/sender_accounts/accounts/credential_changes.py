@@ -70,11 +70,12 @@ def stored_login(
     protocol: str,
     password: str,
     mechanism: AuthMechanism = AuthMechanism.PASSWORD,
+    hosts: dict[str, Any] | None = None,
 ) -> MailServerLogin:
-    """The login for a stored inbox, exactly as stored: the only place its password (or
-    access token) may go."""
+    """The login for a stored inbox, exactly as stored (an OAuth2 inbox's at its app's
+    `hosts`): the only place its password (or access token) may go."""
     sender = inbox.email_address if protocol == "smtp" else None
-    return endpoint(inbox, protocol, {}).login(password, sender, mechanism)
+    return endpoint(inbox, protocol, hosts or {}).login(password, sender, mechanism)
 
 
 def connection_overrides(request: UpdateSenderAccountRequest) -> dict[str, Any]:

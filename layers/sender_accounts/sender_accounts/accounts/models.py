@@ -14,13 +14,14 @@ from sender_accounts.common.model import Model
 from sender_accounts.common.pagination import Pagination
 from sender_accounts.common.request_bodies import PatchBody, PostBody, WithWarnings
 from sender_accounts.common.text_rules import (
+    ENCODED_WORD,
     HeaderText255,
+    HostName,
     JsonBool,
     JsonInt,
     MultiLine,
     Secret,
     SingleLine,
-    Text255,
     Username,
 )
 from sender_accounts.common.token_object import TokenObject
@@ -64,6 +65,8 @@ def check_email_address(value: str) -> str:
     match = EMAIL_PATTERN.fullmatch(value)
     if match is None or len(match["local"]) > 64:
         raise ValueError("must be a valid email address such as name@example.com")
+    if ENCODED_WORD.search(value):  # dot-atom allows it, but a From header would decode it
+        raise ValueError("must not contain RFC 2047 encoded words (=?charset?q?...?=)")
     return value
 
 
@@ -106,11 +109,11 @@ class CreateSmtpAccountRequest(SmartLeadSettings, PostBody):
     email_address: Annotated[SingleLine, Field(min_length=5, max_length=255)]
     display_name: HeaderText255
     inbox_type: InboxType
-    smtp_host: Text255
+    smtp_host: HostName
     smtp_port: Port
     smtp_username: Username
     smtp_password: Secret
-    imap_host: Text255
+    imap_host: HostName
     imap_port: Port
     imap_username: Username
     imap_password: Secret
@@ -249,13 +252,13 @@ class UpdateSenderAccountRequest(SmartLeadSettings, PatchBody):
     display_name: HeaderText255 | None = None
     daily_limit: JsonInt | None = Field(default=None, ge=1)
     status: Literal["ACTIVE", "PAUSED"] | None = None
-    smtp_host: Text255 | None = None
+    smtp_host: HostName | None = None
     smtp_port: Port | None = None
     smtp_username: Username | None = None
     smtp_password: Secret | None = None
     smtp_use_tls: JsonBool | None = None
     smtp_security: Security | None = None
-    imap_host: Text255 | None = None
+    imap_host: HostName | None = None
     imap_port: Port | None = None
     imap_username: Username | None = None
     imap_password: Secret | None = None

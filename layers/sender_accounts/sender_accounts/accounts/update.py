@@ -23,6 +23,7 @@ from sender_accounts.accounts.models import (
 from sender_accounts.accounts.views import public_detail
 from sender_accounts.adapters.password_vault import MailboxPasswords
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.mail_hosts import HOSTS_OF_THE_APP, MAIL_HOST_FIELDS
 from sender_accounts.errors import (
     ConnectionValidationFailed,
     FieldRuleViolated,
@@ -49,6 +50,9 @@ def check_secret_kind(inbox: InboxRecord, given: set[str]) -> None:
     for field in ("smtp_password", "imap_password"):
         if field in given and oauth:
             raise FieldRuleViolated(field, "an OAuth2 sender account logs in with its token")
+    for field in MAIL_HOST_FIELDS:
+        if field in given and oauth:
+            raise FieldRuleViolated(field, HOSTS_OF_THE_APP)
 
 
 class UpdateService(MailboxUseCase):

@@ -9,7 +9,9 @@ integers are taken as such: `true` is not the integer 1 and `"yes"` is not a boo
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 import unicodedata
 from typing import Annotated, Any
 
@@ -85,6 +87,41 @@ JsonBool = Annotated[bool, Strict()]
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]
 
 Text255 = Annotated[SingleLine, Field(min_length=1, max_length=255)]
+
+
+_DNS_LABEL = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$")
+
+
+def check_host_name(value: str) -> str:
+    """A DNS name, or an IP address written the one way it is printed: `127.1`, `2130706433`,
+    `0x7f000001` and `0177.0.0.1` all reach 127.0.0.1 through the resolver, and a bound kept
+    per spelling is no bound (nor an address rule read off the spelling)."""
+    check_single_line(value)
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        address = None
+    if address is not None:
+        if str(address) != value.lower():
+            raise ValueError(f"must be written as {address}")
+        return value
+    try:
+        socket.inet_aton(value)
+    except OSError:
+        pass
+    else:  # a shorthand, decimal, octal or hex IPv4 spelling the resolver would take
+        raise ValueError("must be a DNS name or an IP address in its usual form (a.b.c.d)")
+    try:
+        ascii_name = value.encode("idna").decode("ascii") if not value.isascii() else value
+    except UnicodeError:
+        raise ValueError("must be a DNS name or an IP address") from None
+    labels = ascii_name.removesuffix(".").split(".")
+    if len(ascii_name) > 253 or not all(_DNS_LABEL.match(label) for label in labels):
+        raise ValueError("must be a DNS name or an IP address")
+    return value
+
+
+HostName = Annotated[Text255, AfterValidator(check_host_name)]
 HeaderText255 = Annotated[HeaderText, Field(min_length=1, max_length=255)]
 Username = Annotated[Credential, Field(min_length=1, max_length=255)]
 Secret = Annotated[Credential, Field(min_length=1, max_length=500)]

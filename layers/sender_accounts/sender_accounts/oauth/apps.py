@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from dataclasses import dataclass, field
 
 from sender_accounts.adapters.password_vault import PasswordVault
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.mail_hosts import MAIL_HOST_FIELDS
 from sender_accounts.config import Settings
 from sender_accounts.errors import FieldRuleViolated
+from sender_accounts.mail.endpoints import Security
+from sender_accounts.mail.policy import OutboundPolicy, is_address_allowed
 from sender_accounts.oauth.models import (
     CreateOAuthAppRequest,
     DeleteOAuthAppResponse,
+    MailServerOverrides,
     OAuthApp,
     OAuthAppList,
     OAuthAppResponse,
 )
-from sender_accounts.oauth.providers import Provider, default_authorize_url, default_token_url
+from sender_accounts.oauth.providers import (
+    MAIL_SERVERS,
+    Provider,
+    default_authorize_url,
+    default_token_url,
+)
 from sender_accounts.oauth.token_endpoint import EndpointRefused, pin_endpoint
 from sender_accounts.store.oauth_apps import OAuthAppStore
 from sender_accounts.store.records import OAuthAppRecord
@@ -38,10 +48,38 @@ class OAuthClient:
     client_secret: str = field(repr=False)
     authorize_url: str
     token_url: str
+    servers: MailServerOverrides
+
+
+def app_servers(record: OAuthAppRecord) -> MailServerOverrides:
+    """The app's mail hosts, each field the provider's where the app did not declare it."""
+    usual = MAIL_SERVERS[Provider(record.provider)]
+    return MailServerOverrides(
+        smtp_host=record.smtp_host or usual.smtp_host,
+        smtp_port=record.smtp_port or usual.smtp_port,
+        smtp_security=Security(record.smtp_security or Security.STARTTLS.value),
+        imap_host=record.imap_host or usual.imap_host,
+        imap_port=record.imap_port or usual.imap_port,
+        imap_security=Security(record.imap_security or Security.SSL.value),
+    )
 
 
 def public_app(record: OAuthAppRecord) -> OAuthApp:
-    return OAuthApp.model_validate(record.model_dump(exclude={"client_secret_ciphertext"}))
+    shown = record.model_dump(exclude={"client_secret_ciphertext"})
+    return OAuthApp.model_validate({**shown, **app_servers(record).model_dump()})
+
+
+def _check_literal_hosts(request: CreateOAuthAppRequest, policy: OutboundPolicy) -> None:
+    """An address written as such must pass the outbound rule now; a name is resolved under
+    it at each connection."""
+    for name in ("smtp_host", "imap_host"):
+        host = getattr(request, name)
+        try:
+            address = ipaddress.ip_address(host) if host else None
+        except ValueError:
+            continue
+        if address is not None and not is_address_allowed(address, policy):
+            raise FieldRuleViolated(name, "is not a publicly routable address")
 
 
 class OAuthAppService:
@@ -63,6 +101,7 @@ class OAuthAppService:
                 pin_endpoint(url, self._settings.outbound_policy)
             except EndpointRefused as refused:
                 raise FieldRuleViolated(name, refused.reason) from None
+        _check_literal_hosts(request, self._settings.outbound_policy)
         oauth_app_id = str(uuid.uuid4())
         secret = self._vault.seal_secrets(
             {"client_secret": request.client_secret},
@@ -77,6 +116,7 @@ class OAuthAppService:
             authorize_url=urls["authorize_url"],
             token_url=urls["token_url"],
             created_at=utc_now(),
+            **request.model_dump(include=set(MAIL_HOST_FIELDS), exclude_none=True, mode="json"),
         )
         self._store.create(workspace_id, record)
         return OAuthAppResponse(
@@ -110,4 +150,9 @@ class OAuthAppService:
             client_secret=str(opened["client_secret"]),
             authorize_url=record.authorize_url,
             token_url=record.token_url,
+            servers=app_servers(record),
         )
+
+    def servers(self, workspace_id: str, oauth_app_id: str) -> MailServerOverrides:
+        """Where the app's inboxes connect; nothing is decrypted."""
+        return app_servers(self._store.get(workspace_id, oauth_app_id))

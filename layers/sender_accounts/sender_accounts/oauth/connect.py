@@ -211,7 +211,7 @@ class OAuthAccountService(MailboxUseCase):
             display_name=request.display_name,
             inbox_type=request.inbox_type,
             oauth_app_id=request.oauth_app_id,
-            servers=request,
+            servers=client.servers,
             daily_limit=request.daily_limit,
             settings=request.settings(),
             suspended=request.suspended,
@@ -240,6 +240,8 @@ class OAuthAccountService(MailboxUseCase):
                 tokens = self._requests.refresh(client, tokens.refresh_token)
             except RefreshFailed as failed:
                 raise ConnectionValidationFailed(failure_body([failed.failure])) from None
+            # Validated, and stored, at the app's mail hosts (an older inbox moves to them).
+            overrides = {**overrides, **client.servers.model_dump(mode="json")}
             smtp, imap = (
                 endpoint(inbox, p, overrides).login(
                     tokens.access_token, sender, AuthMechanism.XOAUTH2

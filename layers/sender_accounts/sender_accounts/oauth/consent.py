@@ -19,15 +19,16 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from sender_accounts.accounts.models import check_email_address
 from sender_accounts.adapters.password_vault import PasswordVault
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.text_rules import check_single_line
 from sender_accounts.config import Settings
 from sender_accounts.errors import FieldRuleViolated, InvalidState, NotFound, ServiceError
 from sender_accounts.oauth.connect import OAuthAccountService, OAuthMailbox
 from sender_accounts.oauth.models import (
     AuthorizationResponse,
     CreateAuthorizationRequest,
-    MailServerOverrides,
 )
 from sender_accounts.oauth.providers import EXTRA_AUTHORIZE_PARAMETERS, SCOPES
 from sender_accounts.oauth.tokens import RefreshFailed, TokenRequests
@@ -37,7 +38,6 @@ from sender_accounts.store.records import ConsentRecord
 STATE_SECONDS = 600
 VERIFIER_PURPOSE = "oauth_pkce_verifier"
 CALLBACK_PATH = "/api/public/v1/oauth/callback"
-_OVERRIDES = tuple(MailServerOverrides.model_fields)
 
 
 def _b64url(raw: bytes) -> str:
@@ -79,7 +79,29 @@ def email_claim(id_token: str | None) -> str | None:
     except ValueError:
         return None
     email = claims.get("email") if isinstance(claims, dict) else None
-    return email if isinstance(email, str) and "@" in email else None
+    return email if isinstance(email, str) else None
+
+
+class EmailClaimRefused(Exception):
+    """The ID token's address is missing, or is not one `email_address` would take."""
+
+
+def mailbox_address(id_token: str | None) -> str:
+    """The consenting mailbox's address, validated exactly as `email_address` is: a claim
+    with CR/LF, an encoded word or a second `@` never becomes an inbox."""
+    email = email_claim(id_token)
+    if email is None:
+        raise EmailClaimRefused("The provider's ID token carried no email claim")
+    try:
+        check_single_line(email)
+        check_email_address(email)
+    except ValueError:
+        raise EmailClaimRefused(
+            "The provider's ID token carried an address that is not a valid email address"
+        ) from None
+    if len(email) > 255:
+        raise EmailClaimRefused("The provider's ID token carried an address over 255 characters")
+    return email
 
 
 def _back(redirect_uri: str, **values: str) -> str:
@@ -112,7 +134,7 @@ class ConsentFlow:
         )
         kept = request.model_dump(
             mode="json", exclude_none=True,
-            include={"display_name", "daily_limit", "login_hint", *_OVERRIDES},
+            include={"display_name", "daily_limit", "login_hint"},
         )  # fmt: skip
         consent = ConsentRecord(
             workspace_id=workspace_id, oauth_app_id=client.oauth_app_id,
@@ -161,6 +183,8 @@ class ConsentFlow:
             inbox_id = self._connect(consent, hashed, query.get("code") or "")
         except RefreshFailed as failed:
             return _back(back, error=failed.failure.detail, error_code=failed.failure.error_code)
+        except EmailClaimRefused as refused:
+            return _back(back, error=str(refused), error_code="INVALID_EMAIL_CLAIM")
         except ServiceError as refused:
             body: dict[str, Any] = refused.body()
             detail = body.get("detail")
@@ -177,15 +201,13 @@ class ConsentFlow:
         tokens, id_token = self._requests.exchange_code(
             client, code, str(opened["verifier"]), str(kept["callback_url"])
         )
-        email = email_claim(id_token)
-        if email is None:
-            raise FieldRuleViolated("id_token", "The provider's ID token carried no email claim")
+        email = mailbox_address(id_token)
         mailbox = OAuthMailbox(
             email_address=email,
             display_name=str(kept.get("display_name") or email),
             inbox_type=consent.inbox_type,
             oauth_app_id=consent.oauth_app_id,
-            servers=MailServerOverrides.model_validate({k: kept.get(k) for k in _OVERRIDES}),
+            servers=client.servers,
             daily_limit=int(kept.get("daily_limit", 100)),
         )
         created = self._accounts.connect(workspace_id, mailbox, tokens, client, refreshed=True)

@@ -9,6 +9,8 @@ already rotated the tokens is answered with that process's tokens.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sender_accounts.accounts.credential_changes import stored_login
 from sender_accounts.adapters.password_vault import PasswordVault
 from sender_accounts.mail.endpoints import AuthMechanism, MailServerLogin
@@ -42,6 +44,13 @@ class InboxTokens:
     def _stored(self, workspace_id: str, inbox: InboxRecord) -> MailboxTokens:
         ciphertext = bytes(inbox.tokens_ciphertext or b"")
         return open_tokens(self._vault, ciphertext, workspace_id, inbox.inbox_id)
+
+    def app_hosts(self, workspace_id: str, inbox: InboxRecord) -> dict[str, Any]:
+        """Where the inbox's app says its mail servers are: an inbox stored with other hosts
+        (before apps declared theirs) moves to them at its next connection."""
+        assert inbox.oauth_app_id is not None
+        servers = self._apps.servers(workspace_id, inbox.oauth_app_id)
+        return servers.model_dump(mode="json")
 
     def usable(self, workspace_id: str, inbox: InboxRecord) -> MailboxTokens:
         """Tokens whose access token can be used now; RefreshFailed when none can be had."""
@@ -77,8 +86,10 @@ class StoredLogins:
     ) -> tuple[MailServerLogin, MailServerLogin, list[tuple[str, str]]]:
         if inbox.auth_type == OAUTH2 and self._tokens is not None:
             tokens = self._tokens.usable(workspace_id, inbox)
-            smtp = stored_login(inbox, "smtp", tokens.access_token, AuthMechanism.XOAUTH2)
-            imap = stored_login(inbox, "imap", tokens.access_token, AuthMechanism.XOAUTH2)
+            hosts = self._tokens.app_hosts(workspace_id, inbox)
+            token, xoauth2 = tokens.access_token, AuthMechanism.XOAUTH2
+            smtp = stored_login(inbox, "smtp", token, xoauth2, hosts)
+            imap = stored_login(inbox, "imap", token, xoauth2, hosts)
             secrets = [(inbox.email_address, secret) for secret in tokens.secrets()]
             return smtp, imap, secrets
         ciphertext = bytes(inbox.passwords_ciphertext or b"")

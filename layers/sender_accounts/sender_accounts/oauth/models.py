@@ -15,10 +15,12 @@ from sender_accounts.accounts.models import (
     ValidationFailurePolicy,
     check_email_address,
 )
+from sender_accounts.common.mail_hosts import HOSTS_OF_THE_APP, MAIL_HOST_FIELDS
 from sender_accounts.common.model import Model
 from sender_accounts.common.request_bodies import PostBody, WithWarnings
 from sender_accounts.common.text_rules import (
     HeaderText255,
+    HostName,
     JsonBool,
     JsonInt,
     Secret,
@@ -37,8 +39,20 @@ PROVIDER_OF: dict[str, Provider] = {
 }
 
 
-class CreateOAuthAppRequest(PostBody):
-    """POST /oauth-apps."""
+class MailServerOverrides(PostBody):
+    """Where the provider's mail servers are reached, when not at their usual names."""
+
+    smtp_host: HostName | None = None
+    smtp_port: Port | None = None
+    smtp_security: Security | None = None
+    imap_host: HostName | None = None
+    imap_port: Port | None = None
+    imap_security: Security | None = None
+
+
+class CreateOAuthAppRequest(MailServerOverrides):
+    """POST /oauth-apps: the client, and the mail hosts its mailboxes connect to (the
+    provider's by default), fixed for the app's life."""
 
     provider: Provider
     client_id: Text255
@@ -62,6 +76,12 @@ class OAuthApp(Model):
     tenant: str | None = None
     authorize_url: str
     token_url: str
+    smtp_host: str
+    smtp_port: int
+    smtp_security: Security
+    imap_host: str
+    imap_port: int
+    imap_security: Security
     inbox_count: int = 0
     created_at: datetime
 
@@ -82,23 +102,27 @@ class DeleteOAuthAppResponse(Model):
     oauth_app_id: str
 
 
-class MailServerOverrides(PostBody):
-    """Where the provider's mail servers are reached, when not at their usual names."""
+class OAuthInboxFields(PostBody):
+    """What both ways of connecting an OAuth2 mailbox take besides the tokens. The six mail
+    host fields are named only to be refused: they belong to the OAuth app."""
 
-    smtp_host: Text255 | None = None
-    smtp_port: Port | None = None
-    smtp_security: Security | None = None
-    imap_host: Text255 | None = None
-    imap_port: Port | None = None
-    imap_security: Security | None = None
-
-
-class OAuthInboxFields(MailServerOverrides):
-    """What both ways of connecting an OAuth2 mailbox take besides the tokens."""
+    smtp_host: Any = None
+    smtp_port: Any = None
+    smtp_security: Any = None
+    imap_host: Any = None
+    imap_port: Any = None
+    imap_security: Any = None
 
     inbox_type: OAuthInboxType
     oauth_app_id: Annotated[str, Field(min_length=1, max_length=64)]
     daily_limit: JsonInt = Field(default=100, ge=1)
+
+    @field_validator(*MAIL_HOST_FIELDS, mode="before")
+    @classmethod
+    def _hosts_belong_to_the_app(cls, value: Any) -> None:
+        if value is not None:
+            raise ValueError(HOSTS_OF_THE_APP)
+        return
 
     @field_validator("daily_limit")
     @classmethod

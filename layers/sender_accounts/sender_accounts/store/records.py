@@ -106,6 +106,14 @@ class OAuthAppRecord(Record):
     client_secret_ciphertext: bytes
     inbox_count: int = 0
     created_at: str
+    # The mail hosts its inboxes connect to; absent on apps made before they were declared,
+    # which use the provider's.
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+    smtp_security: str | None = None
+    imap_host: str | None = None
+    imap_port: int | None = None
+    imap_security: str | None = None
 
 
 class ConsentRecord(Record):
