@@ -17,6 +17,7 @@ from tests.support.misbehaving_servers import (
     imap_never_finishes_login,
     misbehaving_server,
     oversized_reply_line,
+    refuses_starttls,
 )
 
 STEP_SECONDS = 2.0
@@ -30,6 +31,7 @@ DEADLINE_SECONDS = 5.0
         (banner_one_byte_a_second, "smtp", "none", "TIMEOUT"),
         (oversized_reply_line, "smtp", "none", "CONNECTION_FAILED"),
         (imap_never_finishes_login, "imap", "none", "TIMEOUT"),
+        (refuses_starttls, "smtp", "starttls", "SSL_ERROR"),
     ],
 )
 def test_misbehaving_server_is_bounded_and_classified(

@@ -81,3 +81,17 @@ def misbehaving_server(behaviour: Behaviour) -> Iterator[int]:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=5)
         loop.close()
+
+
+async def refuses_starttls(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Offers STARTTLS, then answers it 454 (RFC 3207: TLS not available for now)."""
+    writer.write(b"220 notls.example ESMTP\r\n")
+    await writer.drain()
+    while line := await reader.readline():
+        if line.upper().startswith(b"EHLO"):
+            writer.write(b"250-notls.example\r\n250-STARTTLS\r\n250 AUTH PLAIN\r\n")
+        elif line.upper().startswith(b"STARTTLS"):
+            writer.write(b"454 4.7.0 TLS not available due to temporary reason\r\n")
+        else:
+            writer.write(b"250 OK\r\n")
+        await writer.drain()

@@ -40,6 +40,33 @@ _IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")  # RFC 2765 SIIT
 _ALWAYS_REFUSED = (ipaddress.IPv6Network("64:ff9b:1::/48"), ipaddress.IPv6Network("fec0::/10"))
 
 
+# IANA's special-purpose registries (RFC 6890 and later), the entries not globally reachable,
+# listed here rather than read from `ipaddress`, whose answers change with the runtime's patch
+# level (3.12.1 called 192.0.0.8, 3fff::/20 and 5f00::/16 global).
+_SPECIAL_IPV4 = tuple(
+    ipaddress.IPv4Network(net)
+    for net in (
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+        "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",
+        "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+    )
+)  # fmt: skip
+_SPECIAL_IPV6 = tuple(
+    ipaddress.IPv6Network(net)
+    for net in (
+        "::/128", "::1/128", "::ffff:0:0/96", "64:ff9b:1::/48", "100::/64", "100:0:0:1::/64",
+        "2001::/23", "2001:db8::/32", "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10",
+        "fec0::/10", "ff00::/8",
+    )
+)  # fmt: skip
+
+
+def _special_purpose(address: IpAddress) -> bool:
+    if isinstance(address, ipaddress.IPv4Address):
+        return any(address in net for net in _SPECIAL_IPV4)
+    return any(address in net for net in _SPECIAL_IPV6)
+
+
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     if address.ipv4_mapped is not None:
         return address.ipv4_mapped
@@ -73,5 +100,5 @@ def is_address_allowed(address: IpAddress, policy: OutboundPolicy) -> bool:
     if effective is not address:
         # The embedded IPv4 address decides (the IPv6 form of a translation prefix is
         # never "global" by itself, yet 64:ff9b::808:808 is a public server).
-        return effective.is_global and not effective.is_multicast
-    return address.is_global and not address.is_multicast
+        return not _special_purpose(effective) and effective.is_global
+    return not _special_purpose(address) and address.is_global and not address.is_multicast

@@ -118,7 +118,13 @@ async def open_smtp_session(
         if security is Security.STARTTLS or upgrade:
             if not offers_starttls:
                 raise ProbeFailure(ErrorCode.SSL_ERROR, "The server does not offer STARTTLS")
-            await client.starttls()
+            try:
+                await client.starttls()
+            except aiosmtplib.SMTPResponseException as refused:  # 454 TLS not available, ...
+                reply = f"{refused.code} {refused.message}"
+                raise ProbeFailure(
+                    ErrorCode.SSL_ERROR, "The server refused STARTTLS", reply
+                ) from None
             await client.ehlo()
         in_clear = security is Security.NONE and not client.get_transport_info("sslcontext")
         if not (client.supports_extension("auth") and client.server_auth_methods):
