@@ -117,3 +117,15 @@ def test_make_serve_takes_the_functions_settings_from_its_environment() -> None:
         "MAIL_STEP_TIMEOUT_SECONDS": "3",
         "POWERTOOLS_LOG_LEVEL": "DEBUG",
     }
+
+
+def test_every_dns_detail_is_bounded_whatever_the_zone_publishes() -> None:
+    huge = "v=DMARC1; p=" + "r" * 60_000
+    factors = [
+        dmarc_factor([huge]),
+        spf_factor(["v=spf1 " + "include:a.example " * 5000 + "-all"]),
+        mx_factor([f"10 {'m' * 60}.{'x' * 60}.example."] * 3),
+        dkim_factor(("s" * 300,), [[]]),
+    ]
+    for factor in factors:
+        assert len(factor.as_dict()["detail"]) <= 200, factor.factor

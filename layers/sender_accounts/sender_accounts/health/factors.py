@@ -43,11 +43,21 @@ SCORE_THRESHOLDS = (80, 50)
 WARMUP_RAMP = ((7, 20), (14, 40), (21, 80), (28, 150))
 
 
+# What a factor's detail may hold: it is stored on the inbox twice (its health factors and its
+# DNS status) and comes from DNS records anyone can publish (a 60 KB DMARC record was kept
+# whole).
+DETAIL_CHARACTERS = 200
+
+
 @dataclass(frozen=True)
 class Factor:
     factor: str
     ok: bool | None
     detail: str
+
+    def __post_init__(self) -> None:
+        if len(self.detail) > DETAIL_CHARACTERS:
+            object.__setattr__(self, "detail", self.detail[: DETAIL_CHARACTERS - 1] + "…")
 
     @property
     def weight(self) -> int:
