@@ -160,3 +160,50 @@ def test_a_consent_whose_address_is_not_valid_creates_nothing(
     assert back["error_code"] == ["INVALID_EMAIL_CLAIM"], back
     assert "inbox_id" not in back
     assert inbox_count(client) == 0
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "http://evil.example\\@127.0.0.1/x",
+        "http://evil.example@127.0.0.1/x",
+        "https://app.example/back#frag",
+        "https://app.example /back",
+        "http://127.1/x",
+        "https://app.example:port/x",
+    ],
+)
+def test_an_ambiguous_redirect_uri_is_refused(
+    base_url: str,  # noqa: F811
+    workspace: Callable[..., ApiClient],
+    oauth_provider: OAuthProvider,
+    oauth_mail_server: MailServer,
+    uri: str,
+) -> None:
+    client = workspace()
+    app_id = register_app(client, oauth_provider, oauth_mail_server)
+    refused = start_consent(base_url, client, oauth_mail_server, app_id, redirect_uri=uri)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["detail"][0]["loc"] == ["body", "redirect_uri"]
+
+
+def test_an_app_that_lists_its_redirect_uris_takes_only_those(
+    base_url: str,  # noqa: F811
+    workspace: Callable[..., ApiClient],
+    oauth_provider: OAuthProvider,
+    oauth_mail_server: MailServer,
+) -> None:
+    client = workspace()
+    listed = "http://127.0.0.1:9/mailboxes/connected"
+    app_id = register_app(client, oauth_provider, oauth_mail_server, redirect_uris=[listed])
+    other = start_consent(base_url, client, oauth_mail_server, app_id,
+                          redirect_uri="https://app.example/back")  # fmt: skip
+    assert other.status_code == 422, other.text
+    assert "redirect_uris" in other.json()["detail"][0]["msg"]
+    assert start_consent(base_url, client, oauth_mail_server, app_id,
+                         redirect_uri=listed).status_code == 201  # fmt: skip
+    bad_listing = client.call("POST", "/oauth-apps", {
+        "provider": "google", "client_id": "c", "client_secret": "s",
+        "redirect_uris": ["http://evil.example\\@127.0.0.1/"]})  # fmt: skip
+    assert bad_listing.status == 422
+    assert bad_listing.json()["detail"][0]["loc"] == ["body", "redirect_uris"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sender_accounts.adapters.password_vault import PasswordVault
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.mail_hosts import MAIL_HOST_FIELDS
+from sender_accounts.common.redirects import check_redirect_uri
 from sender_accounts.config import Settings
 from sender_accounts.errors import FieldRuleViolated
 from sender_accounts.mail.endpoints import Security
@@ -49,6 +50,7 @@ class OAuthClient:
     authorize_url: str
     token_url: str
     servers: MailServerOverrides
+    redirect_uris: tuple[str, ...] = ()
 
 
 def app_servers(record: OAuthAppRecord) -> MailServerOverrides:
@@ -102,6 +104,8 @@ class OAuthAppService:
             except EndpointRefused as refused:
                 raise FieldRuleViolated(name, refused.reason) from None
         _check_literal_hosts(request, self._settings.outbound_policy)
+        for uri in request.redirect_uris or ():
+            check_redirect_uri(uri, field="redirect_uris")
         oauth_app_id = str(uuid.uuid4())
         secret = self._vault.seal_secrets(
             {"client_secret": request.client_secret},
@@ -116,6 +120,7 @@ class OAuthAppService:
             authorize_url=urls["authorize_url"],
             token_url=urls["token_url"],
             created_at=utc_now(),
+            redirect_uris=request.redirect_uris,
             **request.model_dump(include=set(MAIL_HOST_FIELDS), exclude_none=True, mode="json"),
         )
         self._store.create(workspace_id, record)
@@ -151,6 +156,7 @@ class OAuthAppService:
             authorize_url=record.authorize_url,
             token_url=record.token_url,
             servers=app_servers(record),
+            redirect_uris=tuple(record.redirect_uris or ()),
         )
 
     def servers(self, workspace_id: str, oauth_app_id: str) -> MailServerOverrides:

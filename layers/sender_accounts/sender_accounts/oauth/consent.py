@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import ipaddress
 import json
 import secrets
 import time
@@ -22,9 +21,10 @@ from urllib.parse import urlencode, urlsplit
 from sender_accounts.accounts.models import check_email_address
 from sender_accounts.adapters.password_vault import PasswordVault
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.redirects import check_redirect_uri
 from sender_accounts.common.text_rules import check_single_line
 from sender_accounts.config import Settings
-from sender_accounts.errors import FieldRuleViolated, InvalidState, NotFound, ServiceError
+from sender_accounts.errors import InvalidState, NotFound, ServiceError
 from sender_accounts.oauth.connect import OAuthAccountService, OAuthMailbox
 from sender_accounts.oauth.models import (
     AuthorizationResponse,
@@ -50,22 +50,6 @@ def state_hash(state: str) -> str:
 
 def _verifier_context(workspace_id: str, hashed_state: str) -> dict[str, str]:
     return {"workspace_id": workspace_id, "state": hashed_state, "purpose": VERIFIER_PURPOSE}
-
-
-def check_redirect_uri(uri: str) -> str:
-    """https anywhere; http only to loopback (a desktop tool or a local development server)."""
-    parts = urlsplit(uri)
-    if parts.scheme == "https" and parts.hostname:
-        return uri
-    if parts.scheme == "http" and parts.hostname:
-        host = parts.hostname
-        try:
-            loopback = ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            loopback = host == "localhost"
-        if loopback:
-            return uri
-    raise FieldRuleViolated("redirect_uri", "redirect_uri must be https, or http on loopback")
 
 
 def email_claim(id_token: str | None) -> str | None:
@@ -125,8 +109,8 @@ class ConsentFlow:
     def start(
         self, workspace_id: str, request: CreateAuthorizationRequest, callback_url: str
     ) -> AuthorizationResponse:
-        check_redirect_uri(request.redirect_uri)
         client = self._accounts.client_for(workspace_id, request.oauth_app_id, request.inbox_type)
+        check_redirect_uri(request.redirect_uri, client.redirect_uris)
         state, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(48)
         hashed, expires_at = state_hash(state), int(time.time()) + STATE_SECONDS
         sealed = self._vault.seal_secrets(

@@ -60,6 +60,7 @@ class CreateOAuthAppRequest(MailServerOverrides):
     tenant: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$")
     authorize_url: Url | None = None
     token_url: Url | None = None
+    redirect_uris: list[Url] | None = Field(default=None, min_length=1, max_length=20)
 
     @field_validator("tenant")
     @classmethod
@@ -76,6 +77,7 @@ class OAuthApp(Model):
     tenant: str | None = None
     authorize_url: str
     token_url: str
+    redirect_uris: list[str] | None = None
     smtp_host: str
     smtp_port: int
     smtp_security: Security

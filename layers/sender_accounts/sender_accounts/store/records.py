@@ -114,6 +114,8 @@ class OAuthAppRecord(Record):
     imap_host: str | None = None
     imap_port: int | None = None
     imap_security: str | None = None
+    # Where its consents may send the browser back; none: https, or http on loopback.
+    redirect_uris: list[str] | None = None
 
 
 class ConsentRecord(Record):
