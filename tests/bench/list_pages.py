@@ -74,7 +74,7 @@ def seed_domains(workspace_id: str, count: int) -> None:
     from local_stack.provision import ACCOUNT_ID, REGION
     from sender_accounts.adapters.aws_clients import client
     from sender_accounts.composition import env
-    from sender_accounts.store.domain_lists import PROVEN_COUNTER, domain_index_attributes
+    from sender_accounts.store.domain_lists import DOMAIN_COUNTER, domain_index_attributes
     from sender_accounts.store.dynamo import serialize
     from sender_accounts.store.keys import domain_key
     from sender_accounts.store.list_index import count_change
@@ -98,7 +98,7 @@ def seed_domains(workspace_id: str, count: int) -> None:
             **domain_index_attributes(workspace_id, domain.domain_id, created),
         }
         backend.put_item(table, serialize(item))
-    update = count_change(table, workspace_id, {PROVEN_COUNTER: count})["Update"]
+    update = count_change(table, workspace_id, {DOMAIN_COUNTER: count})["Update"]
     client("dynamodb").update_item(**update)
 
 

@@ -107,14 +107,14 @@ def test_the_same_workspace_registers_a_name_once_and_pending_ones_expire(
     duplicate = client.call("POST", "/domains", {"domain": name})
     assert duplicate.status == 409
     # When the pending registration's time is up (DynamoDB TTL may take a while to remove it)
-    for key in (
-        domain_key(client.workspace_id, domain["domain_id"]),
-        workspace_name_key(client.workspace_id, name),
+    for key, attribute in (
+        (domain_key(client.workspace_id, domain["domain_id"]), "pending_until"),
+        (workspace_name_key(client.workspace_id, name), "expires_at"),
     ):
         aws("dynamodb").update_item(
             TableName=os.environ["TABLE_NAME"],
             Key=serialize(key),
-            UpdateExpression="SET expires_at = :past",
+            UpdateExpression=f"SET {attribute} = :past",
             ExpressionAttributeValues=serialize({":past": int(time.time()) - 1}),
         )
     # Then it is gone for reads, and the name can be registered again

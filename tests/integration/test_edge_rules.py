@@ -87,6 +87,40 @@ def test_same_idempotency_key_and_body_replays_without_doing_the_work_again(
     assert client.call("POST", "/sender-accounts/smtp", request).status == 409
 
 
+def test_idempotency_records_keep_a_keyed_fingerprint_without_secrets(
+    mail_server: MailServer, workspace: Callable[..., ApiClient]
+) -> None:
+    import hashlib
+
+    from sender_accounts.adapters.aws_clients import client as aws
+    from sender_accounts.store.dynamo import deserialize
+
+    client = workspace()
+    request = smtp_account(mail_server)
+    headers = {"Idempotency-Key": "fingerprint-1"}
+    assert client.call("POST", "/sender-accounts/smtp", request, headers=headers).status == 201
+    table = os.environ["REQUEST_CONTROL_TABLE_NAME"]
+    items = [deserialize(i) for i in aws("dynamodb").scan(TableName=table)["Items"]]
+    records = [i for i in items if "validation" in i]
+    assert records, items
+    stored = json.dumps(records, default=str)
+    canonical = json.dumps(request, sort_keys=True, separators=(",", ":"))
+    for plain in (json.dumps(request), canonical):
+        for digest in (hashlib.md5, hashlib.sha256):
+            assert digest(plain.encode()).hexdigest() not in stored
+            assert digest(json.dumps(plain).encode()).hexdigest() not in stored
+    assert request["smtp_password"] not in stored
+    assert request["imap_password"] not in stored
+    # The same request with the password changed is the same retry (the fingerprint leaves
+    # secrets out); any other field changed is another request
+    retried = {**request, "smtp_password": "another-password", "imap_password": "another-password"}
+    again = client.call("POST", "/sender-accounts/smtp", retried, headers=headers)
+    assert again.status == 201, again.body
+    assert client.call("GET", "/sender-accounts").json()["pagination"]["total"] == 1
+    renamed = {**request, "display_name": "Someone else"}
+    assert client.call("POST", "/sender-accounts/smtp", renamed, headers=headers).status == 409
+
+
 def test_idempotency_keys_are_scoped_to_the_workspace(
     mail_server: MailServer, workspace: Callable[..., ApiClient]
 ) -> None:

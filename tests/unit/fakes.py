@@ -295,7 +295,7 @@ class FakeDomainStore:
             return False
         self.owners[item.domain] = workspace_id
         self.domains[(workspace_id, item.domain_id)] = current.model_copy(
-            update={"status": "DNS_PENDING", "expires_at": None}
+            update={"status": "DNS_PENDING", "pending_until": None}
         )
         return True
 

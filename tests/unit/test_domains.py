@@ -155,6 +155,6 @@ def test_deleting_an_owned_domain_releases_the_name_and_the_identity() -> None:
 def test_expired_registrations_are_gone_for_reads() -> None:
     service, store, _, _, _ = _service()
     domain = service.create(WORKSPACE, NAME)
-    store.set(WORKSPACE, domain.domain_id, {"expires_at": int(time.time()) - 1})
+    store.set(WORKSPACE, domain.domain_id, {"pending_until": int(time.time()) - 1})
     with pytest.raises(NotFound):
         service.get(WORKSPACE, domain.domain_id)

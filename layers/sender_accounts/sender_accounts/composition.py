@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sender_accounts.adapters.dns_lookup import DnsLookup
     from sender_accounts.adapters.events import EventPublisher
     from sender_accounts.adapters.password_vault import PasswordVault
+    from sender_accounts.adapters.signing_key import SigningKey
     from sender_accounts.bulk.delete import BulkDeleteService
     from sender_accounts.bulk.intake import BulkIntakeService
     from sender_accounts.bulk.queue import DeadLetters
@@ -91,6 +92,12 @@ def _idempotency_store() -> DynamoDBPersistenceLayer:
     return DynamoDBPersistenceLayer(table_name=table, boto3_client=client("dynamodb"))
 
 
+def _signing_key() -> SigningKey:
+    from sender_accounts.adapters.signing_key import SigningKey
+
+    return SigningKey(client("secretsmanager"), env("CURSOR_SECRET_ARN"))
+
+
 repository = Component(_repository, ("TABLE_NAME",))
 access_store = Component(_access_store, ("TABLE_NAME",))
 vault = Component(_vault, ("KMS_KEY_ID",))
@@ -98,6 +105,7 @@ events = Component(_events, ("EVENT_BUS_NAME",))
 bulk_jobs = Component(_bulk_jobs, ("JOBS_TABLE_NAME", "TABLE_NAME"))
 rate_limiter = Component(_rate_limiter, ("REQUEST_CONTROL_TABLE_NAME",))
 idempotency_store = Component(_idempotency_store, ("REQUEST_CONTROL_TABLE_NAME",))
+signing_key = Component(_signing_key, ("CURSOR_SECRET_ARN",))
 
 
 # Use cases ----------------------------------------------------------------------------------
@@ -111,14 +119,12 @@ def _accounts() -> SenderAccountService:
 
 def _account_lists() -> SenderAccountListing:
     from sender_accounts.accounts.listing import SenderAccountListing
-    from sender_accounts.adapters.cursor_key import CursorKey
     from sender_accounts.store.inbox_lists import InboxLists
     from sender_accounts.store.search_index import InboxSearch
 
     table = env("TABLE_NAME")
-    key = CursorKey(client("secretsmanager"), env("CURSOR_SECRET_ARN"))
     search = InboxSearch(client("dynamodb"), table)
-    return SenderAccountListing(InboxLists(client("dynamodb"), table), search, key)
+    return SenderAccountListing(InboxLists(client("dynamodb"), table), search, signing_key.get())
 
 
 def _updates() -> UpdateService:
@@ -183,12 +189,11 @@ def _domains() -> DomainService:
 
 
 def _domain_lists() -> DomainListing:
-    from sender_accounts.adapters.cursor_key import CursorKey
     from sender_accounts.domains.listing import DomainListing
     from sender_accounts.store.domain_lists import DomainLists
 
-    key = CursorKey(client("secretsmanager"), env("CURSOR_SECRET_ARN"))
-    return DomainListing(DomainLists(client("dynamodb"), env("TABLE_NAME")), domains.get(), key)
+    lists = DomainLists(client("dynamodb"), env("TABLE_NAME"))
+    return DomainListing(lists, domains.get(), signing_key.get())
 
 
 def _native_accounts() -> NativeAccountService:
@@ -199,7 +204,7 @@ def _native_accounts() -> NativeAccountService:
 
 dns_lookup = Component(_dns_lookup)
 accounts = Component(_accounts, uses=(repository, vault, events))
-account_lists = Component(_account_lists, ("TABLE_NAME", "CURSOR_SECRET_ARN"))
+account_lists = Component(_account_lists, ("TABLE_NAME",), uses=(signing_key,))
 updates = Component(_updates, uses=(repository, vault, events))
 test_emails = Component(_test_emails, uses=(repository, vault))
 bulk_intake = Component(_bulk_intake, ("BULK_QUEUE_URL",), uses=(bulk_jobs, vault, events))
@@ -207,7 +212,7 @@ bulk_validator = Component(_bulk_validator, uses=(bulk_jobs, vault, events))
 bulk_delete = Component(_bulk_delete, ("BULK_DELETE_QUEUE_URL",), (bulk_jobs, repository, events))
 dead_letters = Component(_dead_letters, uses=(bulk_jobs, events))
 domains = Component(_domains, ("TABLE_NAME",), uses=(events, dns_lookup))
-domain_lists = Component(_domain_lists, ("TABLE_NAME", "CURSOR_SECRET_ARN"), uses=(domains,))
+domain_lists = Component(_domain_lists, ("TABLE_NAME",), uses=(domains, signing_key))
 native_accounts = Component(_native_accounts, uses=(repository, domains, events))
 
 

@@ -1,9 +1,9 @@
 """GET /domains: a page costs what it shows, whatever the workspace's size.
 
 Pages come from the workspace's domain index, newest first (store/domain_lists.py); the total
-from the proven-domain counter and the pending registrations; `cursor` continues a walk where
-the previous page ended (signed, bound to the workspace), `page` counts from the start. The
-domains shown are refreshed from SES as a single read shows them.
+from the workspace's domain counter (lapsed registrations removed first); `cursor` continues a
+walk where the previous page ended (signed, bound to the workspace), `page` counts from the
+start. The domains shown are refreshed from SES as a single read shows them.
 """
 
 from __future__ import annotations

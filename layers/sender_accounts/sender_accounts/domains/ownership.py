@@ -41,9 +41,9 @@ def pending_expiry(now: float | None = None) -> int:
 
 
 def expired(item: DomainRecord, now: float | None = None) -> bool:
-    """A pending registration past its expiry is gone, whether or not TTL removed it yet."""
+    """A pending registration past its time is gone for reads (lists remove it)."""
     moment = now if now is not None else time.time()
-    return item.expires_at is not None and item.expires_at < moment
+    return item.pending_until is not None and item.pending_until < moment
 
 
 class OwnershipCheck:

@@ -115,7 +115,7 @@ class DomainService:
             domain=domain,
             status=DomainStatus.PENDING.value,
             ownership_token=new_token(),
-            expires_at=pending_expiry(),
+            pending_until=pending_expiry(),
             created_at=now,
             updated_at=now,
         )
@@ -151,7 +151,7 @@ class DomainService:
 
     def _release_claim(self, workspace_id: str, item: DomainRecord) -> None:
         self._store.release_ownership(item.domain)
-        self._set(workspace_id, item, {"status": "PENDING", "expires_at": pending_expiry()})
+        self._set(workspace_id, item, {"status": "PENDING", "pending_until": pending_expiry()})
 
     def _set(self, workspace_id: str, item: DomainRecord, values: dict[str, Any]) -> DomainRecord:
         return self._store.set(workspace_id, item.domain_id, {**values, "updated_at": utc_now()})

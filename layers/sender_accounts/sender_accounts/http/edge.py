@@ -6,11 +6,14 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from sender_accounts.access.api_keys import READ_SCOPE, WRITE_SCOPE
+from sender_accounts.common.request_fingerprint import request_fingerprint
 from sender_accounts.common.text_rules import LONE_SURROGATE, has_surrogate, lone_surrogate_at
 from sender_accounts.composition import Component
 from sender_accounts.errors import (
@@ -137,6 +140,7 @@ def handle(
     context: Any,
     limiter: RateLimiter,
     idempotency_store: BasePersistenceLayer,
+    signing_key: Callable[[], bytes],
 ) -> dict[str, Any]:
     """Answer one API Gateway proxy event through `app`, with the edge's rules around it."""
     try:
@@ -151,7 +155,8 @@ def handle(
     key = _headers(event).get(IDEMPOTENCY_HEADER)
     try:
         if key is not None and event.get("httpMethod") == "POST":
-            response = _idempotent(app, event, context, workspace_id, key, idempotency_store)
+            replays = _Replays(idempotency_store, signing_key)
+            response = _idempotent(app, event, context, workspace_id, key, replays)
         else:
             response = app.resolve(event, context)
     except ServiceError as refused:
@@ -166,7 +171,7 @@ def _idempotent(
     context: Any,
     workspace_id: str,
     key: str,
-    store: BasePersistenceLayer,
+    replays: _Replays,
 ) -> dict[str, Any]:
     # Loaded for POSTs that carry a key only: no other request pays for it.
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
@@ -179,12 +184,13 @@ def _idempotent(
         raise InvalidRequest(["header", "Idempotency-Key"], "must be 1-255 characters")
     config = IdempotencyConfig(
         event_key_jmespath="[workspace_id, route, key]",
-        payload_validation_jmespath="body",
+        payload_validation_jmespath="fingerprint",
         expires_after_seconds=24 * 3600,
+        hash_function="sha256",
     )
     config.register_lambda_context(context)
     replayable = idempotent_function(
-        data_keyword_argument="request", config=config, persistence_store=store
+        data_keyword_argument="request", config=config, persistence_store=replays.store
     )(_resolve)
     request = {
         "workspace_id": workspace_id,
@@ -192,7 +198,7 @@ def _idempotent(
         # not replay A's answer for inbox B.
         "route": f"{event.get('httpMethod')} {event.get('path')}",
         "key": key,
-        "body": _canonical(event.get("body") or ""),
+        "fingerprint": request_fingerprint(replays.signing_key(), event.get("body") or ""),
     }
     try:
         return dict(replayable(request=request, app=app, event=event, context=context))
@@ -204,19 +210,19 @@ def _idempotent(
         raise IdempotencyKeyInProgress() from None
 
 
-def _canonical(body: str) -> str:
-    """The same JSON request, however it is spaced or ordered, replays: keys compare sorted."""
-    try:
-        return json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
-    except ValueError:
-        return body
+@dataclass(frozen=True)
+class _Replays:
+    store: BasePersistenceLayer
+    signing_key: Callable[[], bytes]
 
 
 def serve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
     """`handle` with this process's rate limiter and idempotency store."""
-    from sender_accounts.composition import idempotency_store, rate_limiter
+    from sender_accounts.composition import idempotency_store, rate_limiter, signing_key
 
-    return handle(app, event, context, rate_limiter.get(), idempotency_store.get())
+    return handle(
+        app, event, context, rate_limiter.get(), idempotency_store.get(), signing_key.get()
+    )
 
 
 def api_handler(app: APIGatewayRestResolver, *uses: Component[Any]) -> Any:
@@ -226,9 +232,9 @@ def api_handler(app: APIGatewayRestResolver, *uses: Component[Any]) -> Any:
     from aws_lambda_powertools.logging import correlation_paths
 
     from sender_accounts.adapters.observability import instrumented
-    from sender_accounts.composition import idempotency_store, rate_limiter, require
+    from sender_accounts.composition import idempotency_store, rate_limiter, require, signing_key
 
-    require(rate_limiter, idempotency_store, *uses)
+    require(rate_limiter, idempotency_store, signing_key, *uses)
 
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return serve(app, event, context)

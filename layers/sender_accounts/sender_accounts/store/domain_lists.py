@@ -1,15 +1,17 @@
 """Domain list pages that cost what they show, whatever the workspace's size.
 
 Each domain item carries `lk_d` (its workspace) and `ls_dcreated` (creation time, then id):
-the `domains-by-created` index holds those keys and `expires_at` only, so skipping to an offset
-page reads small entries, and a page's own items are then read by key. A registration whose
-ownership was never proven expires (`expires_at`, removed by TTL some time later): pages leave
-it out as soon as it is past, with a filter on the index entry.
+the `domains-by-created` index holds those keys and `pending_until` only, so skipping to an
+offset page reads small entries, and a page's own items are then read by key. A registration
+whose ownership was never proven lapses at `pending_until`: pages leave it out from that moment,
+with a filter on the index entry.
 
-The total is the workspace's `domains` counter (proven domains: moved in the transactions that
-prove and delete one) plus the unexpired pending registrations, counted on the sparse
-`domains-pending` index (keys only, sorted by expiry): both cost what the pending ones cost,
-never what the proven ones do.
+The total is one item read: the workspace's `domains` counter counts every domain item, pending
+or proven, moved in the same transactions that register, delete and remove a lapsed one. Proving
+ownership does not touch it, so the total is exact at every moment, whatever proves concurrently
+(a pending and a proven count read apart could miss a domain proven between the two reads).
+Lapsed registrations are removed by the lists themselves (found on the sparse `domains-pending`
+index, keys sorted by `pending_until`), never by TTL, which would leave the counter behind.
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from sender_accounts.store.dynamo import Dynamo, deserialize, serialize
 from sender_accounts.store.keys import workspace_key
-from sender_accounts.store.list_index import counter_key
+from sender_accounts.store.list_index import count_change, counter_key
 from sender_accounts.store.records import DomainRecord
 
 LIST_INDEX = "domains-by-created"
 PENDING_INDEX = "domains-pending"
-PROVEN_COUNTER = "domains"
+DOMAIN_COUNTER = "domains"
 _ENTRY_KEYS = ("pk", "sk", "lk_d", "ls_dcreated")
 _READ_CHUNK = 1000
 
@@ -75,32 +79,56 @@ class DomainLists:
         return DomainPage(items, _entry_key(shown[-1]) if more and shown else None)
 
     def count(self, workspace_id: str, now: float | None = None) -> int:
-        """Proven domains from the counter, plus the pending registrations not yet expired."""
-        moment = int(now if now is not None else time.time())
+        """Every domain of the workspace, after removing the registrations that lapsed."""
+        self.remove_lapsed(workspace_id, now)
         response = self._db.call(
             "get_item",
             TableName=self._table,
             Key=serialize(counter_key(workspace_id)),
             ProjectionExpression="#c",
-            ExpressionAttributeNames={"#c": PROVEN_COUNTER},
+            ExpressionAttributeNames={"#c": DOMAIN_COUNTER},
+            ConsistentRead=True,
         )
-        proven = int(deserialize(response.get("Item", {})).get(PROVEN_COUNTER, 0))
+        return max(0, int(deserialize(response.get("Item", {})).get(DOMAIN_COUNTER, 0)))
+
+    def remove_lapsed(self, workspace_id: str, now: float | None = None) -> int:
+        """Delete the pending registrations past their time, each with its count; one that a
+        concurrent request removed or proved first is left to it. Returns how many went."""
+        moment = int(now if now is not None else time.time())
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": PENDING_INDEX,
-            "KeyConditionExpression": "lk_d = :ws AND expires_at >= :now",
+            "KeyConditionExpression": "lk_d = :ws AND pending_until < :now",
             "ExpressionAttributeValues": serialize(
                 {":ws": workspace_key(workspace_id), ":now": moment}
             ),
-            "Select": "COUNT",
         }
-        pending = 0
+        removed = 0
         while True:
             answer = self._db.call("query", **request)
-            pending += int(answer.get("Count", 0))
+            for entry in answer.get("Items", []):
+                removed += self._remove(workspace_id, {k: entry[k] for k in ("pk", "sk")}, moment)
             if "LastEvaluatedKey" not in answer:
-                return max(0, proven) + pending
+                return removed
             request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def _remove(self, workspace_id: str, key: dict[str, Any], moment: int) -> int:
+        lapsed = {
+            "Delete": {
+                "TableName": self._table,
+                "Key": key,
+                "ConditionExpression": "#s = :pending AND pending_until < :now",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": serialize({":pending": "PENDING", ":now": moment}),
+            }
+        }
+        try:
+            self._db.transact(
+                [lapsed, count_change(self._table, workspace_id, {DOMAIN_COUNTER: -1})]
+            )
+        except ClientError:
+            return 0
+        return 1
 
     def _entries(
         self, workspace_id: str, start: dict[str, Any] | None, wanted: int, now: int
@@ -110,7 +138,7 @@ class DomainLists:
             "TableName": self._table,
             "IndexName": LIST_INDEX,
             "KeyConditionExpression": "lk_d = :ws",
-            "FilterExpression": "attribute_not_exists(expires_at) OR expires_at >= :now",
+            "FilterExpression": "attribute_not_exists(pending_until) OR pending_until >= :now",
             "ExpressionAttributeValues": serialize(
                 {":ws": workspace_key(workspace_id), ":now": now}
             ),

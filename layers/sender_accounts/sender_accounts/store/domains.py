@@ -9,7 +9,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from sender_accounts.errors import DomainInUse, DuplicateDomain
-from sender_accounts.store.domain_lists import PROVEN_COUNTER, domain_index_attributes
+from sender_accounts.store.domain_lists import DOMAIN_COUNTER, domain_index_attributes
 from sender_accounts.store.dynamo import Dynamo, delete, deserialize, put, serialize, set_fields
 from sender_accounts.store.keys import (
     domain_key,
@@ -29,7 +29,7 @@ class DomainStore:
         """The domain and the workspace's registration of its name, both pending until proven;
         DuplicateDomain when this workspace registered the name already (and it has not
         expired). Another workspace's registration of the name is no obstacle."""
-        name = {"domain_id": item.domain_id, "expires_at": item.expires_at}
+        name = {"domain_id": item.domain_id, "expires_at": item.pending_until}
         registration = put(
             self._table,
             {**workspace_name_key(workspace_id, item.domain), **name},
@@ -50,6 +50,7 @@ class DomainStore:
                             ),
                         },
                     ),
+                    count_change(self._table, workspace_id, {DOMAIN_COUNTER: 1}),
                 ]
             )
         except ClientError as exc:
@@ -57,17 +58,19 @@ class DomainStore:
 
     def take_ownership(self, workspace_id: str, item: DomainRecord) -> bool:
         """Record this workspace as the name's owner and the domain as proven, all or nothing;
-        False when another workspace owns the name or a concurrent request proved it first."""
+        False when another workspace owns the name, the registration lapsed, or a concurrent
+        request proved it first. The domain counter does not move: pending or proven, it is one
+        domain."""
         owner = {"workspace_id": workspace_id, "domain_id": item.domain_id}
         proven = {
             "Update": {
                 "TableName": self._table,
                 "Key": serialize(domain_key(workspace_id, item.domain_id)),
-                "UpdateExpression": "SET #s = :proven REMOVE expires_at",
-                "ConditionExpression": "#s = :pending",
+                "UpdateExpression": "SET #s = :proven REMOVE pending_until",
+                "ConditionExpression": "#s = :pending AND pending_until >= :now",
                 "ExpressionAttributeNames": {"#s": "status"},
                 "ExpressionAttributeValues": serialize(
-                    {":proven": "DNS_PENDING", ":pending": "PENDING"}
+                    {":proven": "DNS_PENDING", ":pending": "PENDING", ":now": int(time.time())}
                 ),
             }
         }
@@ -85,7 +88,6 @@ class DomainStore:
                     put(self._table, owner_item, "attribute_not_exists(pk)"),
                     proven,
                     kept,
-                    count_change(self._table, workspace_id, {PROVEN_COUNTER: 1}),
                 ]
             )
         except ClientError:
@@ -125,12 +127,15 @@ class DomainStore:
             "attribute_exists(pk) AND inbox_count = :zero",
         )
         in_use["Delete"]["ExpressionAttributeValues"] = serialize({":zero": 0})
-        removals = [in_use, delete(self._table, workspace_name_key(workspace_id, item.domain))]
+        removals = [
+            in_use,
+            delete(self._table, workspace_name_key(workspace_id, item.domain)),
+            count_change(self._table, workspace_id, {DOMAIN_COUNTER: -1}),
+        ]
         if owned:
             ownership = delete(self._table, domain_owner_key(item.domain), "workspace_id = :me")
             ownership["Delete"]["ExpressionAttributeValues"] = serialize({":me": workspace_id})
             removals.append(ownership)
-            removals.append(count_change(self._table, workspace_id, {PROVEN_COUNTER: -1}))
         try:
             self._db.transact(removals)
         except ClientError as exc:

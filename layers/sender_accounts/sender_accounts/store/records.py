@@ -81,7 +81,8 @@ class InboxRecord(InboxSummary):
 
 
 class DomainRecord(Record):
-    """A workspace's sending domain; `expires_at` only while ownership is unproven."""
+    """A workspace's sending domain; `pending_until` only while ownership is unproven (not
+    `expires_at`: TTL must not remove a domain behind the workspace's domain counter)."""
 
     domain_id: str
     domain: str
@@ -89,7 +90,7 @@ class DomainRecord(Record):
     ownership_token: str
     inbox_count: int = 0
     dkim_tokens: list[str] = Field(default_factory=list)
-    expires_at: int | None = None
+    pending_until: int | None = None
     created_at: str
     updated_at: str
 

@@ -1,5 +1,5 @@
-"""The deployment's key for signing list cursors: a Secrets Manager secret the template
-creates, read once per execution environment."""
+"""The deployment's signing key (list cursors, idempotency fingerprints): a Secrets Manager
+secret the template creates, read once per execution environment, at its first use."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from sender_accounts.errors import DependencyUnavailable
 
 
-class CursorKey:
+class SigningKey:
     def __init__(self, secrets: Any, secret_id: str) -> None:
         self._secrets = secrets
         self._secret_id = secret_id
