@@ -20,6 +20,7 @@ from sender_accounts.config import get_settings
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
+    from sender_accounts.accounts.connection_capacity import ConnectionCapacity
     from sender_accounts.accounts.listing import SenderAccountListing
     from sender_accounts.accounts.service import SenderAccountService
     from sender_accounts.accounts.update import UpdateService
@@ -92,6 +93,21 @@ def _idempotency_store() -> DynamoDBPersistenceLayer:
     return DynamoDBPersistenceLayer(table_name=table, boto3_client=client("dynamodb"))
 
 
+def _connection_capacity() -> ConnectionCapacity:
+    from sender_accounts.accounts.connection_capacity import ConnectionCapacity
+    from sender_accounts.store.host_slots import HostSlots
+    from sender_accounts.store.rate_limits import RateLimiter
+
+    settings, table = get_settings(), env("REQUEST_CONTROL_TABLE_NAME")
+    per_minute = settings.mail_connections_per_workspace_per_minute
+    budget = RateLimiter(client("dynamodb"), table, per_minute, kind="mailconn")
+    checks = HostSlots(client("dynamodb"), table, settings.max_connections_per_mail_host)
+    validations = HostSlots(
+        client("dynamodb"), table, settings.max_validation_connections_per_address, "valslot"
+    )
+    return ConnectionCapacity(budget, checks, validations)
+
+
 def _signing_key() -> SigningKey:
     from sender_accounts.adapters.signing_key import SigningKey
 
@@ -106,6 +122,7 @@ bulk_jobs = Component(_bulk_jobs, ("JOBS_TABLE_NAME", "TABLE_NAME"))
 rate_limiter = Component(_rate_limiter, ("REQUEST_CONTROL_TABLE_NAME",))
 idempotency_store = Component(_idempotency_store, ("REQUEST_CONTROL_TABLE_NAME",))
 signing_key = Component(_signing_key, ("CURSOR_SECRET_ARN",))
+connection_capacity = Component(_connection_capacity, ("REQUEST_CONTROL_TABLE_NAME",))
 
 
 # Use cases ----------------------------------------------------------------------------------
@@ -114,7 +131,10 @@ signing_key = Component(_signing_key, ("CURSOR_SECRET_ARN",))
 def _accounts() -> SenderAccountService:
     from sender_accounts.accounts.service import SenderAccountService
 
-    return SenderAccountService(repository.get(), vault.get(), events.get(), get_settings())
+    return SenderAccountService(
+        repository.get(), vault.get(), events.get(), get_settings(),
+        capacity=connection_capacity.get(),
+    )  # fmt: skip
 
 
 def _account_lists() -> SenderAccountListing:
@@ -131,7 +151,10 @@ def _updates() -> UpdateService:
     from sender_accounts.accounts.update import UpdateService
     from sender_accounts.composition_oauth import oauth_accounts
 
-    service = UpdateService(repository.get(), vault.get(), events.get(), get_settings())
+    service = UpdateService(
+        repository.get(), vault.get(), events.get(), get_settings(),
+        capacity=connection_capacity.get(),
+    )  # fmt: skip
     service.renewal = oauth_accounts.get()
     return service
 
@@ -142,8 +165,9 @@ def _test_emails() -> TestEmailService:
 
     logins = stored_logins.get()
     return TestEmailService(
-        repository.get(), vault.get(), get_settings(), client("ses"), None, logins
-    )
+        repository.get(), vault.get(), get_settings(), client("ses"), None, logins,
+        capacity=connection_capacity.get(),
+    )  # fmt: skip
 
 
 def _bulk_intake() -> BulkIntakeService:
@@ -156,7 +180,8 @@ def _bulk_intake() -> BulkIntakeService:
 def _bulk_validator() -> BulkValidator:
     from sender_accounts.bulk.validator import BulkValidator
 
-    return BulkValidator(bulk_jobs.get(), vault.get(), events.get(), get_settings())
+    capacity = connection_capacity.get()
+    return BulkValidator(bulk_jobs.get(), vault.get(), events.get(), get_settings(), capacity)
 
 
 def _bulk_delete() -> BulkDeleteService:
@@ -203,12 +228,12 @@ def _native_accounts() -> NativeAccountService:
 
 
 dns_lookup = Component(_dns_lookup)
-accounts = Component(_accounts, uses=(repository, vault, events))
+accounts = Component(_accounts, uses=(repository, vault, events, connection_capacity))
 account_lists = Component(_account_lists, ("TABLE_NAME",), uses=(signing_key,))
-updates = Component(_updates, uses=(repository, vault, events))
-test_emails = Component(_test_emails, uses=(repository, vault))
+updates = Component(_updates, uses=(repository, vault, events, connection_capacity))
+test_emails = Component(_test_emails, uses=(repository, vault, connection_capacity))
 bulk_intake = Component(_bulk_intake, ("BULK_QUEUE_URL",), uses=(bulk_jobs, vault, events))
-bulk_validator = Component(_bulk_validator, uses=(bulk_jobs, vault, events))
+bulk_validator = Component(_bulk_validator, uses=(bulk_jobs, vault, events, connection_capacity))
 bulk_delete = Component(_bulk_delete, ("BULK_DELETE_QUEUE_URL",), (bulk_jobs, repository, events))
 dead_letters = Component(_dead_letters, uses=(bulk_jobs, events))
 domains = Component(_domains, ("TABLE_NAME",), uses=(events, dns_lookup))
@@ -222,18 +247,14 @@ native_accounts = Component(_native_accounts, uses=(repository, domains, events)
 def _health_checks() -> HealthCheckService:
     from sender_accounts.composition_oauth import stored_logins
     from sender_accounts.health.check import HealthCheckService
-    from sender_accounts.store.host_slots import HostSlots
 
-    settings = get_settings()
-    table, per_host = env("REQUEST_CONTROL_TABLE_NAME"), settings.max_connections_per_mail_host
-    slots = HostSlots(client("dynamodb"), table, per_host)
     return HealthCheckService(
         repository.get(),
         vault.get(),
         events.get(),
-        settings,
+        get_settings(),
         dns_lookup.get(),
-        slots,
+        connection_capacity.get(),
         domains.get(),
         logins=stored_logins.get(),
     )
@@ -263,7 +284,7 @@ def _health_sweep() -> HealthSweep:
 
 
 health_checks = Component(
-    _health_checks, ("REQUEST_CONTROL_TABLE_NAME",), uses=(repository, vault, events, domains)
+    _health_checks, uses=(repository, vault, events, domains, connection_capacity)
 )
 bulk_checks = Component(_bulk_checks, ("TABLE_NAME", "HEALTH_QUEUE_URL"), uses=(bulk_jobs, events))
 health_worker = Component(_health_worker, uses=(health_checks, bulk_jobs, events))

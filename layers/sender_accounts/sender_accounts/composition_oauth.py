@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sender_accounts.adapters.aws_clients import client
 from sender_accounts.components import Component, env
-from sender_accounts.composition import events, repository, vault
+from sender_accounts.composition import connection_capacity, events, repository, vault
 from sender_accounts.config import get_settings
 
 if TYPE_CHECKING:
@@ -33,8 +33,9 @@ def _oauth_accounts() -> OAuthAccountService:
     settings = get_settings()
     requests = TokenRequests(settings)
     return OAuthAccountService(
-        repository.get(), vault.get(), events.get(), settings, oauth_apps.get(), requests
-    )
+        repository.get(), vault.get(), events.get(), settings, oauth_apps.get(), requests,
+        capacity=connection_capacity.get(),
+    )  # fmt: skip
 
 
 def _consents() -> ConsentFlow:
@@ -55,6 +56,8 @@ def _stored_logins() -> StoredLogins:
 
 
 oauth_apps = Component(_oauth_apps, ("TABLE_NAME",), uses=(vault,))
-oauth_accounts = Component(_oauth_accounts, uses=(repository, vault, events, oauth_apps))
+oauth_accounts = Component(
+    _oauth_accounts, uses=(repository, vault, events, oauth_apps, connection_capacity)
+)
 consents = Component(_consents, ("TABLE_NAME",), uses=(vault, oauth_accounts))
 stored_logins = Component(_stored_logins, uses=(repository, vault, oauth_apps))

@@ -43,8 +43,13 @@ class Settings:
     check_min_interval_seconds: float = 60.0
     # How often monitoring re-checks each ACTIVE, PAUSED and DISABLED inbox.
     health_check_interval_minutes: float = 360.0
-    # Connections monitoring may hold open to any one mail host at once.
+    # Connections checks may hold open to any one mail server address at once.
     max_connections_per_mail_host: int = 10
+    # Connections validations (create, PATCH, test emails, bulk rows) may hold open to one
+    # mail server address at once.
+    max_validation_connections_per_address: int = 200
+    # Mail connections one workspace may cause per minute, whatever causes them.
+    mail_connections_per_workspace_per_minute: int = 1200
 
     def __post_init__(self) -> None:
         _check(self.rate_limit_per_minute >= 0, "RATE_LIMIT_PER_MINUTE", "must be 0 or more")
@@ -56,6 +61,16 @@ class Settings:
         )
         _check(
             self.max_connections_per_mail_host >= 2, "MAX_CONNECTIONS_PER_MAIL_HOST", "2 or more"
+        )
+        _check(
+            self.max_validation_connections_per_address >= 2,
+            "MAX_VALIDATION_CONNECTIONS_PER_ADDRESS",
+            "2 or more",
+        )
+        _check(
+            self.mail_connections_per_workspace_per_minute >= 2,
+            "MAIL_CONNECTIONS_PER_WORKSPACE_PER_MINUTE",
+            "2 or more",
         )
         _check(
             self.domain_ownership_check in ("dns", "assume"), "DOMAIN_OWNERSHIP_CHECK", "dns|assume"
@@ -102,6 +117,12 @@ class Settings:
             check_min_interval_seconds=number("CHECK_MIN_INTERVAL_SECONDS", 60.0),
             health_check_interval_minutes=number("HEALTH_CHECK_INTERVAL_MINUTES", 360.0),
             max_connections_per_mail_host=int(number("MAX_CONNECTIONS_PER_MAIL_HOST", 10)),
+            max_validation_connections_per_address=int(
+                number("MAX_VALIDATION_CONNECTIONS_PER_ADDRESS", 200)
+            ),
+            mail_connections_per_workspace_per_minute=int(
+                number("MAIL_CONNECTIONS_PER_WORKSPACE_PER_MINUTE", 1200)
+            ),
         )
 
 

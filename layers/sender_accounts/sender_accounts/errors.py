@@ -236,19 +236,44 @@ class InvalidCursor(ServiceError):
         )
 
 
-class MailHostBusy(ServiceError):
-    """Every connection the product allows itself to one mail host is in use."""
+class CapacityExceeded(ServiceError):
+    """A bound on mail connections is reached: nothing was changed; retry after `retry_after`
+    seconds (queue work is put back on its queue for then)."""
 
-    status, error_code = 503, "MAIL_HOST_BUSY"
+    status = 429
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+class MailHostBusy(CapacityExceeded):
+    """Every connection the product allows itself to one mail server address is in use."""
+
+    error_code = "MAIL_HOST_BUSY"
 
     def __init__(self, host: str) -> None:
         super().__init__(
-            f"Too many checks are connected to {host} at this moment; nothing was changed, "
-            "please retry"
+            f"Too many connections are open to the mail server of {host} at this moment; "
+            "nothing was changed, please retry",
+            RETRY_AFTER_SECONDS,
         )
 
-    def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+class MailConnectionBudgetSpent(CapacityExceeded):
+    """The workspace opened as many mail connections this minute as it may."""
+
+    error_code = "MAIL_CONNECTION_LIMIT"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            "This workspace has opened as many mail connections this minute as it may; "
+            "nothing was changed, please retry after the time in Retry-After",
+            retry_after,
+        )
 
 
 class OAuthAppInUse(ServiceError):

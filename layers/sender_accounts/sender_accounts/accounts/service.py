@@ -30,12 +30,14 @@ from sender_accounts.mail.outcome import StageFailure, failure_body
 
 class SenderAccountService(MailboxUseCase):
     def validate(
-        self, request: CreateSmtpAccountRequest
+        self, workspace_id: str, request: CreateSmtpAccountRequest
     ) -> tuple[list[StageFailure], CreateSmtpAccountRequest]:
         """The failures, and the request with the modes the servers turned out to speak."""
         smtp, imap = logins_for(request)
-        settings = self._settings
-        failures = asyncio.run(check_mailbox(smtp, imap, settings, self._validator))
+        admission = self._admission(workspace_id)
+        failures = asyncio.run(
+            check_mailbox(smtp, imap, self._settings, self._validator, admission)
+        )
         return failures, with_detected_modes(request, smtp, imap)
 
     def create_smtp_account(
@@ -44,7 +46,7 @@ class SenderAccountService(MailboxUseCase):
         # A cheap early answer for the common duplicate; the transaction below is the guarantee.
         if self._repository.address_taken(workspace_id, request.email_address):
             raise DuplicateAddress(request.email_address)
-        failures, request = self.validate(request)
+        failures, request = self.validate(workspace_id, request)
         metrics.add_metric(name="ConnectionValidations", unit="Count", value=1)
         if failures:
             metrics.add_metric(name="ConnectionValidationFailures", unit="Count", value=1)

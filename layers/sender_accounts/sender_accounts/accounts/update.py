@@ -128,7 +128,8 @@ class UpdateService(MailboxUseCase):
         )
         smtp = endpoint(inbox, "smtp", overrides).login(passwords.smtp, inbox.email_address)
         imap = endpoint(inbox, "imap", overrides).login(passwords.imap)
-        failures = asyncio.run(check_mailbox(smtp, imap, cfg, self._validator))
+        admission = self._admission(workspace_id)
+        failures = asyncio.run(check_mailbox(smtp, imap, cfg, self._validator, admission))
         if failures:
             raise ConnectionValidationFailed(failure_body(failures))
         now = utc_now()

@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 from sender_accounts.accounts.checks import check_mailbox
+from sender_accounts.accounts.connection_capacity import ConnectionCapacity, Purpose
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, ValidationFailurePolicy
 from sender_accounts.accounts.records import logins_for, new_inbox_record, with_detected_modes
 from sender_accounts.adapters.events import EventPublisher
@@ -24,7 +25,10 @@ class BulkValidator:
         vault: PasswordVault,
         events: EventPublisher,
         settings: Settings,
+        capacity: ConnectionCapacity | None = None,
     ) -> None:
+        """`capacity`: the bounds on mail connections (none: unbounded)."""
+        self._capacity = capacity
         self._jobs = jobs
         self._vault = vault
         self._events = events
@@ -49,7 +53,13 @@ class BulkValidator:
             {**message.request, "smtp_password": passwords.smtp, "imap_password": passwords.imap}
         )
         smtp, imap = logins_for(request)
-        failures = await check_mailbox(smtp, imap, self._settings)
+        admission = (
+            self._capacity.admission(message.workspace_id, Purpose.VALIDATION, queued=True)
+            if self._capacity is not None
+            else None
+        )
+        # Over a bound, CapacityExceeded: the consumer puts the row back for later, unchanged.
+        failures = await check_mailbox(smtp, imap, self._settings, None, admission)
         request = with_detected_modes(request, smtp, imap)
         if failures and request.on_validation_failure is ValidationFailurePolicy.REJECT:
             first = failures[0]

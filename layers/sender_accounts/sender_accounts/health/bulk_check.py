@@ -38,8 +38,6 @@ JOB_TYPE = "BULK_CHECK"
 # A job by status covers at most this many inboxes (the oldest first); more is refused.
 STATUS_JOB_BOUND = 5000
 NOT_IN_WORKSPACE = "No sender account with this id in the workspace"
-# A worker waits this long for a connection slot on a busy host before the message is retried.
-HOST_WAIT_SECONDS = 20.0
 
 
 class BulkCheckService:
@@ -124,12 +122,10 @@ class HealthCheckWorker:
         self._events = events
 
     def process(self, message: HealthCheckMessage) -> None:
-        """Check the inbox; MailHostBusy (and any dependency failure) leaves the message to be
-        retried, its row still pending."""
+        """Check the inbox; CapacityExceeded (the consumer puts the message back for later) and
+        any dependency failure (retried) leave its row pending."""
         try:
-            answer = self._checks.check(
-                message.workspace_id, message.inbox_id, host_wait_seconds=HOST_WAIT_SECONDS
-            )
+            answer = self._checks.check(message.workspace_id, message.inbox_id, queued=True)
         except NotFound:
             self._decide(message, {"status": "SKIPPED", "error": NOT_IN_WORKSPACE}, "skipped")
             return

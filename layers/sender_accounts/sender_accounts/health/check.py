@@ -15,13 +15,18 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sender_accounts.accounts.checks import MailboxUseCase, MailboxValidator, check_mailbox
+from sender_accounts.accounts.connection_capacity import (
+    ConnectionCapacity,
+    Purpose,
+    bounded_connections,
+)
 from sender_accounts.accounts.models import PROVIDER_MAX_DAILY_LIMIT, InboxType
 from sender_accounts.adapters.dns_lookup import DnsLookup
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.password_vault import PasswordVault
 from sender_accounts.common.clock import utc_now
 from sender_accounts.config import Settings
-from sender_accounts.errors import ConcurrentUpdate, MailHostBusy
+from sender_accounts.errors import ConcurrentUpdate
 from sender_accounts.health.dns_checks import inspect_domain, selectors_for
 from sender_accounts.health.factors import Factor, score, thresholds_crossed
 from sender_accounts.health.observation import Observation, check_answer, ses_failure
@@ -30,14 +35,10 @@ from sender_accounts.health.status_rules import decide, first_failure
 from sender_accounts.mail.deadlines import operation_deadline
 from sender_accounts.mail.endpoints import detected_modes
 from sender_accounts.oauth.inbox_tokens import RefreshFailed, StoredLogins
-from sender_accounts.store.host_slots import HostBusy, HostSlots
 from sender_accounts.store.inboxes import SenderAccountRepository
 from sender_accounts.store.records import InboxRecord
 
 WRITE_ATTEMPTS = 5
-# A request waits this long for a slot on a busy host: with the validation's 22 s it stays
-# inside API Gateway's 29 s.
-API_HOST_WAIT_SECONDS = 5.0
 
 
 class DomainHealth(Protocol):
@@ -54,27 +55,26 @@ class HealthCheckService(MailboxUseCase):
         events: EventPublisher,
         settings: Settings,
         lookup: DnsLookup,
-        slots: HostSlots | None = None,
+        capacity: ConnectionCapacity | None = None,
         domains: DomainHealth | None = None,
         validator: MailboxValidator | None = None,
         logins: StoredLogins | None = None,
     ) -> None:
-        """`slots`: the per-host bound (none: unbounded); `domains`: native inboxes' SES side;
-        `logins`: how stored credentials become logins (OAuth2 refreshes included)."""
+        """`capacity`: the bounds on mail connections (none: unbounded); `domains`: native
+        inboxes' SES side; `logins`: how stored credentials become logins (OAuth2 refreshes
+        included)."""
         self._logins = logins or StoredLogins(vault, None)
-        super().__init__(repository, vault, events, settings, validator)
+        super().__init__(repository, vault, events, settings, validator, capacity)
         self._lookup = lookup
-        self._slots = slots
         self._domains = domains
 
-    def check(
-        self, workspace_id: str, inbox_id: str, host_wait_seconds: float = API_HOST_WAIT_SECONDS
-    ) -> dict[str, Any]:
-        """The check answer; within CHECK_MIN_INTERVAL_SECONDS of the last check, that one."""
+    def check(self, workspace_id: str, inbox_id: str, queued: bool = False) -> dict[str, Any]:
+        """The check answer; within CHECK_MIN_INTERVAL_SECONDS of the last check, that one.
+        `queued`: queue work, which waits longer for a connection slot than a request."""
         inbox = self._repository.get_inbox(workspace_id, inbox_id)
         if self._recent(inbox):
             return check_answer(inbox, cached=True)
-        observation = self._observe(workspace_id, inbox, host_wait_seconds)
+        observation = self._observe(workspace_id, inbox, queued)
         return check_answer(self._record(workspace_id, inbox, observation), cached=False)
 
     def _recent(self, inbox: InboxRecord) -> bool:
@@ -85,7 +85,7 @@ class HealthCheckService(MailboxUseCase):
 
     # Looking ---------------------------------------------------------------------------------
 
-    def _observe(self, workspace_id: str, inbox: InboxRecord, wait: float) -> Observation:
+    def _observe(self, workspace_id: str, inbox: InboxRecord, queued: bool) -> Observation:
         domain = inbox.email_address.rsplit("@", 1)[1].lower()
         if inbox.domain_id and self._domains is not None:
             return self._observe_native(workspace_id, inbox, domain)
@@ -110,17 +110,16 @@ class HealthCheckService(MailboxUseCase):
             detected = {name: mode.value for name, mode in detected_modes(smtp, imap).items()}
             return Observation(utc_now(), failures, findings, detected_modes=detected)
 
-        def timed_look() -> Observation:
-            with operation_deadline(self._settings.validation_deadline_seconds - refreshing):
-                return asyncio.run(look())
+        async def admitted_look() -> Observation:
+            cfg, logins = self._settings, (smtp, imap)
+            async with bounded_connections(
+                self._capacity, workspace_id, Purpose.CHECK, logins, cfg, queued
+            ):
+                # The wait for the slots is bounded by itself, not by the check's deadline.
+                with operation_deadline(cfg.validation_deadline_seconds - refreshing):
+                    return await look()
 
-        if self._slots is None:
-            return timed_look()
-        try:
-            with self._slots.holding([smtp.host, imap.host], wait):
-                return timed_look()
-        except HostBusy as busy:
-            raise MailHostBusy(busy.host) from None
+        return asyncio.run(admitted_look())
 
     def _observe_native(self, workspace_id: str, inbox: InboxRecord, domain: str) -> Observation:
         assert self._domains is not None

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sender_accounts.accounts.checks import MailboxUseCase, MailboxValidator, check_mailbox
+from sender_accounts.accounts.connection_capacity import ConnectionCapacity
 from sender_accounts.accounts.credential_changes import endpoint
 from sender_accounts.accounts.models import (
     CreateAccountResponse,
@@ -125,8 +126,9 @@ class OAuthAccountService(MailboxUseCase):
         apps: OAuthAppService,
         requests: TokenRequests,
         validator: MailboxValidator | None = None,
+        capacity: ConnectionCapacity | None = None,
     ) -> None:
-        super().__init__(repository, vault, events, settings, validator)
+        super().__init__(repository, vault, events, settings, validator, capacity)
         self._apps = apps
         self._requests = requests
 
@@ -165,7 +167,10 @@ class OAuthAccountService(MailboxUseCase):
                 failures = [failed.failure]
             logins = _logins(mailbox, tokens.access_token)
             if not failures:
-                failures = asyncio.run(check_mailbox(*logins, self._settings, self._validator))
+                admission = self._admission(workspace_id)
+                failures = asyncio.run(
+                    check_mailbox(*logins, self._settings, self._validator, admission)
+                )
             metrics.add_metric(name="ConnectionValidations", unit="Count", value=1)
             if failures:
                 metrics.add_metric(name="ConnectionValidationFailures", unit="Count", value=1)
@@ -248,7 +253,10 @@ class OAuthAccountService(MailboxUseCase):
                 )
                 for p, sender in (("smtp", inbox.email_address), ("imap", None))
             )
-            failures = asyncio.run(check_mailbox(smtp, imap, self._settings, self._validator))
+            admission = self._admission(workspace_id)
+            failures = asyncio.run(
+                check_mailbox(smtp, imap, self._settings, self._validator, admission)
+            )
             if failures:
                 raise ConnectionValidationFailed(failure_body(failures))
             return {

@@ -11,6 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from sender_accounts.accounts.connection_capacity import (
+    ConnectionCapacity,
+    Purpose,
+    bounded_connections,
+)
 from sender_accounts.accounts.models import InboxType
 from sender_accounts.adapters.observability import metrics
 from sender_accounts.adapters.password_vault import PasswordVault
@@ -60,7 +65,10 @@ class TestEmailService:
         ses: Any,
         transport: Transport | None = None,
         logins: StoredLogins | None = None,
+        capacity: ConnectionCapacity | None = None,
     ) -> None:
+        """`capacity`: the bounds on mail connections (none: unbounded)."""
+        self._capacity = capacity
         self._repository = repository
         self._vault = vault
         self._logins = logins or StoredLogins(vault, None)
@@ -130,17 +138,16 @@ class TestEmailService:
                 await transport(login, message, recipients, policy, step_timeout)
 
             cfg = self._settings
-            failure = asyncio.run(
-                run_stage(
-                    "smtp",
-                    deliver,
-                    login,
-                    cfg.outbound_policy,
-                    cfg.mail_step_timeout_seconds,
-                    time_left(cfg.validation_deadline_seconds),
-                    secrets,
-                )
-            )
+
+            async def attempt() -> StageFailure | None:
+                policy, step = cfg.outbound_policy, cfg.mail_step_timeout_seconds
+                async with bounded_connections(
+                    self._capacity, workspace_id, Purpose.VALIDATION, (login,), cfg
+                ):
+                    deadline = time_left(cfg.validation_deadline_seconds)
+                    return await run_stage("smtp", deliver, login, policy, step, deadline, secrets)
+
+            failure = asyncio.run(attempt())
             if failure is not None:
                 raise ConnectionValidationFailed(failure_body([failure]))
             return message

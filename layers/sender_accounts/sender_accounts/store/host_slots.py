@@ -1,6 +1,10 @@
-"""At most N connections to one mail host at once, across every running function.
+"""At most N connections to one mail server address at once, across every running function.
 
-A host has N slot items in the request-control table (`hostslot#<host>#<k>`); a connection
+Slots are keyed by the address a host name resolves to, never by the name: `localhost`,
+`127.0.0.1` and any number of DNS names for one server share its N slots. Each bound has its
+own kind (checks and warm-up share one, validations have their own, larger one).
+
+An address has N slot items in the request-control table (`<kind>#<address>#<k>`); a connection
 holds one by a conditional put that succeeds only on a free slot or an expired lease, and
 gives it back by a delete conditioned on its own lease id. A function that dies holding a
 slot loses it when the lease runs out (longer than any validation may take), so a crash
@@ -20,6 +24,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -30,11 +35,19 @@ LEASE_SECONDS = 90
 
 
 class HostBusy(Exception):
-    """No slot on a host came free in time; the check is retried later."""
+    """No slot on an address came free in time; the work is retried later."""
 
-    def __init__(self, host: str) -> None:
-        super().__init__(f"Every connection slot of {host} is in use")
-        self.host = host
+    def __init__(self, address: str) -> None:
+        super().__init__(f"Every connection slot of {address} is in use")
+        self.address = address
+
+
+@dataclass(frozen=True)
+class Holding:
+    """The slots one piece of work holds; given back with `HostSlots.release`."""
+
+    needs: Counter[str]
+    leases: tuple[tuple[str, str], ...]
 
 
 class _Gate:
@@ -62,35 +75,49 @@ class _Gate:
 
 
 class HostSlots:
-    def __init__(self, dynamodb: Any, table: str, per_host: int) -> None:
+    def __init__(self, dynamodb: Any, table: str, per_host: int, kind: str = "hostslot") -> None:
         self._db = Dynamo(dynamodb)
         self._table = table
         self._per_host = per_host
+        self._kind = kind
         self._gate = _Gate(per_host)
 
     @contextmanager
-    def holding(self, hosts: list[str], wait_seconds: float) -> Iterator[None]:
-        """Hold one slot per connection (a host named twice needs two), all or none."""
-        needs = Counter(host.lower().rstrip(".") for host in hosts)
+    def holding(self, addresses: list[str], wait_seconds: float) -> Iterator[None]:
+        """Hold one slot per connection (an address used twice needs two), all or none."""
+        held = self.acquire(addresses, wait_seconds)
+        try:
+            yield
+        finally:
+            self.release(held)
+
+    def acquire(self, addresses: list[str], wait_seconds: float) -> Holding:
+        """The slots, waited for up to `wait_seconds`; HostBusy when they did not come free."""
+        needs = Counter(address.lower().rstrip(".") for address in addresses)
+        if not needs:
+            return Holding(needs, ())
         deadline = time.monotonic() + wait_seconds
         if not self._gate.enter(needs, deadline):
             raise HostBusy(next(iter(needs)))
-        held: list[tuple[str, str]] = []
         try:
             delay = 0.05
             while True:
                 held = self._acquire_all(needs)
                 if held:
-                    break
+                    return Holding(needs, tuple(held))
                 if time.monotonic() + delay > deadline:
                     raise HostBusy(next(iter(needs)))
                 time.sleep(delay * random.uniform(0.5, 1.5))  # noqa: S311 - jitter
                 delay = min(delay * 2, 1.0)
-            yield
-        finally:
-            for slot_id, lease in held:
-                self._release(slot_id, lease)
+        except BaseException:
             self._gate.leave(needs)
+            raise
+
+    def release(self, holding: Holding) -> None:
+        for slot_id, lease in holding.leases:
+            self._release(slot_id, lease)
+        if holding.needs:
+            self._gate.leave(holding.needs)
 
     def _acquire_all(self, needs: Counter[str]) -> list[tuple[str, str]]:
         held: list[tuple[str, str]] = []
@@ -110,7 +137,7 @@ class HostSlots:
         # A few slots tried in random order: all of them under a small bound, a sample of a
         # large one (where a free slot is found at once anyway).
         tried = random.sample(range(self._per_host), min(self._per_host, 16))
-        for slot_id in (f"hostslot#{host}#{k}" for k in tried):
+        for slot_id in (f"{self._kind}#{host}#{k}" for k in tried):
             if slot_id in taken:
                 continue
             try:

@@ -1,5 +1,6 @@
 """Per-workspace rate limits: a fixed one-minute window counted atomically in DynamoDB, so
-the limit holds across any number of concurrent functions at one write per request."""
+the limit holds across any number of concurrent functions at one write per request. One
+limiter counts one thing (`kind`): API requests, or the mail connections a workspace causes."""
 
 from __future__ import annotations
 
@@ -33,12 +34,15 @@ class RateDecision:
 
 
 class RateLimiter:
-    def __init__(self, dynamodb: Any, table: str, limit_per_minute: int) -> None:
+    def __init__(
+        self, dynamodb: Any, table: str, limit_per_minute: int, kind: str = "rate"
+    ) -> None:
         self._db = dynamodb
         self._table = table
         self._limit = limit_per_minute
+        self._kind = kind
 
-    def hit(self, workspace_id: str, now: float | None = None) -> RateDecision:
+    def hit(self, workspace_id: str, now: float | None = None, count: int = 1) -> RateDecision:
         now = time.time() if now is None else now
         window = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
         reset_at = window + WINDOW_SECONDS
@@ -47,10 +51,10 @@ class RateLimiter:
         try:
             response = self._db.update_item(
                 TableName=self._table,
-                Key={"id": {"S": f"rate#{workspace_id}#{window}"}},
+                Key={"id": {"S": f"{self._kind}#{workspace_id}#{window}"}},
                 UpdateExpression="ADD hits :one SET expiration = if_not_exists(expiration, :exp)",
                 ExpressionAttributeValues={
-                    ":one": {"N": "1"},
+                    ":one": {"N": str(count)},
                     ":exp": {"N": str(reset_at + WINDOW_SECONDS)},
                 },
                 ReturnValues="UPDATED_NEW",
