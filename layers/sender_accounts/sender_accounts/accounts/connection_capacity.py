@@ -27,10 +27,10 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
 
 from sender_accounts.config import Settings
 from sender_accounts.errors import MailConnectionBudgetSpent, MailHostBusy
+from sender_accounts.mail.endpoints import Destination
 from sender_accounts.mail.policy import OutboundPolicy
 from sender_accounts.store.host_slots import Holding, HostBusy, HostSlots
 from sender_accounts.store.rate_limits import RateLimiter
@@ -40,14 +40,6 @@ from sender_accounts.store.rate_limits import RateLimiter
 REQUEST_SLOT_WAIT_SECONDS = 5.0
 # Queue work waits this long for a slot before its message is put back for later.
 QUEUE_SLOT_WAIT_SECONDS = 20.0
-
-
-class Destination(Protocol):
-    @property
-    def host(self) -> str: ...
-
-    @property
-    def port(self) -> int: ...
 
 
 class Purpose(StrEnum):

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
+
+
+class Destination(Protocol):
+    """Where a connection goes: a login, an endpoint, anything with a host and a port."""
+
+    @property
+    def host(self) -> str: ...
+
+    @property
+    def port(self) -> int: ...
 
 
 class AuthMechanism(StrEnum):

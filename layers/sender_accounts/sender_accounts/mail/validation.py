@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol
 
 from sender_accounts.mail.deadlines import within
-from sender_accounts.mail.endpoints import AuthMechanism, MailServerLogin
+from sender_accounts.mail.endpoints import AuthMechanism, Destination, MailServerLogin
 from sender_accounts.mail.failures import ProbeFailure, classify
 from sender_accounts.mail.imap_probe import probe_imap
 from sender_accounts.mail.outbound import OutboundPolicy, resolve_allowed
 from sender_accounts.mail.outcome import ErrorCode, StageFailure
 from sender_accounts.mail.redaction import redact
 from sender_accounts.mail.smtp_probe import probe_smtp
-
-
-class Destination(Protocol):
-    @property
-    def host(self) -> str: ...
-
-    @property
-    def port(self) -> int: ...
-
 
 Probe = Callable[[MailServerLogin, OutboundPolicy, float], Awaitable[None]]
 
