@@ -75,9 +75,12 @@ browser:
 		else echo "Install Chromium and its driver to run the Swagger page test"; fi; \
 	fi
 
+# The import rules of the layer's README (pyproject's [tool.importlinter]) and the size rule.
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=layers/sender_accounts:. $(VENV)/bin/lint-imports --no-cache
+	$(PY) -m tests.support.module_sizes layers/sender_accounts/sender_accounts 300
 
 typecheck: venv
 	$(VENV)/bin/mypy

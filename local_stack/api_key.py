@@ -11,6 +11,7 @@ import sys
 import boto3
 
 from .functions import ensure_layer_on_path
+from .runtime import attach_to_running
 from .state import LocalStackState
 
 
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         if state is None:
             print("No local stack is running: start `make serve`, or pass STACK=<deployed stack>.")
             return 2
-        state.attach()
+        attach_to_running(state)
         table, prefix = state.environment["TABLE_NAME"], "cs_test_"
         where = f"the local stack at {state.gateway_url}"
     scopes = tuple(s.strip() for s in args.scopes.split(",") if s.strip())

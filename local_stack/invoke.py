@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from .functions import invoke
+from .runtime import attach_to_running
 from .state import LocalStackState
 from .template import StackTemplate, load_template
 
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     if state is None:
         print("No local stack is running: start `make serve` in another terminal first.")
         return 2
-    state.attach()
+    attach_to_running(state)
     os.environ.update(state.environment)
     event = json.loads(Path(args.event).read_text())
     try:

@@ -27,6 +27,7 @@ from .provision import REGION, ProvisionedStack, provision
 from .pump import QueuePump
 from .query_pages import apply_query_pages
 from .schedules import LocalScheduler
+from .state import LocalStackState
 from .template import StackTemplate, load_template
 
 LOOPBACK_NETWORKS = "127.0.0.0/8,::1/128"
@@ -68,12 +69,12 @@ def point_boto_at(endpoint_url: str, key: AccessKey | None = None) -> None:
     os.environ.pop("AWS_SESSION_TOKEN", None)
 
 
-def attach_to_running(
-    endpoint_url: str, administrator: AccessKey, function_keys: dict[str, AccessKey]
-) -> None:
+def attach_to_running(state: LocalStackState) -> None:
     """Another process (`make invoke`, `make api-key`) joins a running local stack as it runs:
-    as the administrator, and each function as its own role."""
-    point_boto_at(endpoint_url, administrator)
+    boto3 as the administrator, and each function as its own role."""
+    administrator = AccessKey(**state.administrator)  # type: ignore[arg-type]
+    function_keys = {name: AccessKey(**key) for name, key in state.function_keys.items()}  # type: ignore[arg-type]
+    point_boto_at(state.moto_endpoint, administrator)
     identities.install(administrator, function_keys)
 
 

@@ -30,18 +30,6 @@ class LocalStackState:
         path.touch(mode=0o600)
         path.write_text(json.dumps(asdict(self), indent=2))
 
-    def attach(self) -> None:
-        """This process joins the running stack: boto3 as the administrator, each function as
-        its own role."""
-        from .identities import AccessKey
-        from .runtime import attach_to_running
-
-        attach_to_running(
-            self.moto_endpoint,
-            AccessKey(**self.administrator),  # type: ignore[arg-type]
-            {name: AccessKey(**key) for name, key in self.function_keys.items()},  # type: ignore[arg-type]
-        )
-
     @classmethod
     def load_running(cls, path: Path = STATE_FILE) -> LocalStackState | None:
         """The state of a local stack whose process is still alive, or None."""

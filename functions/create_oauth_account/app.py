@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from sender_accounts.access.api_keys import WRITE_SCOPE
 from sender_accounts.common.request_bodies import warned
-from sender_accounts.composition_oauth import oauth_accounts
+from sender_accounts.composition import oauth_accounts
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 from sender_accounts.oauth.connect import OAuthAccountResponse, OAuthAccountService

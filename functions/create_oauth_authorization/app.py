@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from sender_accounts.access.api_keys import WRITE_SCOPE
 from sender_accounts.common.request_bodies import warned
-from sender_accounts.composition_oauth import consents
+from sender_accounts.composition import consents
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver, public_url
 from sender_accounts.oauth.consent import CALLBACK_PATH, ConsentFlow

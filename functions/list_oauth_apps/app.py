@@ -8,7 +8,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Depends
 
 from sender_accounts.access.api_keys import READ_SCOPE
-from sender_accounts.composition_oauth import oauth_apps
+from sender_accounts.composition import oauth_apps
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 from sender_accounts.oauth.apps import OAuthAppService

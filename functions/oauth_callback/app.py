@@ -8,7 +8,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Depends, Response
 
-from sender_accounts.composition_oauth import consents
+from sender_accounts.composition import consents
 from sender_accounts.http.edge import public_handler
 from sender_accounts.http.resolver import API_PREFIX, create_resolver
 from sender_accounts.oauth.consent import ConsentFlow

@@ -314,8 +314,7 @@ def test_a_refresh_that_lost_the_race_does_not_overwrite_the_winner(
     oauth_provider: OAuthProvider,
     oauth_mail_server: MailServer,
 ) -> None:
-    from sender_accounts.composition import repository
-    from sender_accounts.composition_oauth import stored_logins
+    from sender_accounts.composition import repository, stored_logins
 
     client = workspace()
     inbox_id = connect(client, oauth_provider, oauth_mail_server)

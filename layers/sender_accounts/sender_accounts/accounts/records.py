@@ -6,7 +6,7 @@ from typing import Any
 
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, InboxStatus
 from sender_accounts.adapters.password_vault import MailboxPasswords
-from sender_accounts.health.schedule import first_check_at
+from sender_accounts.common.check_schedule import first_check_at
 from sender_accounts.mail.endpoints import (
     MailServerLogin,
     detected_modes,

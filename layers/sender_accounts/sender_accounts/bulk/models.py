@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import Field
 
 from sender_accounts.accounts.models import CreateSmtpAccountRequest
+from sender_accounts.common.job_status import JobStatus, RowStatus
 from sender_accounts.common.model import Model
 from sender_accounts.common.request_bodies import PostBody, WithWarnings
 from sender_accounts.common.text_rules import (
@@ -20,19 +21,6 @@ class BulkCreateSmtpAccountsRequest(PostBody):
     """POST /sender-accounts/smtp/bulk: 1 to 100 create requests."""
 
     inboxes: list[CreateSmtpAccountRequest] = Field(min_length=1, max_length=100)
-
-
-class JobStatus(StrEnum):
-    PENDING = "PENDING"
-    PROCESSING = "PROCESSING"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
-
-
-class RowStatus(StrEnum):
-    PENDING = "PENDING"
-    SUCCESS = "SUCCESS"
-    FAILED = "FAILED"
 
 
 class BulkJobAccepted(WithWarnings):

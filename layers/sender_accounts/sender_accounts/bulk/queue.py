@@ -9,8 +9,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger, metrics
-from sender_accounts.bulk.models import BulkJobAccepted, JobStatus
+from sender_accounts.bulk.models import BulkJobAccepted
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.job_status import JobStatus
 from sender_accounts.common.model import Model
 from sender_accounts.errors import DependencyUnavailable
 from sender_accounts.store.bulk_jobs import BulkJobRepository, expiry

@@ -24,13 +24,13 @@ from sender_accounts.accounts.models import PROVIDER_MAX_DAILY_LIMIT, InboxType
 from sender_accounts.adapters.dns_lookup import DnsLookup
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.common.check_schedule import next_check_at
 from sender_accounts.common.clock import utc_now
 from sender_accounts.config import Settings
 from sender_accounts.errors import ConcurrentUpdate
 from sender_accounts.health.dns_checks import inspect_domain, selectors_for
 from sender_accounts.health.factors import Factor, score, thresholds_crossed
 from sender_accounts.health.observation import Observation, check_answer, ses_failure
-from sender_accounts.health.schedule import next_check_at
 from sender_accounts.health.status_rules import decide, first_failure
 from sender_accounts.mail.deadlines import operation_deadline
 from sender_accounts.mail.endpoints import detected_modes

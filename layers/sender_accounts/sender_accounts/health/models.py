@@ -10,7 +10,7 @@ from pydantic import Field
 
 from sender_accounts.accounts.health_fields import DnsStatus, HealthFactor, ProtocolStatus
 from sender_accounts.accounts.models import InboxStatus
-from sender_accounts.bulk.models import JobStatus
+from sender_accounts.common.job_status import JobStatus
 from sender_accounts.common.model import Model
 from sender_accounts.common.request_bodies import PostBody
 

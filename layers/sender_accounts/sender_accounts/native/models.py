@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 
 from sender_accounts.accounts.models import LOCAL_PART, PROVIDER_MAX_DAILY_LIMIT, InboxType
-from sender_accounts.bulk.models import RowStatus
+from sender_accounts.common.job_status import RowStatus
 from sender_accounts.common.model import Model
 from sender_accounts.common.request_bodies import PostBody, WithWarnings
 from sender_accounts.common.text_rules import (

@@ -8,12 +8,12 @@ from datetime import datetime
 from sender_accounts.accounts.models import CreateAccountResponse, InboxStatus, InboxType
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
-from sender_accounts.bulk.models import RowStatus
+from sender_accounts.common.check_schedule import first_check_at
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.job_status import RowStatus
 from sender_accounts.domains.models import DomainStatus
 from sender_accounts.domains.service import DomainService
 from sender_accounts.errors import DomainNotActive, DuplicateAddress
-from sender_accounts.health.schedule import first_check_at
 from sender_accounts.native.models import (
     BulkCreateNativeAccountsRequest,
     BulkCreateNativeAccountsResponse,

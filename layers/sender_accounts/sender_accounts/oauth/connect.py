@@ -21,11 +21,11 @@ from sender_accounts.accounts.models import (
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger, metrics
 from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.common.check_schedule import first_check_at
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.token_object import TokenObject
 from sender_accounts.config import Settings
 from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress, FieldRuleViolated
-from sender_accounts.health.schedule import first_check_at
 from sender_accounts.mail.deadlines import operation_deadline
 from sender_accounts.mail.endpoints import AuthMechanism, MailServerLogin, Security
 from sender_accounts.mail.outcome import StageFailure, failure_body

@@ -1,6 +1,5 @@
-"""The production graph's OAuth2 part (composition.py has the rest and the rules): OAuth
-apps, connecting OAuth2 mailboxes, the consent flow, and the logins of stored inboxes, which
-every use that connects to a stored mailbox takes from here."""
+"""OAuth2: OAuth apps, connecting OAuth2 mailboxes, the consent flow, and the logins of stored
+inboxes, which every use that connects to a stored mailbox takes from here."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sender_accounts.adapters.aws_clients import client
 from sender_accounts.components import Component, env
-from sender_accounts.composition import connection_capacity, events, repository, vault
+from sender_accounts.composition.core import connection_capacity, events, repository, vault
 from sender_accounts.config import get_settings
 
 if TYPE_CHECKING:
