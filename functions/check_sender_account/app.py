@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Depends
 
 from sender_accounts.access.api_keys import WRITE_SCOPE
 from sender_accounts.composition import health_checks
-from sender_accounts.health.check import HealthCheckService
+from sender_accounts.health.health_check import HealthCheckService
 from sender_accounts.health.models import CheckResponse
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver

@@ -6,7 +6,8 @@ import asyncio
 import uuid
 from datetime import datetime
 
-from sender_accounts.accounts.checks import MailboxUseCase, check_mailbox
+from sender_accounts.accounts.connection_validation import validate_connection
+from sender_accounts.accounts.inbox_use_case import InboxUseCase
 from sender_accounts.accounts.models import (
     CreateAccountResponse,
     CreateSmtpAccountRequest,
@@ -28,7 +29,7 @@ from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress
 from sender_accounts.mail.outcome import StageFailure, failure_body
 
 
-class SenderAccountService(MailboxUseCase):
+class SenderAccountService(InboxUseCase):
     def validate(
         self, workspace_id: str, request: CreateSmtpAccountRequest
     ) -> tuple[list[StageFailure], CreateSmtpAccountRequest]:
@@ -36,7 +37,7 @@ class SenderAccountService(MailboxUseCase):
         smtp, imap = logins_for(request)
         admission = self._admission(workspace_id)
         failures = asyncio.run(
-            check_mailbox(smtp, imap, self._settings, self._validator, admission)
+            validate_connection(smtp, imap, self._settings, self._validator, admission)
         )
         return failures, with_detected_modes(request, smtp, imap)
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Protocol
 
-from sender_accounts.accounts.checks import MailboxUseCase, check_mailbox
+from sender_accounts.accounts.connection_validation import validate_connection
 from sender_accounts.accounts.credential_changes import (
     connection_overrides,
     endpoint,
     moved_endpoints,
 )
+from sender_accounts.accounts.inbox_use_case import InboxUseCase
 from sender_accounts.accounts.models import (
     PROVIDER_MAX_DAILY_LIMIT,
     InboxStatus,
@@ -55,7 +56,7 @@ def check_secret_kind(inbox: InboxRecord, given: set[str]) -> None:
             raise FieldRuleViolated(field, HOSTS_OF_THE_APP)
 
 
-class UpdateService(MailboxUseCase):
+class UpdateService(InboxUseCase):
     renewal: TokenRenewal | None = None  # set where OAuth2 inboxes are served
 
     def update(
@@ -129,7 +130,7 @@ class UpdateService(MailboxUseCase):
         smtp = endpoint(inbox, "smtp", overrides).login(passwords.smtp, inbox.email_address)
         imap = endpoint(inbox, "imap", overrides).login(passwords.imap)
         admission = self._admission(workspace_id)
-        failures = asyncio.run(check_mailbox(smtp, imap, cfg, self._validator, admission))
+        failures = asyncio.run(validate_connection(smtp, imap, cfg, self._validator, admission))
         if failures:
             raise ConnectionValidationFailed(failure_body(failures))
         now = utc_now()

@@ -24,7 +24,7 @@ from sender_accounts.common.clock import utc_now
 from sender_accounts.common.model import Model
 from sender_accounts.errors import ConfirmationRequired, NotFound
 from sender_accounts.store.bulk_jobs import BulkJobRepository, RowOutcome, expiry
-from sender_accounts.store.inboxes import SenderAccountRepository
+from sender_accounts.store.inboxes import InboxStore
 from sender_accounts.store.records import JobRecord, RowRecord
 
 JOB_TYPE = "BULK_DELETE"
@@ -42,7 +42,7 @@ class BulkDeleteService:
     def __init__(
         self,
         jobs: BulkJobRepository,
-        accounts: SenderAccountRepository,
+        accounts: InboxStore,
         sqs: Any,
         queue_url: str,
         events: EventPublisher,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from sender_accounts.accounts.checks import check_mailbox
 from sender_accounts.accounts.connection_capacity import ConnectionCapacity, Purpose
+from sender_accounts.accounts.connection_validation import validate_connection
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, ValidationFailurePolicy
 from sender_accounts.accounts.records import logins_for, new_inbox_record, with_detected_modes
 from sender_accounts.adapters.events import EventPublisher
@@ -59,7 +59,7 @@ class BulkValidator:
             else None
         )
         # Over a bound, CapacityExceeded: the consumer puts the row back for later, unchanged.
-        failures = await check_mailbox(smtp, imap, self._settings, None, admission)
+        failures = await validate_connection(smtp, imap, self._settings, None, admission)
         request = with_detected_modes(request, smtp, imap)
         if failures and request.on_validation_failure is ValidationFailurePolicy.REJECT:
             first = failures[0]

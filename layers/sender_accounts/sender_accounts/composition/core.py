@@ -20,14 +20,14 @@ if TYPE_CHECKING:
     from sender_accounts.adapters.signing_key import SigningKey
     from sender_accounts.store.access import AccessStore
     from sender_accounts.store.bulk_jobs import BulkJobRepository
-    from sender_accounts.store.inboxes import SenderAccountRepository
+    from sender_accounts.store.inboxes import InboxStore
     from sender_accounts.store.rate_limits import RateLimiter
 
 
-def _repository() -> SenderAccountRepository:
-    from sender_accounts.store.inboxes import SenderAccountRepository
+def _repository() -> InboxStore:
+    from sender_accounts.store.inboxes import InboxStore
 
-    return SenderAccountRepository(client("dynamodb"), env("TABLE_NAME"))
+    return InboxStore(client("dynamodb"), env("TABLE_NAME"))
 
 
 def _access_store() -> AccessStore:

@@ -20,12 +20,12 @@ from sender_accounts.config import get_settings
 
 if TYPE_CHECKING:
     from sender_accounts.health.bulk_check import BulkCheckService, HealthCheckWorker
-    from sender_accounts.health.check import HealthCheckService
+    from sender_accounts.health.health_check import HealthCheckService
     from sender_accounts.health.sweep import HealthSweep
 
 
 def _health_checks() -> HealthCheckService:
-    from sender_accounts.health.check import HealthCheckService
+    from sender_accounts.health.health_check import HealthCheckService
 
     return HealthCheckService(
         repository.get(),

@@ -22,7 +22,7 @@ from sender_accounts.bulk.queue import (
 )
 from sender_accounts.common.clock import utc_now
 from sender_accounts.errors import FieldRuleViolated, NotFound
-from sender_accounts.health.check import HealthCheckService
+from sender_accounts.health.health_check import HealthCheckService
 from sender_accounts.health.models import (
     BulkCheckProgress,
     BulkCheckRequest,

@@ -21,7 +21,7 @@ from sender_accounts.native.models import (
     NativeInboxItem,
     NativeRowResult,
 )
-from sender_accounts.store.inboxes import SenderAccountRepository
+from sender_accounts.store.inboxes import InboxStore
 from sender_accounts.store.records import DomainRecord, InboxRecord
 
 NATIVE_MESSAGE = "ColdSend native inbox created successfully"
@@ -30,7 +30,7 @@ NATIVE_MESSAGE = "ColdSend native inbox created successfully"
 class NativeAccountService:
     def __init__(
         self,
-        accounts: SenderAccountRepository,
+        accounts: InboxStore,
         domains: DomainService,
         events: EventPublisher,
     ) -> None:

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sender_accounts.accounts.checks import MailboxUseCase, MailboxValidator, check_mailbox
 from sender_accounts.accounts.connection_capacity import ConnectionCapacity
+from sender_accounts.accounts.connection_validation import ConnectionValidator, validate_connection
 from sender_accounts.accounts.credential_changes import endpoint
+from sender_accounts.accounts.inbox_use_case import InboxUseCase
 from sender_accounts.accounts.models import (
     CreateAccountResponse,
     InboxStatus,
@@ -44,7 +45,7 @@ from sender_accounts.oauth.tokens import (
     open_tokens,
     seal_tokens,
 )
-from sender_accounts.store.inboxes import SenderAccountRepository
+from sender_accounts.store.inboxes import InboxStore
 from sender_accounts.store.records import InboxRecord
 
 
@@ -116,16 +117,16 @@ def _record(
     )  # fmt: skip
 
 
-class OAuthAccountService(MailboxUseCase):
+class OAuthAccountService(InboxUseCase):
     def __init__(
         self,
-        repository: SenderAccountRepository,
+        repository: InboxStore,
         vault: PasswordVault,
         events: EventPublisher,
         settings: Settings,
         apps: OAuthAppService,
         requests: TokenRequests,
-        validator: MailboxValidator | None = None,
+        validator: ConnectionValidator | None = None,
         capacity: ConnectionCapacity | None = None,
     ) -> None:
         super().__init__(repository, vault, events, settings, validator, capacity)
@@ -169,7 +170,7 @@ class OAuthAccountService(MailboxUseCase):
             if not failures:
                 admission = self._admission(workspace_id)
                 failures = asyncio.run(
-                    check_mailbox(*logins, self._settings, self._validator, admission)
+                    validate_connection(*logins, self._settings, self._validator, admission)
                 )
             metrics.add_metric(name="ConnectionValidations", unit="Count", value=1)
             if failures:
@@ -255,7 +256,7 @@ class OAuthAccountService(MailboxUseCase):
             )
             admission = self._admission(workspace_id)
             failures = asyncio.run(
-                check_mailbox(smtp, imap, self._settings, self._validator, admission)
+                validate_connection(smtp, imap, self._settings, self._validator, admission)
             )
             if failures:
                 raise ConnectionValidationFailed(failure_body(failures))

@@ -22,7 +22,7 @@ from sender_accounts.oauth.tokens import (
     open_tokens,
     seal_tokens,
 )
-from sender_accounts.store.inboxes import SenderAccountRepository
+from sender_accounts.store.inboxes import InboxStore
 from sender_accounts.store.records import InboxRecord
 
 OAUTH2 = "OAUTH2"
@@ -31,7 +31,7 @@ OAUTH2 = "OAUTH2"
 class InboxTokens:
     def __init__(
         self,
-        repository: SenderAccountRepository,
+        repository: InboxStore,
         vault: PasswordVault,
         apps: OAuthAppService,
         requests: TokenRequests,

@@ -32,7 +32,7 @@ from sender_accounts.mail.outcome import ErrorCode, StageFailure, failure_body
 from sender_accounts.mail.policy import OutboundPolicy
 from sender_accounts.oauth.inbox_tokens import RefreshFailed, StoredLogins
 from sender_accounts.sending.models import TestEmailRequest, TestEmailResponse
-from sender_accounts.store.inboxes import SenderAccountRepository
+from sender_accounts.store.inboxes import InboxStore
 from sender_accounts.store.records import InboxRecord
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class TestEmailService:
 
     def __init__(
         self,
-        repository: SenderAccountRepository,
+        repository: InboxStore,
         vault: PasswordVault,
         settings: Settings,
         ses: Any,

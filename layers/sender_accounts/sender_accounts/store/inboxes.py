@@ -1,6 +1,7 @@
-"""Sender accounts in DynamoDB: create and delete with their address guard (inbox_writes.py),
-read, update under optimistic concurrency, count test emails against the UTC day, and list one
-workspace's partition (`begins_with(sk, "INBOX#")`), never the table. Keys are in keys.py."""
+"""Inboxes (sender accounts' stored records) in DynamoDB: create and delete with their address
+guard (inbox_writes.py), read, update under optimistic concurrency, count test emails against
+the UTC day, and list one workspace's partition (`begins_with(sk, "INBOX#")`), never the table.
+Keys are in keys.py."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ LIST_ATTRIBUTES = tuple(InboxSummary.model_fields)
 SUMMARY_NAME = {"#sm": "summary"}
 
 
-class SenderAccountRepository:
+class InboxStore:
     def __init__(self, dynamodb: Any, table_name: str) -> None:
         self._db = Dynamo(dynamodb)
         self._table = table_name

@@ -14,12 +14,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sender_accounts.accounts.checks import MailboxUseCase, MailboxValidator, check_mailbox
 from sender_accounts.accounts.connection_capacity import (
     ConnectionCapacity,
     Purpose,
     bounded_connections,
 )
+from sender_accounts.accounts.connection_validation import ConnectionValidator, validate_connection
+from sender_accounts.accounts.inbox_use_case import InboxUseCase
 from sender_accounts.accounts.models import PROVIDER_MAX_DAILY_LIMIT, InboxType
 from sender_accounts.adapters.dns_lookup import DnsLookup
 from sender_accounts.adapters.events import EventPublisher
@@ -35,7 +36,7 @@ from sender_accounts.health.status_rules import decide, first_failure
 from sender_accounts.mail.deadlines import operation_deadline
 from sender_accounts.mail.endpoints import detected_modes
 from sender_accounts.oauth.inbox_tokens import RefreshFailed, StoredLogins
-from sender_accounts.store.inboxes import SenderAccountRepository
+from sender_accounts.store.inboxes import InboxStore
 from sender_accounts.store.records import InboxRecord
 
 WRITE_ATTEMPTS = 5
@@ -47,17 +48,17 @@ class DomainHealth(Protocol):
     def domain_status(self, workspace_id: str, domain_id: str) -> tuple[str, bool | None]: ...
 
 
-class HealthCheckService(MailboxUseCase):
+class HealthCheckService(InboxUseCase):
     def __init__(
         self,
-        repository: SenderAccountRepository,
+        repository: InboxStore,
         vault: PasswordVault,
         events: EventPublisher,
         settings: Settings,
         lookup: DnsLookup,
         capacity: ConnectionCapacity | None = None,
         domains: DomainHealth | None = None,
-        validator: MailboxValidator | None = None,
+        validator: ConnectionValidator | None = None,
         logins: StoredLogins | None = None,
     ) -> None:
         """`capacity`: the bounds on mail connections (none: unbounded); `domains`: native
@@ -104,7 +105,7 @@ class HealthCheckService(MailboxUseCase):
 
         async def look() -> Observation:
             failures, findings = await asyncio.gather(
-                check_mailbox(smtp, imap, self._settings, self._validator),
+                validate_connection(smtp, imap, self._settings, self._validator),
                 inspect_domain(self._lookup, domain, selectors),
             )
             detected = {name: mode.value for name, mode in detected_modes(smtp, imap).items()}
