@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sender_accounts.adapters.observability import instrumented, logger
-from sender_accounts.bulk.queue import RowReference
+from sender_accounts.bulk.completion import RowReference
 from sender_accounts.composition import dead_letters, require
 
 require(dead_letters)

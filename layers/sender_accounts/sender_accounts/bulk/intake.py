@@ -11,6 +11,8 @@ from sender_accounts.accounts.records import passwords_of, request_without_secre
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
 from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.bulk.completion import publish_job_completed
+from sender_accounts.bulk.enqueueing import enqueue_rows
 from sender_accounts.bulk.models import (
     BulkCreateSmtpAccountsRequest,
     BulkJobAccepted,
@@ -18,7 +20,7 @@ from sender_accounts.bulk.models import (
     BulkRowResult,
     JobStatus,
 )
-from sender_accounts.bulk.queue import enqueue_rows, publish_job_completed, read_job
+from sender_accounts.bulk.progress import read_job
 from sender_accounts.common.clock import utc_now
 from sender_accounts.store.bulk_jobs import BulkItemMessage, BulkJobRepository, expiry
 from sender_accounts.store.records import JobRecord, RowRecord

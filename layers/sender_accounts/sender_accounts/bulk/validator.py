@@ -12,7 +12,7 @@ from sender_accounts.accounts.records import logins_for, new_inbox_record, with_
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
 from sender_accounts.adapters.password_vault import PasswordVault
-from sender_accounts.bulk.queue import finish_jobs
+from sender_accounts.bulk.completion import finish_jobs
 from sender_accounts.common.clock import utc_now
 from sender_accounts.config import Settings
 from sender_accounts.store.bulk_jobs import BulkItemMessage, BulkJobRepository, RowOutcome

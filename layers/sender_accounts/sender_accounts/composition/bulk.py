@@ -16,9 +16,9 @@ from sender_accounts.composition.core import (
 from sender_accounts.config import get_settings
 
 if TYPE_CHECKING:
+    from sender_accounts.bulk.completion import DeadLetters
     from sender_accounts.bulk.delete import BulkDeleteService
     from sender_accounts.bulk.intake import BulkIntakeService
-    from sender_accounts.bulk.queue import DeadLetters
     from sender_accounts.bulk.validator import BulkValidator
 
 
@@ -44,7 +44,7 @@ def _bulk_delete() -> BulkDeleteService:
 
 
 def _dead_letters() -> DeadLetters:
-    from sender_accounts.bulk.queue import DeadLetters
+    from sender_accounts.bulk.completion import DeadLetters
 
     return DeadLetters(bulk_jobs.get(), events.get())
 

@@ -39,9 +39,9 @@ def _oauth_accounts() -> OAuthAccountService:
 
 def _consents() -> ConsentFlow:
     from sender_accounts.oauth.consent import ConsentFlow
-    from sender_accounts.store.oauth_apps import OAuthAppStore
+    from sender_accounts.store.consents import ConsentStore
 
-    store = OAuthAppStore(client("dynamodb"), env("TABLE_NAME"))
+    store = ConsentStore(client("dynamodb"), env("TABLE_NAME"))
     return ConsentFlow(store, vault.get(), oauth_accounts.get(), get_settings())
 
 

@@ -12,14 +12,10 @@ from typing import Any
 
 from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
+from sender_accounts.bulk.completion import finish_jobs
+from sender_accounts.bulk.enqueueing import enqueue_rows, id_rows, job_accepted
 from sender_accounts.bulk.models import BulkJobAccepted
-from sender_accounts.bulk.queue import (
-    enqueue_rows,
-    finish_jobs,
-    id_rows,
-    job_accepted,
-    read_job,
-)
+from sender_accounts.bulk.progress import read_job
 from sender_accounts.common.clock import utc_now
 from sender_accounts.errors import FieldRuleViolated, NotFound
 from sender_accounts.health.health_check import HealthCheckService

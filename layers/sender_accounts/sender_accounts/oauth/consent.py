@@ -32,7 +32,7 @@ from sender_accounts.oauth.models import (
 )
 from sender_accounts.oauth.providers import EXTRA_AUTHORIZE_PARAMETERS, SCOPES
 from sender_accounts.oauth.tokens import RefreshFailed, TokenRequests
-from sender_accounts.store.oauth_apps import OAuthAppStore
+from sender_accounts.store.consents import ConsentStore
 from sender_accounts.store.records import ConsentRecord
 
 STATE_SECONDS = 600
@@ -96,7 +96,7 @@ def _back(redirect_uri: str, **values: str) -> str:
 class ConsentFlow:
     def __init__(
         self,
-        store: OAuthAppStore,
+        store: ConsentStore,
         vault: PasswordVault,
         accounts: OAuthAccountService,
         settings: Settings,
@@ -126,7 +126,7 @@ class ConsentFlow:
             verifier_ciphertext=sealed, request={**kept, "callback_url": callback_url},
             expires_at=expires_at,
         )  # fmt: skip
-        self._store.put_consent(hashed, consent)
+        self._store.put(hashed, consent)
         parameters = {
             "client_id": client.client_id,
             "response_type": "code",
@@ -154,7 +154,7 @@ class ConsentFlow:
             raise InvalidState()
         hashed = state_hash(state)
         try:
-            consent, claimed = self._store.claim_consent(hashed, int(time.time()), utc_now())
+            consent, claimed = self._store.claim(hashed, int(time.time()), utc_now())
         except NotFound:
             raise InvalidState() from None
         back = consent.redirect_uri

@@ -1,8 +1,7 @@
-"""OAuth apps and consents in progress in DynamoDB (keys.py has the key design).
+"""OAuth apps in DynamoDB (keys.py has the key design).
 
 An app counts the inboxes that use it (`inbox_count`, moved in the inbox's own create and
-delete transactions), so it cannot be deleted from under them. A consent's item is keyed by
-its state's hash and claimed once with a condition: a replayed or late state changes nothing.
+delete transactions), so it cannot be deleted from under them.
 """
 
 from __future__ import annotations
@@ -16,11 +15,10 @@ from sender_accounts.errors import NotFound, OAuthAppInUse
 from sender_accounts.store.dynamo import Dynamo, deserialize, is_condition_failure, serialize
 from sender_accounts.store.keys import (
     OAUTH_APP_PREFIX,
-    consent_state_key,
     oauth_app_key,
     workspace_key,
 )
-from sender_accounts.store.records import ConsentRecord, OAuthAppRecord
+from sender_accounts.store.records import OAuthAppRecord
 
 APP_NOT_FOUND = "OAuth app"
 
@@ -79,36 +77,3 @@ class OAuthAppStore:
             current = self.get(workspace_id, oauth_app_id)  # NotFound if deleted meanwhile
             raise OAuthAppInUse(current.inbox_count) from None
         return app
-
-    # Consents ------------------------------------------------------------------------------
-
-    def put_consent(self, state_hash: str, consent: ConsentRecord) -> None:
-        self._db.call(
-            "put_item",
-            TableName=self._table,
-            Item=serialize({**consent_state_key(state_hash), **consent.item()}),
-            ConditionExpression="attribute_not_exists(pk)",
-        )
-
-    def claim_consent(self, state_hash: str, now: int, used_at: str) -> tuple[ConsentRecord, bool]:
-        """The consent and whether this call claimed it (False: used before, or expired);
-        NotFound when no such consent exists."""
-        try:
-            response = self._db.call(
-                "update_item",
-                TableName=self._table,
-                Key=serialize(consent_state_key(state_hash)),
-                UpdateExpression="SET used_at = :used",
-                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(used_at)"
-                " AND expires_at > :now",
-                ExpressionAttributeValues=serialize({":used": used_at, ":now": now}),
-                ReturnValues="ALL_NEW",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
-        except ClientError as exc:
-            if not is_condition_failure(exc):
-                raise
-            if "Item" not in exc.response:
-                raise NotFound("Consent") from None
-            return ConsentRecord.model_validate(deserialize(exc.response["Item"])), False
-        return ConsentRecord.model_validate(deserialize(response["Attributes"])), True

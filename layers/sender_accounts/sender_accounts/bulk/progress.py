@@ -1,0 +1,49 @@
+"""A bulk job's progress as the contract shows it: status, percentage, counters, rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sender_accounts.adapters.events import EventPublisher
+from sender_accounts.bulk.completion import finish_stale_job
+from sender_accounts.common.clock import utc_now
+from sender_accounts.store.bulk_jobs import BulkJobRepository
+from sender_accounts.store.records import JobRecord
+
+
+def shown_status(job: JobRecord) -> str:
+    """A job is processing from its first counted row on (stamped by that row's write)."""
+    if job.status == "PENDING" and job.started_at:
+        return "PROCESSING"
+    return job.status
+
+
+def percentage(job: JobRecord) -> float:
+    total = job.total_rows
+    return round(100.0 * job.processed_count / total, 1) if total else 100.0
+
+
+def when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def read_job(
+    jobs: BulkJobRepository, events: EventPublisher, workspace_id: str, job_id: str, job_type: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A job's progress fields as the contract shows them (its counters included) and its rows
+    in order; NotFound for another workspace's job or another kind of job."""
+    job = finish_stale_job(jobs, events, jobs.get_job(workspace_id, job_id, job_type), utc_now())
+    fields: dict[str, Any] = {
+        "job_id": job_id,
+        "status": shown_status(job),
+        "progress_percentage": percentage(job),
+        "total_rows": job.total_rows,
+        "processed_count": job.processed_count,
+        "created_at": datetime.fromisoformat(job.created_at),
+        "started_at": when(job.started_at),
+        "completed_at": when(job.completed_at),
+        **job.counters(),
+    }
+    rows = sorted(jobs.rows(job_id), key=lambda r: r.row)
+    return fields, [row.model_dump(exclude_none=True) for row in rows]
