@@ -7,6 +7,7 @@ from typing import Any
 
 from sender_accounts.accounts.connection_capacity import ConnectionCapacity, Purpose
 from sender_accounts.accounts.connection_validation import validate_connection
+from sender_accounts.accounts.creation import created_event
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, ValidationFailurePolicy
 from sender_accounts.accounts.records import logins_for, new_inbox_record, with_detected_modes
 from sender_accounts.adapters.events import EventPublisher
@@ -89,16 +90,4 @@ class BulkValidator:
             )
         elif outcome is RowOutcome.DONE:
             metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
-            outbox.append(
-                (
-                    "SenderAccountCreated",
-                    {
-                        "workspace_id": message.workspace_id,
-                        "inbox_id": inbox_id,
-                        "email_address": request.email_address,
-                        "inbox_type": request.inbox_type.value,
-                        "status": record.overall_status,
-                        "job_id": message.job_id,
-                    },
-                )
-            )
+            outbox.append(created_event(message.workspace_id, record, message.job_id))

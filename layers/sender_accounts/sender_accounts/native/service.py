@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
+from sender_accounts.accounts.creation import created_answer, store_new_inbox
 from sender_accounts.accounts.models import CreateAccountResponse, InboxStatus, InboxType
 from sender_accounts.adapters.events import EventPublisher
-from sender_accounts.adapters.observability import metrics
 from sender_accounts.common.check_schedule import first_check_at
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.job_status import RowStatus
@@ -103,20 +102,5 @@ class NativeAccountService:
             created_at=now,
             updated_at=now,
         )
-        self._accounts.create_inbox(workspace_id, inbox)
-        metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
-        self._events.publish(
-            "SenderAccountCreated",
-            {"workspace_id": workspace_id, "inbox_id": inbox_id, "email_address": address,
-             "inbox_type": InboxType.COLDSEND.value, "status": InboxStatus.ACTIVE.value},
-        )  # fmt: skip
-        return CreateAccountResponse(
-            message=NATIVE_MESSAGE,
-            inbox_id=inbox_id,
-            email_address=address,
-            display_name=item.display_name,
-            inbox_type=InboxType.COLDSEND,
-            daily_limit=daily_limit,
-            overall_status=InboxStatus.ACTIVE,
-            created_at=datetime.fromisoformat(now),
-        )
+        store_new_inbox(self._accounts, self._events, workspace_id, inbox)
+        return created_answer(inbox, NATIVE_MESSAGE)

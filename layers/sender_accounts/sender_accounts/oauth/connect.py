@@ -7,11 +7,11 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Literal
 
 from sender_accounts.accounts.connection_capacity import ConnectionCapacity
 from sender_accounts.accounts.connection_validation import ConnectionValidator, validate_connection
+from sender_accounts.accounts.creation import created_answer, judge_validation, store_new_inbox
 from sender_accounts.accounts.credential_changes import endpoint
 from sender_accounts.accounts.inbox_use_case import InboxUseCase
 from sender_accounts.accounts.models import (
@@ -20,7 +20,6 @@ from sender_accounts.accounts.models import (
     ValidationFailurePolicy,
 )
 from sender_accounts.adapters.events import EventPublisher
-from sender_accounts.adapters.observability import logger, metrics
 from sender_accounts.adapters.password_vault import PasswordVault
 from sender_accounts.common.check_schedule import first_check_at
 from sender_accounts.common.clock import utc_now
@@ -172,37 +171,13 @@ class OAuthAccountService(InboxUseCase):
                 failures = asyncio.run(
                     validate_connection(*logins, self._settings, self._validator, admission)
                 )
-            metrics.add_metric(name="ConnectionValidations", unit="Count", value=1)
-            if failures:
-                metrics.add_metric(name="ConnectionValidationFailures", unit="Count", value=1)
-                codes = [failure.error_code.value for failure in failures]
-                logger.info("connection validation failed", extra={"error_codes": codes})
-                if mailbox.on_failure is ValidationFailurePolicy.REJECT:
-                    raise ConnectionValidationFailed(failure_body(failures))
+            judge_validation(failures, mailbox.on_failure)
             inbox_id, now = str(uuid.uuid4()), utc_now()
             sealed = seal_tokens(self._vault, tokens, workspace_id, inbox_id)
             record = _record(inbox_id, mailbox, logins, failures, sealed, now)
-            self._repository.create_inbox(workspace_id, record)
-            metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
-            self._events.publish(
-                "SenderAccountCreated",
-                {
-                    "workspace_id": workspace_id, "inbox_id": inbox_id,
-                    "email_address": mailbox.email_address, "inbox_type": mailbox.inbox_type,
-                    "status": record.overall_status, "auth_type": OAUTH2,
-                },
-            )  # fmt: skip
-            return OAuthAccountResponse(
-                message="OAuth2 inbox created successfully",
-                inbox_id=inbox_id,
-                email_address=mailbox.email_address,
-                display_name=mailbox.display_name,
-                inbox_type=mailbox.inbox_type,  # type: ignore[arg-type]
-                daily_limit=mailbox.daily_limit,
-                overall_status=InboxStatus(record.overall_status),
-                created_at=datetime.fromisoformat(now),
-                connection_errors=record.connection_errors or None,
-            )
+            store_new_inbox(self._repository, self._events, workspace_id, record)
+            message = "OAuth2 inbox created successfully"
+            return created_answer(record, message, OAuthAccountResponse)
 
     def create_with_tokens(
         self, workspace_id: str, request: CreateOAuthAccountRequest
