@@ -6,24 +6,19 @@ import sender_accounts  # noqa: F401  imported first: it pauses garbage collecti
 # isort: split
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sender_accounts.adapters.observability import instrumented, logger
+from sender_accounts.adapters.queue_batches import JobBatch, consume
 from sender_accounts.bulk.completion import RowReference
 from sender_accounts.composition import dead_letters, require
 
 require(dead_letters)
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
-def fail_row(record: SQSRecord) -> None:
+def fail_row(record: SQSRecord, _batch: JobBatch) -> None:
     try:
         reference = RowReference.model_validate_json(record.body)
     except ValueError:
@@ -37,9 +32,7 @@ def fail_row(record: SQSRecord) -> None:
 
 
 def handle_batch(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(
-        event=event, record_handler=fail_row, processor=processor, context=context
-    )
+    return consume(event, context, fail_row)
 
 
 lambda_handler = instrumented(handle_batch)

@@ -5,38 +5,30 @@ import sender_accounts  # noqa: F401  imported first: it pauses garbage collecti
 # isort: split
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sender_accounts.adapters.observability import instrumented
+from sender_accounts.adapters.queue_batches import JobBatch, consume
 from sender_accounts.bulk.delete import DeleteRowMessage
 from sender_accounts.composition import bulk_delete, require
 
 require(bulk_delete)
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def handle_batch(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     deleter = bulk_delete.get()
-    outbox: list[tuple[str, dict[str, Any]]] = []
-    job_ids: set[str] = set()
 
-    def delete_row(record: SQSRecord) -> None:
+    def delete_row(record: SQSRecord, batch: JobBatch) -> None:
         message = DeleteRowMessage.model_validate_json(record.body)
-        job_ids.add(message.job_id)
-        deleter.process(message, outbox)
+        batch.job_ids.add(message.job_id)
+        deleter.process(message, batch.outbox)
 
-    response = process_partial_response(
-        event=event, record_handler=delete_row, processor=processor, context=context
-    )
-    deleter.finish_batch(job_ids, outbox)
-    return response
+    def finish(batch: JobBatch) -> None:
+        deleter.finish_batch(batch.job_ids, batch.outbox)
+
+    return consume(event, context, delete_row, finish)
 
 
 lambda_handler = instrumented(handle_batch)
