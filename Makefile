@@ -21,12 +21,13 @@ FUNCTION ?=
 EVENT ?=
 FRESH ?=
 
-.PHONY: help venv sam-cli mail-server browser test lint typecheck sam-validate sam-build pytest \
+.PHONY: help venv sam-cli mail-server browser test unit lint typecheck sam-validate sam-build pytest \
 	serve api-key invoke bench clean
 
 help:
 	@echo "make serve      the whole stack on this machine (no Docker); its data is kept, FRESH=1 starts empty"
 	@echo "make test       every test and check, as CI runs them"
+	@echo "make unit       the unit tier alone: no network, seconds"
 	@echo "make bench      the benchmarks: a table and a chart"
 	@echo "make api-key WORKSPACE=<name> [SCOPES=...] [STACK=<deployed stack>]"
 	@echo "make invoke FUNCTION=<logical id> EVENT=events/<file>.json"
@@ -94,6 +95,10 @@ sam-build: sam-cli
 
 pytest: venv sam-cli mail-server browser
 	$(PY) -m pytest
+
+# The unit tier alone: use cases against in-memory fakes, no network, no AWS emulation.
+unit: venv
+	$(PY) -m pytest tests/unit -q
 
 # The static checks and the build run two at a time (the machine CI runs on has two cores), the
 # tests after them: the packaging tests read the build.

@@ -183,7 +183,7 @@ def main() -> int:
     print(f"Swagger UI: {url}/swagger   OpenAPI: {url}/openapi.json   Mail sent: {url}/_local/mail")
     print(f"API key: {key}")
     env_file = write_sam_env(sam_env_vars(runtime.stack, runtime.function_keys, chosen))
-    print(f"sam local invoke --env-vars {_shown(env_file)} (see README)")
+    print(f"sam local invoke --env-vars {_shown(env_file)} (see docs/quickstart.md)")
     if demo is not None:
         print(f"Demo mailbox {DEMO_USER}: create it as an inbox, validated for real, with:")
         print(demo.curl(url, key))

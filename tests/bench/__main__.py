@@ -1,6 +1,6 @@
 """`make bench`: the figures in one run, printed as a table and drawn in bench-results/.
 
-How to read them is in the README ("Benchmarks").
+How to read them is in docs/testing.md ("Benchmarks").
 """
 
 from __future__ import annotations

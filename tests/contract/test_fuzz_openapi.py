@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from local_stack.openapi import DOCUMENT_PATH
 from local_stack.runtime import LocalRuntime
-from tests.conftest import ApiClient
+from tests.support.stack import ApiClient
 
 EXAMPLES_PER_OPERATION = 6
 schema = schemathesis.openapi.from_path(str(DOCUMENT_PATH))

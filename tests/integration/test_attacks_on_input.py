@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from local_stack.mail_server import MailServer
-from tests.conftest import ApiClient, smtp_account
 from tests.support.inboxes import create_inbox, delivered
+from tests.support.stack import ApiClient, smtp_account
 
 INJECTION = "=?utf-8?q?Hi=0D=0ABcc:_victim@evil.test?="
 SEPARATORS = ["\u2028", "\u2029", "\u0085", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\r", "\n"]

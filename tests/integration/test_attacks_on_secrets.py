@@ -11,14 +11,6 @@ from typing import Any
 import pytest
 
 from local_stack.mail_server import MailServer
-from tests.conftest import (
-    MAILBOX_PASSWORD,
-    MAILBOX_USER,
-    ODD_PASSWORD,
-    ODD_USER,
-    ApiClient,
-    smtp_account,
-)
 from tests.support.hostile_servers import (
     Recording,
     imap_banner,
@@ -29,6 +21,14 @@ from tests.support.hostile_servers import (
 )
 from tests.support.inboxes import create_inbox
 from tests.support.misbehaving_servers import misbehaving_server
+from tests.support.stack import (
+    MAILBOX_PASSWORD,
+    MAILBOX_USER,
+    ODD_PASSWORD,
+    ODD_USER,
+    ApiClient,
+    smtp_account,
+)
 
 
 def _password_spellings(password: str) -> list[str]:

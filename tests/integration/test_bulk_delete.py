@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ApiClient
 from tests.integration.test_list_sender_accounts import seed_inboxes
 from tests.support.inboxes import finished_job
+from tests.support.stack import ApiClient
 
 
 def wait_for_deletion(client: ApiClient, job_id: str, timeout: float = 90) -> dict[str, Any]:

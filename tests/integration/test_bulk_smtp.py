@@ -16,9 +16,9 @@ from local_stack.mail_server import MailServer
 from local_stack.ports import free_port
 from local_stack.pump import sqs_event
 from local_stack.runtime import LocalRuntime
-from tests.conftest import MAILBOX_PASSWORD, ApiClient, smtp_account
 from tests.support.bus_tap import bus_tap
 from tests.support.inboxes import finished_job
+from tests.support.stack import MAILBOX_PASSWORD, ApiClient, smtp_account
 
 
 def wait_for_completion(client: ApiClient, job_id: str, timeout: float = 90) -> dict[str, Any]:

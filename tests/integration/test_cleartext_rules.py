@@ -15,7 +15,7 @@ import pytest
 
 from local_stack.mail_server import DOVECOT, STRICT_ADDRESS, MailServer, start_mail_server
 from local_stack.pki import ServerPki
-from tests.conftest import IN_CI, MAILBOX_PASSWORD, MAILBOX_USER, ApiClient, smtp_account
+from tests.support.stack import IN_CI, MAILBOX_PASSWORD, MAILBOX_USER, ApiClient, smtp_account
 from tests.support.tap_proxy import Tap, tap
 
 

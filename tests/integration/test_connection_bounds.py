@@ -15,10 +15,10 @@ import pytest
 
 from local_stack.mail_server import MailServer
 from local_stack.runtime import LocalRuntime
-from tests.conftest import ApiClient, smtp_account
 from tests.integration.test_health_monitoring import _make_due, _sweep
 from tests.support.delay_proxy import DelayProxy, FlightCounter
 from tests.support.inboxes import create_inbox, finished_job
+from tests.support.stack import ApiClient, smtp_account
 
 # Every one reaches 127.0.0.1; a bound keyed by the name gave each its own connections.
 SAME_ADDRESS = ("127.0.0.1", "localhost", "LOCALHOST", "Localhost")

@@ -10,8 +10,8 @@ import pytest
 
 from local_stack.mail_server import MailServer
 from local_stack.ports import free_port
-from tests.conftest import MAILBOX_PASSWORD, ApiClient, smtp_account
 from tests.support.silent_server import silent_server
+from tests.support.stack import MAILBOX_PASSWORD, ApiClient, smtp_account
 
 
 def assert_nothing_stored(client: ApiClient, email_address: str) -> None:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from local_stack.mail_server import MailServer
 from local_stack.runtime import LocalRuntime
-from tests.conftest import ApiClient, smtp_account
 from tests.support.fault_proxy import throttling_proxy
+from tests.support.stack import ApiClient, smtp_account
 
 
 def test_throttled_transaction_is_503_and_stores_nothing(

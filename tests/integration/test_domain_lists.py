@@ -10,8 +10,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from tests.conftest import ApiClient
 from tests.support.dns_server import Zone
+from tests.support.stack import ApiClient
 
 
 def _register(client: ApiClient, name: str | None = None) -> dict[str, Any]:

@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.conftest import ApiClient
 from tests.support.dns_server import Zone, silent_dns_server
+from tests.support.stack import ApiClient
 
 
 def _name() -> str:

@@ -13,8 +13,8 @@ import pytest
 
 from local_stack.mail_server import MailServer
 from local_stack.template import StackTemplate, load_template
-from tests.conftest import ApiClient, smtp_account
 from tests.integration.test_list_sender_accounts import seed_inboxes
+from tests.support.stack import ApiClient, smtp_account
 
 ROUTES = StackTemplate(load_template()).api_routes()
 WRITE_ROUTES = sorted({(r.method, r.path) for r in ROUTES if r.method not in {"GET"}})

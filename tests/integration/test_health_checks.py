@@ -12,10 +12,10 @@ import pytest
 
 from local_stack.mail_server import MailServer
 from local_stack.runtime import LocalRuntime
-from tests.conftest import MAILBOX_PASSWORD, MONITORED_USER, ApiClient
 from tests.support.bus_tap import BusTap, bus_tap
 from tests.support.delay_proxy import DelayProxy
 from tests.support.inboxes import create_inbox
+from tests.support.stack import MAILBOX_PASSWORD, MONITORED_USER, ApiClient
 from tests.support.switch_proxy import switch_proxy
 
 CHANGED_PASSWORD = "a-new-password-set-by-the-admin"

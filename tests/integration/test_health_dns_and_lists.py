@@ -10,9 +10,9 @@ import pytest
 
 from local_stack.mail_server import MailServer
 from local_stack.runtime import LocalRuntime
-from tests.conftest import ApiClient
 from tests.support.dns_server import Zone, dns_server, silent_dns_server
 from tests.support.inboxes import create_inbox
+from tests.support.stack import ApiClient
 
 DKIM_KEY = "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC3"
 

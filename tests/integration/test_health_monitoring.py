@@ -18,10 +18,10 @@ from local_stack.mail_server import MailServer
 from local_stack.runtime import LocalRuntime
 from local_stack.schedules import LocalScheduler, scheduled_event
 from local_stack.template import ScheduleSource
-from tests.conftest import MAILBOX_PASSWORD, MONITORED_USER, ApiClient
 from tests.support.bus_tap import bus_tap
 from tests.support.delay_proxy import DelayProxy, FlightCounter
 from tests.support.inboxes import create_inbox, finished_job
+from tests.support.stack import MAILBOX_PASSWORD, MONITORED_USER, ApiClient
 
 SWEEP = "HealthSweepFunction"
 

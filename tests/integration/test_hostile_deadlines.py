@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from local_stack.mail_server import MailServer
-from tests.conftest import MAILBOX_PASSWORD, ApiClient, smtp_account
 from tests.support.hostile_servers import imap_second_greeting_line
 from tests.support.inboxes import create_inbox, finished_job
 from tests.support.misbehaving_servers import misbehaving_server
+from tests.support.stack import MAILBOX_PASSWORD, ApiClient, smtp_account
 
 STEP_SECONDS = 2.0
 DEADLINE_SECONDS = 5.0

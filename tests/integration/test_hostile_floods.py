@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from local_stack.mail_server import MailServer
-from tests.conftest import ApiClient, smtp_account
 from tests.support.server_process import server_process
+from tests.support.stack import ApiClient, smtp_account
 
 DEADLINE_SECONDS = 8.0
 # What one create may allocate at its peak (about 10 MB measured, mostly the in-process AWS

@@ -7,12 +7,12 @@ import time
 from collections.abc import Callable
 
 from local_stack.mail_server import MailServer
-from tests.conftest import ApiClient
 from tests.integration.conftest import OAUTH_CLIENT_ID, OAUTH_USER
 from tests.integration.test_oauth_mailboxes import oauth_account, register_app
 from tests.support.hostile_servers import trickling_token_endpoint
 from tests.support.misbehaving_servers import misbehaving_server
 from tests.support.oauth_server import OAuthProvider
+from tests.support.stack import ApiClient
 
 STEP_SECONDS = 2.0
 DEADLINE_SECONDS = 5.0

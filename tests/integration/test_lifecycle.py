@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from local_stack.mail_server import MailServer
-from tests.conftest import MAILBOX_PASSWORD, MONITORED_USER, ApiClient
 from tests.support.inboxes import create_inbox, delivered
+from tests.support.stack import MAILBOX_PASSWORD, MONITORED_USER, ApiClient
 
 
 def test_test_email_arrives_with_proper_headers(

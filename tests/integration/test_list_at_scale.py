@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ApiClient
+from tests.support.stack import ApiClient
 
 TYPES = ("GOOGLE_WORKSPACE", "OUTLOOK_365", "CUSTOM_SMTP")
 

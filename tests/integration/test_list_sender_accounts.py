@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ApiClient
+from tests.support.stack import ApiClient
 
 
 def seed_inboxes(client: ApiClient, count: int) -> list[dict[str, Any]]:

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from local_stack.mail_server import MailServer
-from tests.conftest import ApiClient, smtp_account
 from tests.support.hostile_servers import Recording, recording_imap
 from tests.support.misbehaving_servers import misbehaving_server
+from tests.support.stack import ApiClient, smtp_account
 
 LONE = "\\ud800"
 

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from local_stack.mail_server import MailServer
-from tests.conftest import ApiClient, smtp_account
 from tests.support.misbehaving_servers import (
     Behaviour,
     banner_one_byte_a_second,
@@ -19,6 +18,7 @@ from tests.support.misbehaving_servers import (
     oversized_reply_line,
     refuses_starttls,
 )
+from tests.support.stack import ApiClient, smtp_account
 
 STEP_SECONDS = 2.0
 DEADLINE_SECONDS = 5.0

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from tests.conftest import ApiClient
+from tests.support.stack import ApiClient
 
 
 def _domain(client: ApiClient) -> dict[str, Any]:

@@ -16,10 +16,10 @@ import requests
 from local_stack.mail_server import MailServer
 from local_stack.runtime import LocalRuntime
 from local_stack.serve import LocalHttpServer, make_handler
-from tests.conftest import API, ApiClient
 from tests.integration.conftest import OAUTH_USER
 from tests.integration.test_oauth_mailboxes import register_app
 from tests.support.oauth_server import OAuthProvider
+from tests.support.stack import API, ApiClient
 
 REDIRECT_URI = "http://127.0.0.1:9/mailboxes/connected"
 

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from local_stack.mail_server import MailServer
-from tests.conftest import ApiClient
 from tests.integration.conftest import OAUTH_CLIENT_ID, OAUTH_USER
 from tests.integration.test_oauth_consent import (  # noqa: F401 (base_url: a fixture)
     base_url,
@@ -23,6 +22,7 @@ from tests.integration.test_oauth_mailboxes import oauth_account, register_app
 from tests.support.hostile_servers import Recording, recording_imap, recording_smtp
 from tests.support.misbehaving_servers import misbehaving_server
 from tests.support.oauth_server import OAuthProvider
+from tests.support.stack import ApiClient
 
 HOST_FIELDS = ["smtp_host", "smtp_port", "smtp_security", "imap_host", "imap_port", "imap_security"]
 ELSEWHERE: dict[str, Any] = {

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from local_stack.mail_server import MailServer
-from tests.conftest import ApiClient
 from tests.integration.conftest import (
     OAUTH_CLIENT_ID,
     OAUTH_CLIENT_SECRET,
@@ -20,6 +19,7 @@ from tests.integration.conftest import (
 )
 from tests.support.inboxes import create_inbox, delivered, finished_job
 from tests.support.oauth_server import OAuthProvider
+from tests.support.stack import ApiClient
 
 
 def mail_hosts(server: MailServer) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from local_stack.pki import ServerPki
-from tests.conftest import IN_CI, MAILBOX_PASSWORD, MAILBOX_USER, ApiClient
 from tests.support.imap4d_server import Imap4dServer, imap4d_installed, start_imap4d
 from tests.support.postfix_server import (
     REFUSED_RECIPIENT,
@@ -19,6 +18,7 @@ from tests.support.postfix_server import (
     postfix_installed,
     start_postfix,
 )
+from tests.support.stack import IN_CI, MAILBOX_PASSWORD, MAILBOX_USER, ApiClient
 from tests.support.tap_proxy import tap
 
 SECOND_USER = "second@acme.test"  # a login of its own: it may not send as MAILBOX_USER

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import MAILBOX_PASSWORD, ApiClient
+from tests.support.stack import MAILBOX_PASSWORD, ApiClient
 
 VALID: dict[str, Any] = {
     "email_address": "rules@acme.test",

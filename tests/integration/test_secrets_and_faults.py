@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from local_stack.mail_server import MailServer
-from tests.conftest import MAILBOX_PASSWORD, MAILBOX_USER, ApiClient, smtp_account
+from tests.support.stack import MAILBOX_PASSWORD, MAILBOX_USER, ApiClient, smtp_account
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from sender_accounts.mail.closing import closed
 from sender_accounts.mail.endpoints import MailServerLogin, Security
 from sender_accounts.mail.policy import OutboundPolicy
 from sender_accounts.mail.validation import validate_mailbox
-from tests.conftest import MAILBOX_PASSWORD, MAILBOX_USER
 from tests.support.delay_proxy import DelayProxy, FlightCounter
+from tests.support.stack import MAILBOX_PASSWORD, MAILBOX_USER
 
 LOOPBACK = OutboundPolicy((ipaddress.ip_network("127.0.0.0/8"),))
 

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 
 from local_stack.mail_server import MailServer
-from tests.conftest import ApiClient, smtp_account
+from tests.support.stack import ApiClient, smtp_account
 
 
 def test_another_workspace_can_neither_read_list_nor_delete(

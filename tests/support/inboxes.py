@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 from local_stack.mail_server import MailServer
 
 if TYPE_CHECKING:
-    from tests.conftest import ApiClient
+    from tests.support.stack import ApiClient
 
 
 def create_inbox(client: ApiClient, server: MailServer, **overrides: Any) -> str:
     """A created inbox's id; the test fails on any other answer than 201."""
-    from tests.conftest import smtp_account
+    from tests.support.stack import smtp_account
 
     response = client.call("POST", "/sender-accounts/smtp", smtp_account(server, **overrides))
     assert response.status == 201, response.body

@@ -6,8 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from local_stack.serve import settings_from_environment
-from local_stack.template import StackTemplate, load_template
 from sender_accounts.health.dns_checks import dkim_factor, dmarc_factor, mx_factor, spf_factor
 from sender_accounts.health.factors import (
     Factor,
@@ -96,27 +94,6 @@ def test_daily_limit_follows_the_warm_up_ramp() -> None:
     now = datetime(2026, 12, 1, tzinfo=UTC)
     assert daily_limit_factor(30, "2026-11-30T00:00:00Z", 2000, now).ok is False
     assert daily_limit_factor(30, "2026-11-20T00:00:00Z", 2000, now).ok is True
-
-
-def test_make_serve_takes_the_functions_settings_from_its_environment() -> None:
-    template = StackTemplate(load_template())
-    chosen = settings_from_environment(
-        template,
-        {
-            "CHECK_MIN_INTERVAL_SECONDS": "5",
-            "DNS_NAMESERVERS": "127.0.0.1:5353",
-            "MAIL_STEP_TIMEOUT_SECONDS": "3",
-            "POWERTOOLS_LOG_LEVEL": "DEBUG",
-            "TABLE_NAME": "not-a-setting",
-            "RATE_LIMIT_PER_MINUTE": "",
-        },
-    )
-    assert chosen == {
-        "CHECK_MIN_INTERVAL_SECONDS": "5",
-        "DNS_NAMESERVERS": "127.0.0.1:5353",
-        "MAIL_STEP_TIMEOUT_SECONDS": "3",
-        "POWERTOOLS_LOG_LEVEL": "DEBUG",
-    }
 
 
 def test_every_dns_detail_is_bounded_whatever_the_zone_publishes() -> None:

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from local_stack.identities import acting_as
 from local_stack.runtime import LocalRuntime
-from tests.conftest import PROJECT_ROOT
+from tests.support.stack import PROJECT_ROOT
 
 
 def _denied_code(call: object) -> str:

@@ -25,7 +25,7 @@ from local_stack.pki import ServerPki
 from local_stack.ports import free_port
 from local_stack.state import LocalStackState
 from local_stack.template import PROJECT_ROOT
-from tests.conftest import MAILBOX_PASSWORD, MAILBOX_USER
+from tests.support.stack import MAILBOX_PASSWORD, MAILBOX_USER
 
 DEMO_KEY = "cs_test_" + "LocalRuntimeHttpTestKey0123456789abcdef"
 PRINTED: list[str] = []  # what `make serve` printed up to Ready
@@ -288,11 +288,11 @@ def test_the_demo_mailbox_validates_for_real_and_its_mail_is_shown(
     assert not any("_local" in path for path in document["paths"])
 
 
-def _readme_commands() -> list[str]:
-    """The commands of the README's curl examples (its first two bash blocks that use $API),
+def _quickstart_commands() -> list[str]:
+    """The commands of the quickstart's curl examples (its first two bash blocks that use $API),
     continuation lines joined, comments left out."""
-    readme = (PROJECT_ROOT / "README.md").read_text()
-    blocks = [b.split("```", 1)[0] for b in readme.split("```bash\n")[1:]]
+    quickstart = (PROJECT_ROOT / "docs" / "quickstart.md").read_text()
+    blocks = [b.split("```", 1)[0] for b in quickstart.split("```bash\n")[1:]]
     commands: list[str] = []
     for block in [b for b in blocks if "$API" in b][:2]:
         pending = ""
@@ -309,12 +309,12 @@ def _readme_commands() -> list[str]:
     return commands
 
 
-def test_the_readmes_curl_examples_work_as_written(
+def test_the_quickstarts_curl_examples_work_as_written(
     serve: tuple[str, subprocess.Popen[str]],
 ) -> None:
     base_url, _ = serve
     printed = json.loads(_printed_curl().split(" -d ", 1)[1].strip().strip("'"))
-    # What the README says to take from make serve's output
+    # What the quickstart says to take from make serve's output
     given = {
         "PORT": base_url.rsplit(":", 1)[1],
         "KEY": DEMO_KEY,
@@ -326,7 +326,7 @@ def test_the_readmes_curl_examples_work_as_written(
     # ... and what it says earlier answers give
     placeholders: dict[str, str] = {}
     answers: list[tuple[str, dict[str, Any]]] = []
-    for command in _readme_commands():
+    for command in _quickstart_commands():
         if command.startswith("export"):
             names = {part.split("=", 1)[0] for part in command.split()[1:]}
             if not names <= set(given):  # the values it says to take from make serve stay
@@ -439,7 +439,7 @@ def _bulk_queue_url(directory: Path) -> str:
 
 def test_ctrl_c_stops_cleanly_and_keeps_the_data(serve: tuple[str, subprocess.Popen[str]]) -> None:
     base_url, process = serve
-    # An inbox to find after the restart (the README's walk deleted the first demo inbox)
+    # An inbox to find after the restart (the quickstart's walk deleted the first demo inbox)
     again = _printed_curl().replace("Idempotency-Key: demo-inbox", "Idempotency-Key: kept")
     DEMO_INBOX["kept_inbox_id"] = _run(again)["inbox_id"]
     # A native inbox (its domain's identity lives in the emulated SES) and a message that
