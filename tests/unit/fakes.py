@@ -5,13 +5,14 @@ SQS. Each keeps what it was given so a test can say what happened; none touches 
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from sender_accounts.adapters.password_vault import MailboxPasswords
+from sender_accounts.adapters.password_vault import MailboxPasswords, encryption_context
 from sender_accounts.config import Settings
 from sender_accounts.errors import (
     ConcurrentUpdate,
@@ -23,6 +24,9 @@ from sender_accounts.errors import (
 from sender_accounts.mail.endpoints import MailServerLogin
 from sender_accounts.mail.outcome import ErrorCode, StageFailure
 from sender_accounts.mail.policy import OutboundPolicy
+from sender_accounts.oauth.tokens import MailboxTokens, RefreshFailed
+from sender_accounts.store.bulk_jobs import RowOutcome
+from sender_accounts.store.inbox_lists import Chunk, ListSpec
 from sender_accounts.store.records import (
     DomainRecord,
     InboxRecord,
@@ -30,12 +34,6 @@ from sender_accounts.store.records import (
     JobRecord,
     RowRecord,
 )
-
-
-def stand_in(fake: object) -> Any:
-    """A fake where a collaborator is expected: duck-typed, and held to it by these tests."""
-    return fake
-
 
 SETTINGS = Settings(mail_step_timeout_seconds=1, validation_deadline_seconds=2)
 
@@ -93,6 +91,15 @@ class FakeInboxStore:
         if inbox.sent_day == today and inbox.emails_sent_today > 0:
             inbox.emails_sent_today -= 1
 
+    def save_tokens(
+        self, workspace_id: str, inbox_id: str, ciphertext: bytes, replaced_version: int
+    ) -> bool:
+        inbox = self.inboxes.get((workspace_id, inbox_id))
+        if inbox is None or (inbox.token_version or 0) != replaced_version:
+            return False
+        inbox.tokens_ciphertext, inbox.token_version = ciphertext, replaced_version + 1
+        return True
+
 
 class FakeInboxLists:
     """The list indexes over a FakeInboxStore, as DynamoDB keeps them: each inbox's index
@@ -102,14 +109,14 @@ class FakeInboxLists:
         self.store = store
         self.reads = 0
 
-    def _entries(self, spec: Any) -> list[dict[str, Any]]:
-        from sender_accounts.store.keys import workspace_key
+    def _entries(self, spec: ListSpec) -> list[dict[str, Any]]:
+        from sender_accounts.store.keys import inbox_key
         from sender_accounts.store.list_index import index_attributes
 
         index = spec.index
         entries = []
         for (ws, _), inbox in self.store.inboxes.items():
-            entry = {"pk": workspace_key(ws), **index_attributes(ws, inbox)}
+            entry = {**inbox_key(ws, inbox.inbox_id), **index_attributes(ws, inbox)}
             if entry.get(index.partition_attribute) != index.partition_value:
                 continue
             if spec.health_below is not None and inbox.health_score >= spec.health_below:
@@ -118,9 +125,9 @@ class FakeInboxLists:
         entries.sort(key=lambda e: e[index.sort_attribute], reverse=not spec.forward)
         return entries
 
-    def page(self, spec: Any, limit: int, start: Any = None, skip: int = 0) -> Any:
-        from sender_accounts.store.inbox_lists import Chunk
-
+    def page(
+        self, spec: ListSpec, limit: int, start: dict[str, Any] | None = None, skip: int = 0
+    ) -> Chunk:
         entries = self._entries(spec)
         sort = spec.index.sort_attribute
         if start is not None:
@@ -142,8 +149,13 @@ class FakeInboxLists:
             and (status is None or inbox.overall_status == status)
         )
 
-    def count_matching(self, spec: Any) -> int:
+    def count_matching(self, spec: ListSpec) -> int:
         return len(self._entries(spec))
+
+    def inbox_ids(self, spec: ListSpec, bound: int) -> list[str]:
+        from sender_accounts.store.keys import INBOX_PREFIX
+
+        return [e["sk"].removeprefix(INBOX_PREFIX) for e in self._entries(spec)[:bound]]
 
     def count_below(self, workspace_id: str, health_below: int) -> int:
         return sum(
@@ -159,7 +171,7 @@ class FakeInboxSearch:
     def __init__(self, store: FakeInboxStore) -> None:
         self.store = store
 
-    def matching(self, workspace_id: str, text: str, bound: int) -> tuple[list[Any], int]:
+    def matching(self, workspace_id: str, text: str, bound: int) -> tuple[list[InboxSummary], int]:
         found = [
             InboxSummary.model_validate(inbox.model_dump())
             for (ws, _), inbox in self.store.inboxes.items()
@@ -169,19 +181,28 @@ class FakeInboxSearch:
 
 
 class FakeVault:
-    """Seals by reversing a JSON pair: not secret, only distinguishable."""
+    """Seals by reversing JSON of the secrets and their context: not secret, only
+    distinguishable; opening under another context fails as KMS does."""
 
     def __init__(self) -> None:
         self.opened = 0
 
     def seal(self, passwords: MailboxPasswords, workspace_id: str, inbox_id: str) -> bytes:
-        return f"{workspace_id}|{inbox_id}|{passwords.smtp}|{passwords.imap}".encode()[::-1]
+        secrets = {"smtp": passwords.smtp, "imap": passwords.imap}
+        return self.seal_secrets(secrets, encryption_context(workspace_id, inbox_id))
 
     def open(self, ciphertext: bytes, workspace_id: str, inbox_id: str) -> MailboxPasswords:
+        opened = self.open_secrets(ciphertext, encryption_context(workspace_id, inbox_id))
+        return MailboxPasswords(smtp=opened["smtp"], imap=opened["imap"])
+
+    def seal_secrets(self, secrets: dict[str, Any], context: dict[str, str]) -> bytes:
+        return json.dumps({"context": context, "secrets": secrets}).encode()[::-1]
+
+    def open_secrets(self, ciphertext: bytes, context: dict[str, str]) -> dict[str, Any]:
         self.opened += 1
-        ws, inbox, smtp, imap = ciphertext[::-1].decode().split("|")
-        assert (ws, inbox) == (workspace_id, inbox_id), "opened under another context"
-        return MailboxPasswords(smtp=smtp, imap=imap)
+        sealed = json.loads(ciphertext[::-1])
+        assert sealed["context"] == context, "opened under another context"
+        return dict(sealed["secrets"])
 
 
 @dataclass
@@ -338,46 +359,95 @@ def condition_failure() -> ClientError:
 
 
 class FakeJobs:
-    """The job store's contract: rows decided once, counted on their job."""
+    """The job store's contract: rows decided once with their effect (an inbox created or
+    deleted in the FakeInboxStore), counted on their job; a job completes once."""
 
     def __init__(self, taken: set[str] | None = None, store: FakeInboxStore | None = None) -> None:
         self.taken = taken or set()
         self.store = store
-        self.jobs: dict[str, dict[str, Any]] = {}
-        self.rows: dict[tuple[str, int], dict[str, Any]] = {}
+        self.jobs: dict[str, JobRecord] = {}
+        self.row_records: dict[tuple[str, int], RowRecord] = {}
         self.deleted: list[str] = []
 
     def addresses_taken(self, workspace_id: str, addresses: list[str]) -> set[str]:
         return {a for a in addresses if a in self.taken}
 
     def create(self, job: JobRecord, rows: list[RowRecord]) -> None:
-        self.jobs[job.job_id] = job.item()
+        self.jobs[job.job_id] = job.model_copy()
         for row in rows:
-            self.rows[(job.job_id, row.row)] = row.item()
+            self.row_records[(job.job_id, row.row)] = row.model_copy()
+
+    def get_job(self, workspace_id: str, job_id: str, job_type: str) -> JobRecord:
+        job = self.jobs.get(job_id)
+        if job is None or job.workspace_id != workspace_id or job.job_type != job_type:
+            raise NotFound("Job")
+        return job.model_copy()
+
+    def rows(self, job_id: str) -> list[RowRecord]:
+        keys = sorted(k for k in self.row_records if k[0] == job_id)
+        return [self.row_records[k].model_copy() for k in keys]
 
     def mark_failed(self, job_id: str, now: str) -> None:
-        self.jobs[job_id]["status"] = "FAILED"
+        self.jobs[job_id].status, self.jobs[job_id].completed_at = "FAILED", now
 
     def decide_row(
-        self, job_id: str, row: int, values: dict[str, Any], counter: str, effects: Any = ()
-    ) -> Any:
-        from sender_accounts.store.bulk_jobs import RowOutcome
-
-        if self.rows[(job_id, row)]["status"] != "PENDING":
+        self,
+        job_id: str,
+        row: int,
+        values: dict[str, Any],
+        counter: str,
+        effects: tuple[dict[str, Any], ...] = (),
+    ) -> RowOutcome:
+        job, record = self.jobs[job_id], self.row_records[(job_id, row)]
+        if record.status != "PENDING" or job.status == "FAILED":
             return RowOutcome.ALREADY_DONE
-        self.rows[(job_id, row)].update(values)
-        job = self.jobs[job_id]
-        job["processed_count"] += 1
-        job[counter] = job.get(counter, 0) + 1
+        self.row_records[(job_id, row)] = record.model_copy(update=values)
+        job.processed_count += 1
+        setattr(job, counter, (getattr(job, counter) or 0) + 1)
         return RowOutcome.DONE
 
-    def delete_inbox_row(self, workspace_id: str, job_id: str, row: int, inbox: Any) -> Any:
-        outcome = self.decide_row(job_id, row, {"status": "DELETED"}, "deleted_count")
-        if outcome.name == "DONE":
-            self.deleted.append(inbox.inbox_id)
-            if self.store is not None:  # the same transaction deletes the inbox
+    def _pending(self, job_id: str, row: int) -> bool:
+        job, record = self.jobs[job_id], self.row_records[(job_id, row)]
+        return record.status == "PENDING" and job.status != "FAILED"
+
+    def complete_row_success(
+        self, workspace_id: str, job_id: str, row: int, inbox: InboxRecord
+    ) -> RowOutcome:
+        if not self._pending(job_id, row):
+            return RowOutcome.ALREADY_DONE
+        try:
+            if self.store is not None:  # the same transaction creates the inbox
+                self.store.create_inbox(workspace_id, inbox)
+        except DuplicateAddress:
+            return RowOutcome.EFFECT_REFUSED
+        values = {"status": "SUCCESS", "inbox_id": inbox.inbox_id}
+        return self.decide_row(job_id, row, values, "success_count")
+
+    def complete_row_failure(self, job_id: str, row: int, error_code: str, error: str) -> bool:
+        values = {"status": "FAILED", "error_code": error_code, "error": error}
+        return self.decide_row(job_id, row, values, "failed_count") is RowOutcome.DONE
+
+    def delete_inbox_row(
+        self, workspace_id: str, job_id: str, row: int, inbox: InboxRecord
+    ) -> RowOutcome:
+        if not self._pending(job_id, row):
+            return RowOutcome.ALREADY_DONE
+        if self.store is not None:  # the same transaction deletes the inbox
+            try:
                 self.store.delete_inbox(workspace_id, inbox.inbox_id)
-        return outcome
+            except NotFound:
+                return RowOutcome.EFFECT_REFUSED
+        self.deleted.append(inbox.inbox_id)
+        return self.decide_row(job_id, row, {"status": "DELETED"}, "deleted_count")
+
+    def finish_if_done(self, job_id: str, now: str) -> JobRecord | None:
+        job = self.jobs.get(job_id)
+        if job is None or job.status in ("COMPLETED", "FAILED"):
+            return None
+        if job.processed_count != job.total_rows:
+            return None
+        job.status, job.completed_at = "COMPLETED", now
+        return job.model_copy()
 
 
 @dataclass
@@ -391,3 +461,41 @@ class FakeSqs:
         failed = [{"Id": e["Id"]} for e in Entries if e["Id"] in self.failing]
         self.messages.extend(e["MessageBody"] for e in Entries if e["Id"] not in self.failing)
         return {"Failed": failed}
+
+
+@dataclass
+class FakeTokens:
+    """An OAuth2 inbox's tokens as the token source gives them: fixed, or refused."""
+
+    access_token: str = "access-token-1"
+    refused: StageFailure | None = None
+    uses: int = 0
+
+    def usable(self, workspace_id: str, inbox: InboxRecord) -> MailboxTokens:
+        self.uses += 1
+        if self.refused is not None:
+            raise RefreshFailed(self.refused)
+        return MailboxTokens(self.access_token, "refresh-token-1", 2**40)
+
+    def app_hosts(self, workspace_id: str, inbox: InboxRecord) -> dict[str, Any]:
+        return {
+            "smtp_host": "smtp.provider.test", "smtp_port": 587, "smtp_security": "starttls",
+            "imap_host": "imap.provider.test", "imap_port": 993, "imap_security": "ssl",
+        }  # fmt: skip
+
+
+@dataclass
+class FakeRenewal:
+    """An OAuth2 inbox's new token, renewed as it is told: the changes to store, or a refusal."""
+
+    changes: dict[str, Any] = field(default_factory=lambda: {"token_version": 9})
+    refused: Exception | None = None
+    calls: list[tuple[str, str]] = field(default_factory=list)
+
+    def renewed(
+        self, workspace_id: str, inbox: InboxRecord, token: Any, overrides: dict[str, Any]
+    ) -> dict[str, Any]:
+        self.calls.append((workspace_id, inbox.inbox_id))
+        if self.refused is not None:
+            raise self.refused
+        return dict(self.changes)

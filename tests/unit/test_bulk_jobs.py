@@ -11,7 +11,7 @@ from sender_accounts.bulk.delete import BulkDeleteService, DeleteRowMessage
 from sender_accounts.bulk.intake import BulkIntakeService
 from sender_accounts.bulk.models import BulkCreateSmtpAccountsRequest, BulkDeleteRequest
 from sender_accounts.errors import ConfirmationRequired, DependencyUnavailable
-from tests.unit.fakes import FakeEvents, FakeInboxStore, FakeJobs, FakeSqs, FakeVault, stand_in
+from tests.unit.fakes import FakeEvents, FakeInboxStore, FakeJobs, FakeSqs, FakeVault
 from tests.unit.records import WORKSPACE, stored_inbox
 
 
@@ -29,7 +29,7 @@ def _intake(
 ) -> tuple[BulkIntakeService, FakeJobs, FakeSqs, FakeEvents]:
     jobs, queue, events = FakeJobs(taken), sqs or FakeSqs(), FakeEvents()
     return (
-        BulkIntakeService(stand_in(jobs), stand_in(FakeVault()), queue, "queue", stand_in(events)),
+        BulkIntakeService(jobs, FakeVault(), queue, "queue", events),
         jobs,
         queue,
         events,
@@ -46,10 +46,10 @@ def test_a_repeated_address_fails_at_once_and_names_its_first_row() -> None:
     # When it is accepted
     accepted = service.create_job(WORKSPACE, _bulk("a@acme.test", "b@acme.test", "A@ACME.test"))
     # Then two rows are queued and the repeat failed as a duplicate of row 0
-    rows = {r["row"]: r for (_, _), r in jobs.rows.items()}
-    assert [rows[i]["status"] for i in range(3)] == ["PENDING", "PENDING", "FAILED"]
-    assert rows[2]["error_code"] == "DUPLICATE"
-    assert "row 0" in rows[2]["error"]
+    rows = {r.row: r for r in jobs.row_records.values()}
+    assert [rows[i].status for i in range(3)] == ["PENDING", "PENDING", "FAILED"]
+    assert rows[2].error_code == "DUPLICATE"
+    assert "row 0" in (rows[2].error or "")
     assert len(sqs.messages) == 2
     assert accepted.status.value == "PENDING"
 
@@ -57,8 +57,8 @@ def test_a_repeated_address_fails_at_once_and_names_its_first_row() -> None:
 def test_an_address_the_workspace_has_fails_at_once() -> None:
     service, jobs, sqs, _ = _intake(taken={"b@acme.test"})
     service.create_job(WORKSPACE, _bulk("a@acme.test", "b@acme.test"))
-    failed = [r for r in jobs.rows.values() if r["status"] == "FAILED"]
-    assert [r["email_address"] for r in failed] == ["b@acme.test"]
+    failed = [r for r in jobs.row_records.values() if r.status == "FAILED"]
+    assert [r.email_address for r in failed] == ["b@acme.test"]
     assert len(sqs.messages) == 1
 
 
@@ -69,7 +69,7 @@ def test_a_job_with_nothing_to_queue_completes_at_once() -> None:
     assert sqs.messages == []
     assert events.types() == ["BulkJobCompleted"]
     job = next(iter(jobs.jobs.values()))
-    assert (job["processed_count"], job["failed_count"]) == (2, 2)
+    assert (job.processed_count, job.failed_count) == (2, 2)
 
 
 def test_queue_messages_carry_sealed_passwords_only() -> None:
@@ -83,14 +83,14 @@ def test_a_queue_that_refuses_fails_the_job_with_503() -> None:
     service, jobs, _, _ = _intake(sqs=FakeSqs(failing={"0"}))
     with pytest.raises(DependencyUnavailable):
         service.create_job(WORKSPACE, _bulk("a@acme.test"))
-    assert next(iter(jobs.jobs.values()))["status"] == "FAILED"
+    assert next(iter(jobs.jobs.values())).status == "FAILED"
 
 
 def _deleter() -> tuple[BulkDeleteService, FakeJobs, FakeInboxStore, FakeSqs]:
     store, sqs = FakeInboxStore(), FakeSqs()
     jobs = FakeJobs(store=store)
     return (
-        BulkDeleteService(stand_in(jobs), stand_in(store), sqs, "queue", stand_in(FakeEvents())),
+        BulkDeleteService(jobs, store, sqs, "queue", FakeEvents()),
         jobs,
         store,
         sqs,
@@ -122,11 +122,11 @@ def test_bulk_delete_outcomes_deleted_skipped_and_repeated() -> None:
         service.process(message, outbox)
         service.process(message, outbox)  # redelivered: changes nothing
     # Then mine is deleted once, theirs is untouched, the repeat and the unknown are skipped
-    statuses = [jobs.rows[key]["status"] for key in sorted(jobs.rows)]
+    statuses = [jobs.row_records[key].status for key in sorted(jobs.row_records)]
     assert statuses == ["DELETED", "SKIPPED", "SKIPPED", "SKIPPED"]
     assert jobs.deleted == ["mine"]
     assert (WORKSPACE, "mine") not in store.inboxes
     assert ("ws-other", "theirs") in store.inboxes
     assert [name for name, _ in outbox] == ["SenderAccountDeleted"]
     job = next(iter(jobs.jobs.values()))
-    assert (job["deleted_count"], job["skipped_count"], job["processed_count"]) == (1, 3, 4)
+    assert (job.deleted_count, job.skipped_count, job.processed_count) == (1, 3, 4)

@@ -19,7 +19,6 @@ from tests.unit.fakes import (
     FakeValidator,
     FakeVault,
     auth_failure,
-    stand_in,
 )
 from tests.unit.records import WORKSPACE, stored_inbox
 
@@ -42,9 +41,7 @@ def _service(
     store, events = FakeInboxStore(), FakeEvents()
     validator = FakeValidator(failures=failures or [])
     return (
-        SenderAccountService(
-            stand_in(store), stand_in(FakeVault()), stand_in(events), SETTINGS, validator
-        ),
+        SenderAccountService(store, FakeVault(), events, SETTINGS, validator, None),
         store,
         events,
         validator,
@@ -105,7 +102,7 @@ def test_the_same_address_in_another_workspace_is_fine() -> None:
 
 
 def _listing(store: FakeInboxStore) -> SenderAccountListing:
-    lists, search = stand_in(FakeInboxLists(store)), stand_in(FakeInboxSearch(store))
+    lists, search = FakeInboxLists(store), FakeInboxSearch(store)
     return SenderAccountListing(lists, search, lambda: b"test-cursor-key")
 
 

@@ -10,7 +10,7 @@ import pytest
 from sender_accounts.domains.ownership import OwnershipCheck, ownership_record_name
 from sender_accounts.domains.service import DomainService
 from sender_accounts.errors import DomainInUse, DuplicateDomain, NotFound
-from tests.unit.fakes import FakeDns, FakeDomainStore, FakeEvents, FakeSes, stand_in
+from tests.unit.fakes import FakeDns, FakeDomainStore, FakeEvents, FakeSes
 from tests.unit.records import WORKSPACE
 
 NAME = "mail.acme.test"
@@ -21,7 +21,7 @@ def _service(
 ) -> tuple[DomainService, FakeDomainStore, FakeSes, FakeDns, FakeEvents]:
     store, ses, dns, events = FakeDomainStore(), FakeSes(), FakeDns(), FakeEvents()
     ownership = OwnershipCheck(mode, dns)  # type: ignore[arg-type]
-    return DomainService(stand_in(store), ses, stand_in(events), ownership), store, ses, dns, events
+    return DomainService(store, ses, events, ownership), store, ses, dns, events
 
 
 def _token_record(response_records: list[dict[str, str]]) -> dict[str, str]:

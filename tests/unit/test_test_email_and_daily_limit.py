@@ -14,9 +14,10 @@ from sender_accounts.errors import (
     InboxNotActive,
     NotFound,
 )
+from sender_accounts.oauth.inbox_tokens import StoredLogins
 from sender_accounts.sending.models import TestEmailRequest
 from sender_accounts.sending.test_email import TestEmailService, seconds_to_next_utc_day
-from tests.unit.fakes import SETTINGS, FakeInboxStore, FakeSes, FakeTransport, FakeVault, stand_in
+from tests.unit.fakes import SETTINGS, FakeInboxStore, FakeSes, FakeTokens, FakeTransport, FakeVault
 from tests.unit.records import WORKSPACE, stored_inbox
 
 VAULT = FakeVault()
@@ -30,7 +31,9 @@ def _service(
     store.create_inbox(WORKSPACE, stored_inbox(VAULT, **inbox))
     transport = transport or FakeTransport()
     return (
-        TestEmailService(stand_in(store), stand_in(VAULT), SETTINGS, ses, transport),
+        TestEmailService(
+            store, VAULT, SETTINGS, ses, transport, StoredLogins(VAULT, FakeTokens()), None
+        ),
         store,
         transport,
         ses,

@@ -19,10 +19,10 @@ from tests.unit.fakes import (
     SETTINGS,
     FakeEvents,
     FakeInboxStore,
+    FakeRenewal,
     FakeValidator,
     FakeVault,
     auth_failure,
-    stand_in,
 )
 from tests.unit.records import WORKSPACE, stored_inbox
 
@@ -33,7 +33,7 @@ def _service(**inbox: Any) -> tuple[UpdateService, FakeInboxStore, FakeEvents, F
     store, events, validator = FakeInboxStore(), FakeEvents(), FakeValidator()
     store.create_inbox(WORKSPACE, stored_inbox(VAULT, **inbox))
     return (
-        UpdateService(stand_in(store), stand_in(VAULT), stand_in(events), SETTINGS, validator),
+        UpdateService(store, VAULT, events, SETTINGS, validator, None, FakeRenewal()),
         store,
         events,
         validator,

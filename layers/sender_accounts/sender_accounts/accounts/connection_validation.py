@@ -23,23 +23,31 @@ ConnectionValidator = Callable[
 ]
 
 
-def real_validator() -> ConnectionValidator:
+async def real_validation(
+    smtp: MailServerLogin,
+    imap: MailServerLogin,
+    policy: OutboundPolicy,
+    step_timeout: float,
+    deadline: float,
+) -> list[StageFailure]:
+    """The real probes, imported with the first validation (functions that never validate
+    never load the SMTP and IMAP libraries)."""
     from sender_accounts.mail.validation import validate_mailbox
 
-    return validate_mailbox
+    return await validate_mailbox(smtp, imap, policy, step_timeout, deadline)
 
 
 async def validate_connection(
     smtp: MailServerLogin,
     imap: MailServerLogin,
     settings: Settings,
-    validator: ConnectionValidator | None = None,
+    validator: ConnectionValidator,
     admission: Admission | None = None,
 ) -> list[StageFailure]:
     """Both logins tried side by side, within what is left of the operation's deadline (a
     token refresh before them took its share); the failures, or none. With `admission`, the
     connections are counted and bounded first (accounts/connection_capacity.py)."""
-    run = validator or real_validator()
+    run = validator
     policy, step = settings.outbound_policy, settings.mail_step_timeout_seconds
     if admission is None:
         return await run(smtp, imap, policy, step, time_left(settings.validation_deadline_seconds))

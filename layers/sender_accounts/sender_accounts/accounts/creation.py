@@ -14,12 +14,12 @@ from sender_accounts.accounts.models import (
     InboxType,
     ValidationFailurePolicy,
 )
-from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger, metrics
+from sender_accounts.adapters.ports import EventBus
 from sender_accounts.common.model import Model
 from sender_accounts.errors import ConnectionValidationFailed
 from sender_accounts.mail.outcome import StageFailure, failure_body
-from sender_accounts.store.inboxes import InboxStore
+from sender_accounts.store.ports import Inboxes
 from sender_accounts.store.records import InboxRecord
 
 CREATED = "SenderAccountCreated"
@@ -67,7 +67,7 @@ def judge_validation(failures: list[StageFailure], policy: ValidationFailurePoli
 
 
 def store_new_inbox(
-    inboxes: InboxStore, events: EventPublisher, workspace_id: str, record: InboxRecord
+    inboxes: Inboxes, events: EventBus, workspace_id: str, record: InboxRecord
 ) -> None:
     """Write the inbox (DuplicateAddress when the workspace has its address), then say so."""
     inboxes.create_inbox(workspace_id, record)

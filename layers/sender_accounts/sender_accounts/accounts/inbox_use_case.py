@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sender_accounts.accounts.connection_validation import ConnectionValidator
-from sender_accounts.adapters.events import EventPublisher
-from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.adapters.ports import EventBus, SecretVault
 from sender_accounts.config import Settings
-from sender_accounts.store.inboxes import InboxStore
+from sender_accounts.store.ports import Inboxes
 
 if TYPE_CHECKING:
     from sender_accounts.accounts.connection_capacity import Admission, ConnectionCapacity
@@ -17,17 +16,18 @@ if TYPE_CHECKING:
 
 class InboxUseCase:
     """What the use cases that store inboxes and validate their connections share: the inbox
-    store, the vault, the event bus, the settings, the connection validator (the real probes by
-    default) and the bounds on mail connections (none: unbounded)."""
+    store, the vault, the event bus, the settings, the connection validator
+    (`real_validation` in production) and the bounds on mail connections (None, said
+    explicitly: unbounded)."""
 
     def __init__(
         self,
-        repository: InboxStore,
-        vault: PasswordVault,
-        events: EventPublisher,
+        repository: Inboxes,
+        vault: SecretVault,
+        events: EventBus,
         settings: Settings,
-        validator: ConnectionValidator | None = None,
-        capacity: ConnectionCapacity | None = None,
+        validator: ConnectionValidator,
+        capacity: ConnectionCapacity | None,
     ) -> None:
         self._repository = repository
         self._vault = vault

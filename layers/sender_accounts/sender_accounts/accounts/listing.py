@@ -17,10 +17,10 @@ from sender_accounts.accounts.models import ListQuery, ListSenderAccountsRespons
 from sender_accounts.accounts.views import summary
 from sender_accounts.common.cursor import decode_cursor, encode_cursor
 from sender_accounts.common.pagination import Pagination
-from sender_accounts.store.inbox_lists import SEARCH_READ_BOUND, InboxLists, ListSpec
+from sender_accounts.store.inbox_lists import SEARCH_READ_BOUND, ListSpec
 from sender_accounts.store.list_index import choose_index, index_attributes
+from sender_accounts.store.ports import AddressSearch, InboxListing
 from sender_accounts.store.records import InboxSummary
-from sender_accounts.store.search_index import InboxSearch
 
 
 def query_fingerprint(query: ListQuery) -> str:
@@ -38,7 +38,7 @@ def query_fingerprint(query: ListQuery) -> str:
 
 class SenderAccountListing:
     def __init__(
-        self, lists: InboxLists, search: InboxSearch, cursor_key: Callable[[], bytes]
+        self, lists: InboxListing, search: AddressSearch, cursor_key: Callable[[], bytes]
     ) -> None:
         self._lists = lists
         self._search = search
@@ -90,7 +90,7 @@ class SenderAccountListing:
 
 
 def _search_page(
-    search: InboxSearch, workspace_id: str, query: ListQuery, position: dict[str, Any]
+    search: AddressSearch, workspace_id: str, query: ListQuery, position: dict[str, Any]
 ) -> tuple[list[InboxSummary], int, dict[str, Any] | None]:
     """Through the address search keys: the matches (at most SEARCH_READ_BOUND), the other
     filters applied to them, in the query's order; a cursor holds the offset reached."""

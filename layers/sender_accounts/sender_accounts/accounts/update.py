@@ -5,9 +5,9 @@ and under the secret-presentation rule (credential_changes.py)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sender_accounts.accounts.connection_validation import validate_connection
+from sender_accounts.accounts.connection_validation import ConnectionValidator, validate_connection
 from sender_accounts.accounts.credential_changes import (
     connection_overrides,
     endpoint,
@@ -23,8 +23,10 @@ from sender_accounts.accounts.models import (
 )
 from sender_accounts.accounts.views import public_detail
 from sender_accounts.adapters.password_vault import MailboxPasswords
+from sender_accounts.adapters.ports import EventBus, SecretVault
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.mail_hosts import HOSTS_OF_THE_APP, MAIL_HOST_FIELDS
+from sender_accounts.config import Settings
 from sender_accounts.errors import (
     ConnectionValidationFailed,
     FieldRuleViolated,
@@ -32,7 +34,11 @@ from sender_accounts.errors import (
 )
 from sender_accounts.mail.endpoints import detected_modes
 from sender_accounts.mail.outcome import failure_body
+from sender_accounts.store.ports import Inboxes
 from sender_accounts.store.records import InboxRecord
+
+if TYPE_CHECKING:
+    from sender_accounts.accounts.connection_capacity import ConnectionCapacity
 
 
 class TokenRenewal(Protocol):
@@ -57,7 +63,19 @@ def check_secret_kind(inbox: InboxRecord, given: set[str]) -> None:
 
 
 class UpdateService(InboxUseCase):
-    renewal: TokenRenewal | None = None  # set where OAuth2 inboxes are served
+    def __init__(
+        self,
+        repository: Inboxes,
+        vault: SecretVault,
+        events: EventBus,
+        settings: Settings,
+        validator: ConnectionValidator,
+        capacity: ConnectionCapacity | None,
+        renewal: TokenRenewal,
+    ) -> None:
+        """`renewal`: how an OAuth2 inbox's new token is refreshed and validated."""
+        super().__init__(repository, vault, events, settings, validator, capacity)
+        self.renewal = renewal
 
     def update(
         self, workspace_id: str, inbox_id: str, request: UpdateSenderAccountRequest
@@ -119,7 +137,7 @@ class UpdateService(InboxUseCase):
         )
         if refused:
             raise ConnectionValidationFailed(failure_body(refused))
-        if inbox.auth_type == "OAUTH2" and self.renewal is not None:
+        if inbox.auth_type == "OAUTH2":
             return self.renewal.renewed(workspace_id, inbox, request.token, overrides)
         stored = self._vault.open(
             bytes(inbox.passwords_ciphertext or b""), workspace_id, inbox.inbox_id

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger, metrics
+from sender_accounts.adapters.ports import EventBus
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.model import Model
-from sender_accounts.store.bulk_jobs import BulkJobRepository
+from sender_accounts.store.ports import BulkJobs
 from sender_accounts.store.records import JobRecord
 
 PROCESSING_FAILED_MESSAGE = "The item could not be processed after its retries"
 
 
-def publish_job_completed(events: EventPublisher, job: JobRecord) -> None:
+def publish_job_completed(events: EventBus, job: JobRecord) -> None:
     detail: dict[str, Any] = {
         "workspace_id": job.workspace_id,
         "job_id": job.job_id,
@@ -27,9 +27,7 @@ def publish_job_completed(events: EventPublisher, job: JobRecord) -> None:
     events.publish("BulkJobCompleted", detail)
 
 
-def finish_stale_job(
-    jobs: BulkJobRepository, events: EventPublisher, job: JobRecord, now: str
-) -> JobRecord:
+def finish_stale_job(jobs: BulkJobs, events: EventBus, job: JobRecord, now: str) -> JobRecord:
     """A job whose every row is counted but whose finishing write was lost (a crash after the
     last row) is finished when read, so no job stays in progress for ever."""
     if job.status in {"PENDING", "PROCESSING"} and job.processed_count >= job.total_rows:
@@ -50,7 +48,7 @@ class RowReference(Model):
 class DeadLetters:
     """Rows whose message exhausted its retries fail, so every job completes."""
 
-    def __init__(self, jobs: BulkJobRepository, events: EventPublisher) -> None:
+    def __init__(self, jobs: BulkJobs, events: EventBus) -> None:
         self._jobs = jobs
         self._events = events
 
@@ -58,7 +56,7 @@ class DeadLetters:
         give_up(self._jobs, self._events, reference)
 
 
-def give_up(jobs: BulkJobRepository, events: EventPublisher, ref: RowReference) -> None:
+def give_up(jobs: BulkJobs, events: EventBus, ref: RowReference) -> None:
     """A message that exhausted its receives: its row fails, so the job still completes."""
     if jobs.complete_row_failure(
         ref.job_id, ref.row, "PROCESSING_FAILED", PROCESSING_FAILED_MESSAGE
@@ -72,8 +70,8 @@ def give_up(jobs: BulkJobRepository, events: EventPublisher, ref: RowReference) 
 
 
 def finish_jobs(
-    jobs: BulkJobRepository,
-    events: EventPublisher,
+    jobs: BulkJobs,
+    events: EventBus,
     job_ids: set[str],
     outbox: list[tuple[str, dict[str, Any]]],
 ) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
+from sender_accounts.adapters.ports import EventBus
 from sender_accounts.bulk.completion import finish_jobs
 from sender_accounts.bulk.enqueueing import enqueue_rows, id_rows, job_accepted
 from sender_accounts.bulk.models import (
@@ -19,8 +19,8 @@ from sender_accounts.bulk.progress import read_job
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.model import Model
 from sender_accounts.errors import ConfirmationRequired, NotFound
-from sender_accounts.store.bulk_jobs import BulkJobRepository, RowOutcome, expiry
-from sender_accounts.store.inboxes import InboxStore
+from sender_accounts.store.bulk_jobs import RowOutcome, expiry
+from sender_accounts.store.ports import BulkJobs, Inboxes
 from sender_accounts.store.records import JobRecord, RowRecord
 
 JOB_TYPE = "BULK_DELETE"
@@ -37,11 +37,11 @@ class DeleteRowMessage(Model):
 class BulkDeleteService:
     def __init__(
         self,
-        jobs: BulkJobRepository,
-        accounts: InboxStore,
+        jobs: BulkJobs,
+        accounts: Inboxes,
         sqs: Any,
         queue_url: str,
-        events: EventPublisher,
+        events: EventBus,
     ) -> None:
         self._jobs = jobs
         self._accounts = accounts

@@ -11,7 +11,8 @@ from sender_accounts.adapters.observability import logger
 from sender_accounts.bulk.models import BulkJobAccepted
 from sender_accounts.common.job_status import JobStatus
 from sender_accounts.errors import DependencyUnavailable
-from sender_accounts.store.bulk_jobs import BulkJobRepository, expiry
+from sender_accounts.store.bulk_jobs import expiry
+from sender_accounts.store.ports import BulkJobs
 
 SQS_BATCH = 10
 
@@ -19,7 +20,7 @@ SQS_BATCH = 10
 def enqueue_rows(
     sqs: Any,
     queue_url: str,
-    jobs: BulkJobRepository,
+    jobs: BulkJobs,
     job_id: str,
     bodies: list[tuple[int, str]],
     now: str,

@@ -8,9 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sender_accounts.accounts.records import passwords_of, request_without_secrets
-from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
-from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.adapters.ports import EventBus, SecretVault
 from sender_accounts.bulk.completion import publish_job_completed
 from sender_accounts.bulk.enqueueing import enqueue_rows
 from sender_accounts.bulk.models import (
@@ -22,7 +21,8 @@ from sender_accounts.bulk.models import (
 )
 from sender_accounts.bulk.progress import read_job
 from sender_accounts.common.clock import utc_now
-from sender_accounts.store.bulk_jobs import BulkItemMessage, BulkJobRepository, expiry
+from sender_accounts.store.bulk_jobs import BulkItemMessage, expiry
+from sender_accounts.store.ports import BulkJobs
 from sender_accounts.store.records import JobRecord, RowRecord
 
 JOB_TYPE = "BULK_SMTP_CREATE"
@@ -33,11 +33,11 @@ ENCRYPTION_THREADS = 16
 class BulkIntakeService:
     def __init__(
         self,
-        jobs: BulkJobRepository,
-        vault: PasswordVault,
+        jobs: BulkJobs,
+        vault: SecretVault,
         sqs: Any,
         queue_url: str,
-        events: EventPublisher,
+        events: EventBus,
     ) -> None:
         self._jobs = jobs
         self._vault = vault
@@ -149,7 +149,7 @@ class BulkIntakeService:
 
 
 def job_progress(
-    jobs: BulkJobRepository, events: EventPublisher, workspace_id: str, job_id: str
+    jobs: BulkJobs, events: EventBus, workspace_id: str, job_id: str
 ) -> BulkJobProgress:
     """The job as the contract shows it, with per-row results. A row's `inbox_id` is reserved at
     intake but shown only once the inbox exists: a failed row's id would answer 404."""

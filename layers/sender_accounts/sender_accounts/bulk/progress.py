@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sender_accounts.adapters.events import EventPublisher
+from sender_accounts.adapters.ports import EventBus
 from sender_accounts.bulk.completion import finish_stale_job
 from sender_accounts.common.clock import utc_now
-from sender_accounts.store.bulk_jobs import BulkJobRepository
+from sender_accounts.store.ports import BulkJobs
 from sender_accounts.store.records import JobRecord
 
 
@@ -29,7 +29,7 @@ def when(value: str | None) -> datetime | None:
 
 
 def read_job(
-    jobs: BulkJobRepository, events: EventPublisher, workspace_id: str, job_id: str, job_type: str
+    jobs: BulkJobs, events: EventBus, workspace_id: str, job_id: str, job_type: str
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A job's progress fields as the contract shows them (its counters included) and its rows
     in order; NotFound for another workspace's job or another kind of job."""

@@ -6,29 +6,32 @@ import asyncio
 from typing import Any
 
 from sender_accounts.accounts.connection_capacity import ConnectionCapacity, Purpose
-from sender_accounts.accounts.connection_validation import validate_connection
+from sender_accounts.accounts.connection_validation import ConnectionValidator, validate_connection
 from sender_accounts.accounts.creation import created_event
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, ValidationFailurePolicy
 from sender_accounts.accounts.records import logins_for, new_inbox_record, with_detected_modes
-from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
-from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.adapters.ports import EventBus, SecretVault
 from sender_accounts.bulk.completion import finish_jobs
 from sender_accounts.common.clock import utc_now
 from sender_accounts.config import Settings
-from sender_accounts.store.bulk_jobs import BulkItemMessage, BulkJobRepository, RowOutcome
+from sender_accounts.store.bulk_jobs import BulkItemMessage, RowOutcome
+from sender_accounts.store.ports import BulkJobs
 
 
 class BulkValidator:
     def __init__(
         self,
-        jobs: BulkJobRepository,
-        vault: PasswordVault,
-        events: EventPublisher,
+        jobs: BulkJobs,
+        vault: SecretVault,
+        events: EventBus,
         settings: Settings,
-        capacity: ConnectionCapacity | None = None,
+        validator: ConnectionValidator,
+        capacity: ConnectionCapacity | None,
     ) -> None:
-        """`capacity`: the bounds on mail connections (none: unbounded)."""
+        """`validator`: `real_validation` in production; `capacity`: the bounds on mail
+        connections (None, said explicitly: unbounded)."""
+        self._validator = validator
         self._capacity = capacity
         self._jobs = jobs
         self._vault = vault
@@ -60,7 +63,7 @@ class BulkValidator:
             else None
         )
         # Over a bound, CapacityExceeded: the consumer puts the row back for later, unchanged.
-        failures = await validate_connection(smtp, imap, self._settings, None, admission)
+        failures = await validate_connection(smtp, imap, self._settings, self._validator, admission)
         request = with_detected_modes(request, smtp, imap)
         if failures and request.on_validation_failure is ValidationFailurePolicy.REJECT:
             first = failures[0]

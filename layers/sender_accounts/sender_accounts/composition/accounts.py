@@ -24,11 +24,12 @@ if TYPE_CHECKING:
 
 
 def _accounts() -> SenderAccountService:
+    from sender_accounts.accounts.connection_validation import real_validation
     from sender_accounts.accounts.service import SenderAccountService
 
     return SenderAccountService(
-        repository.get(), vault.get(), events.get(), get_settings(),
-        capacity=connection_capacity.get(),
+        repository.get(), vault.get(), events.get(), get_settings(), real_validation,
+        connection_capacity.get(),
     )  # fmt: skip
 
 
@@ -43,23 +44,21 @@ def _account_lists() -> SenderAccountListing:
 
 
 def _updates() -> UpdateService:
+    from sender_accounts.accounts.connection_validation import real_validation
     from sender_accounts.accounts.update import UpdateService
 
-    service = UpdateService(
-        repository.get(), vault.get(), events.get(), get_settings(),
-        capacity=connection_capacity.get(),
+    return UpdateService(
+        repository.get(), vault.get(), events.get(), get_settings(), real_validation,
+        connection_capacity.get(), oauth_accounts.get(),
     )  # fmt: skip
-    service.renewal = oauth_accounts.get()
-    return service
 
 
 def _test_emails() -> TestEmailService:
-    from sender_accounts.sending.test_email import TestEmailService
+    from sender_accounts.sending.test_email import TestEmailService, real_transport
 
-    logins = stored_logins.get()
     return TestEmailService(
-        repository.get(), vault.get(), get_settings(), client("ses"), None, logins,
-        capacity=connection_capacity.get(),
+        repository.get(), vault.get(), get_settings(), client("ses"), real_transport,
+        stored_logins.get(), connection_capacity.get(),
     )  # fmt: skip
 
 

@@ -30,10 +30,13 @@ def _bulk_intake() -> BulkIntakeService:
 
 
 def _bulk_validator() -> BulkValidator:
+    from sender_accounts.accounts.connection_validation import real_validation
     from sender_accounts.bulk.validator import BulkValidator
 
-    capacity = connection_capacity.get()
-    return BulkValidator(bulk_jobs.get(), vault.get(), events.get(), get_settings(), capacity)
+    return BulkValidator(
+        bulk_jobs.get(), vault.get(), events.get(), get_settings(), real_validation,
+        connection_capacity.get(),
+    )  # fmt: skip
 
 
 def _bulk_delete() -> BulkDeleteService:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from sender_accounts.adapters.password_vault import PasswordVault
     from sender_accounts.adapters.signing_key import SigningKey
     from sender_accounts.store.access import AccessStore
-    from sender_accounts.store.bulk_jobs import BulkJobRepository
+    from sender_accounts.store.bulk_jobs import BulkJobStore
     from sender_accounts.store.inboxes import InboxStore
     from sender_accounts.store.rate_limits import RateLimiter
 
@@ -48,10 +48,10 @@ def _events() -> EventPublisher:
     return EventPublisher(client("events"), env("EVENT_BUS_NAME"))
 
 
-def _bulk_jobs() -> BulkJobRepository:
-    from sender_accounts.store.bulk_jobs import BulkJobRepository
+def _bulk_jobs() -> BulkJobStore:
+    from sender_accounts.store.bulk_jobs import BulkJobStore
 
-    return BulkJobRepository(client("dynamodb"), env("JOBS_TABLE_NAME"), env("TABLE_NAME"))
+    return BulkJobStore(client("dynamodb"), env("JOBS_TABLE_NAME"), env("TABLE_NAME"))
 
 
 def _rate_limiter() -> RateLimiter:

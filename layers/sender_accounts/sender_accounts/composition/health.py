@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 
 def _health_checks() -> HealthCheckService:
+    from sender_accounts.accounts.connection_validation import real_validation
     from sender_accounts.health.health_check import HealthCheckService
 
     return HealthCheckService(
@@ -35,7 +36,8 @@ def _health_checks() -> HealthCheckService:
         dns_lookup.get(),
         connection_capacity.get(),
         domains.get(),
-        logins=stored_logins.get(),
+        real_validation,
+        stored_logins.get(),
     )
 
 

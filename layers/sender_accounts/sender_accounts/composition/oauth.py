@@ -26,6 +26,7 @@ def _oauth_apps() -> OAuthAppService:
 
 
 def _oauth_accounts() -> OAuthAccountService:
+    from sender_accounts.accounts.connection_validation import real_validation
     from sender_accounts.oauth.connect import OAuthAccountService
     from sender_accounts.oauth.tokens import TokenRequests
 
@@ -33,7 +34,7 @@ def _oauth_accounts() -> OAuthAccountService:
     requests = TokenRequests(settings)
     return OAuthAccountService(
         repository.get(), vault.get(), events.get(), settings, oauth_apps.get(), requests,
-        capacity=connection_capacity.get(),
+        real_validation, connection_capacity.get(),
     )  # fmt: skip
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import logger
+from sender_accounts.adapters.ports import EventBus
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.ids import known_form
 from sender_accounts.domains.models import (
@@ -29,7 +29,7 @@ from sender_accounts.domains.ownership import (
     pending_expiry,
 )
 from sender_accounts.errors import DependencyUnavailable, NotFound
-from sender_accounts.store.domains import DomainStore
+from sender_accounts.store.ports import Domains
 from sender_accounts.store.records import DomainRecord
 
 SES_STATUS = {
@@ -87,9 +87,9 @@ def domain_response(item: DomainRecord) -> DomainResponse:
 class DomainService:
     def __init__(
         self,
-        store: DomainStore,
+        store: Domains,
         ses: Any,
-        events: EventPublisher,
+        events: EventBus,
         ownership: OwnershipCheck,
     ) -> None:
         self._store = store

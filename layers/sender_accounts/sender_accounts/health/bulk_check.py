@@ -10,8 +10,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sender_accounts.adapters.events import EventPublisher
 from sender_accounts.adapters.observability import metrics
+from sender_accounts.adapters.ports import EventBus
 from sender_accounts.bulk.completion import finish_jobs
 from sender_accounts.bulk.enqueueing import enqueue_rows, id_rows, job_accepted
 from sender_accounts.bulk.models import BulkJobAccepted
@@ -25,9 +25,10 @@ from sender_accounts.health.models import (
     BulkCheckRowResult,
     HealthCheckMessage,
 )
-from sender_accounts.store.bulk_jobs import BulkJobRepository, expiry
-from sender_accounts.store.inbox_lists import InboxLists, ListSpec
+from sender_accounts.store.bulk_jobs import expiry
+from sender_accounts.store.inbox_lists import ListSpec
 from sender_accounts.store.list_index import choose_index
+from sender_accounts.store.ports import BulkJobs, InboxListing
 from sender_accounts.store.records import JobRecord, RowRecord
 
 JOB_TYPE = "BULK_CHECK"
@@ -39,11 +40,11 @@ NOT_IN_WORKSPACE = "No sender account with this id in the workspace"
 class BulkCheckService:
     def __init__(
         self,
-        jobs: BulkJobRepository,
-        lists: InboxLists,
+        jobs: BulkJobs,
+        lists: InboxListing,
         sqs: Any,
         queue_url: str,
-        events: EventPublisher,
+        events: EventBus,
     ) -> None:
         self._jobs = jobs
         self._lists = lists
@@ -110,9 +111,7 @@ class BulkCheckService:
 class HealthCheckWorker:
     """The health queue's consumer: one inbox checked per message, a job's row decided once."""
 
-    def __init__(
-        self, checks: HealthCheckService, jobs: BulkJobRepository, events: EventPublisher
-    ) -> None:
+    def __init__(self, checks: HealthCheckService, jobs: BulkJobs, events: EventBus) -> None:
         self._checks = checks
         self._jobs = jobs
         self._events = events

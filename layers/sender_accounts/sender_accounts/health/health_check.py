@@ -23,8 +23,7 @@ from sender_accounts.accounts.connection_validation import ConnectionValidator, 
 from sender_accounts.accounts.inbox_use_case import InboxUseCase
 from sender_accounts.accounts.models import PROVIDER_MAX_DAILY_LIMIT, InboxType
 from sender_accounts.adapters.dns_lookup import DnsLookup
-from sender_accounts.adapters.events import EventPublisher
-from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.adapters.ports import EventBus, SecretVault
 from sender_accounts.common.check_schedule import next_check_at
 from sender_accounts.common.clock import utc_now
 from sender_accounts.config import Settings
@@ -36,7 +35,7 @@ from sender_accounts.health.status_rules import decide, first_failure
 from sender_accounts.mail.deadlines import operation_deadline
 from sender_accounts.mail.endpoints import detected_modes
 from sender_accounts.oauth.inbox_tokens import RefreshFailed, StoredLogins
-from sender_accounts.store.inboxes import InboxStore
+from sender_accounts.store.ports import Inboxes
 from sender_accounts.store.records import InboxRecord
 
 WRITE_ATTEMPTS = 5
@@ -51,20 +50,20 @@ class DomainHealth(Protocol):
 class HealthCheckService(InboxUseCase):
     def __init__(
         self,
-        repository: InboxStore,
-        vault: PasswordVault,
-        events: EventPublisher,
+        repository: Inboxes,
+        vault: SecretVault,
+        events: EventBus,
         settings: Settings,
         lookup: DnsLookup,
-        capacity: ConnectionCapacity | None = None,
-        domains: DomainHealth | None = None,
-        validator: ConnectionValidator | None = None,
-        logins: StoredLogins | None = None,
+        capacity: ConnectionCapacity | None,
+        domains: DomainHealth,
+        validator: ConnectionValidator,
+        logins: StoredLogins,
     ) -> None:
         """`capacity`: the bounds on mail connections (none: unbounded); `domains`: native
         inboxes' SES side; `logins`: how stored credentials become logins (OAuth2 refreshes
         included)."""
-        self._logins = logins or StoredLogins(vault, None)
+        self._logins = logins
         super().__init__(repository, vault, events, settings, validator, capacity)
         self._lookup = lookup
         self._domains = domains

@@ -6,7 +6,7 @@ import uuid
 
 from sender_accounts.accounts.creation import created_answer, store_new_inbox
 from sender_accounts.accounts.models import CreateAccountResponse, InboxStatus, InboxType
-from sender_accounts.adapters.events import EventPublisher
+from sender_accounts.adapters.ports import EventBus
 from sender_accounts.common.check_schedule import first_check_at
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.job_status import RowStatus
@@ -20,7 +20,7 @@ from sender_accounts.native.models import (
     NativeInboxItem,
     NativeRowResult,
 )
-from sender_accounts.store.inboxes import InboxStore
+from sender_accounts.store.ports import Inboxes
 from sender_accounts.store.records import DomainRecord, InboxRecord
 
 NATIVE_MESSAGE = "ColdSend native inbox created successfully"
@@ -29,9 +29,9 @@ NATIVE_MESSAGE = "ColdSend native inbox created successfully"
 class NativeAccountService:
     def __init__(
         self,
-        accounts: InboxStore,
+        accounts: Inboxes,
         domains: DomainService,
-        events: EventPublisher,
+        events: EventBus,
     ) -> None:
         self._accounts = accounts
         self._domains = domains

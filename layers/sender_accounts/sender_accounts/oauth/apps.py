@@ -6,7 +6,7 @@ import ipaddress
 import uuid
 from dataclasses import dataclass, field
 
-from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.adapters.ports import SecretVault
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.mail_hosts import MAIL_HOST_FIELDS
 from sender_accounts.common.redirects import check_redirect_uri
@@ -85,7 +85,7 @@ def _check_literal_hosts(request: CreateOAuthAppRequest, policy: OutboundPolicy)
 
 
 class OAuthAppService:
-    def __init__(self, store: OAuthAppStore, vault: PasswordVault, settings: Settings) -> None:
+    def __init__(self, store: OAuthAppStore, vault: SecretVault, settings: Settings) -> None:
         self._store = store
         self._vault = vault
         self._settings = settings

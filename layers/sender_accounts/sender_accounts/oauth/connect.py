@@ -19,8 +19,7 @@ from sender_accounts.accounts.models import (
     InboxStatus,
     ValidationFailurePolicy,
 )
-from sender_accounts.adapters.events import EventPublisher
-from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.adapters.ports import EventBus, SecretVault
 from sender_accounts.common.check_schedule import first_check_at
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.token_object import TokenObject
@@ -44,7 +43,7 @@ from sender_accounts.oauth.tokens import (
     open_tokens,
     seal_tokens,
 )
-from sender_accounts.store.inboxes import InboxStore
+from sender_accounts.store.ports import Inboxes
 from sender_accounts.store.records import InboxRecord
 
 
@@ -119,14 +118,14 @@ def _record(
 class OAuthAccountService(InboxUseCase):
     def __init__(
         self,
-        repository: InboxStore,
-        vault: PasswordVault,
-        events: EventPublisher,
+        repository: Inboxes,
+        vault: SecretVault,
+        events: EventBus,
         settings: Settings,
         apps: OAuthAppService,
         requests: TokenRequests,
-        validator: ConnectionValidator | None = None,
-        capacity: ConnectionCapacity | None = None,
+        validator: ConnectionValidator,
+        capacity: ConnectionCapacity | None,
     ) -> None:
         super().__init__(repository, vault, events, settings, validator, capacity)
         self._apps = apps

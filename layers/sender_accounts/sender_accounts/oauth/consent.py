@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from sender_accounts.accounts.models import check_email_address
-from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.adapters.ports import SecretVault
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.redirects import check_redirect_uri
 from sender_accounts.common.text_rules import check_single_line
@@ -97,7 +97,7 @@ class ConsentFlow:
     def __init__(
         self,
         store: ConsentStore,
-        vault: PasswordVault,
+        vault: SecretVault,
         accounts: OAuthAccountService,
         settings: Settings,
     ) -> None:

@@ -9,10 +9,10 @@ already rotated the tokens is answered with that process's tokens.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from sender_accounts.accounts.credential_changes import stored_login
-from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.adapters.ports import SecretVault
 from sender_accounts.mail.endpoints import AuthMechanism, MailServerLogin
 from sender_accounts.oauth.apps import OAuthAppService
 from sender_accounts.oauth.tokens import (
@@ -22,7 +22,7 @@ from sender_accounts.oauth.tokens import (
     open_tokens,
     seal_tokens,
 )
-from sender_accounts.store.inboxes import InboxStore
+from sender_accounts.store.ports import Inboxes
 from sender_accounts.store.records import InboxRecord
 
 OAUTH2 = "OAUTH2"
@@ -31,8 +31,8 @@ OAUTH2 = "OAUTH2"
 class InboxTokens:
     def __init__(
         self,
-        repository: InboxStore,
-        vault: PasswordVault,
+        repository: Inboxes,
+        vault: SecretVault,
         apps: OAuthAppService,
         requests: TokenRequests,
     ) -> None:
@@ -74,17 +74,25 @@ class InboxTokens:
         return fresh
 
 
+class OAuthTokenSource(Protocol):
+    """An OAuth2 inbox's usable tokens and its app's mail hosts (InboxTokens)."""
+
+    def usable(self, workspace_id: str, inbox: InboxRecord) -> MailboxTokens: ...
+
+    def app_hosts(self, workspace_id: str, inbox: InboxRecord) -> dict[str, Any]: ...
+
+
 class StoredLogins:
     """An inbox's SMTP and IMAP logins as stored, with the secrets they carry (to redact)."""
 
-    def __init__(self, vault: PasswordVault, tokens: InboxTokens | None) -> None:
+    def __init__(self, vault: SecretVault, tokens: OAuthTokenSource) -> None:
         self._vault = vault
         self._tokens = tokens
 
     def logins(
         self, workspace_id: str, inbox: InboxRecord
     ) -> tuple[MailServerLogin, MailServerLogin, list[tuple[str, str]]]:
-        if inbox.auth_type == OAUTH2 and self._tokens is not None:
+        if inbox.auth_type == OAUTH2:
             tokens = self._tokens.usable(workspace_id, inbox)
             hosts = self._tokens.app_hosts(workspace_id, inbox)
             token, xoauth2 = tokens.access_token, AuthMechanism.XOAUTH2

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.adapters.ports import SecretVault
 from sender_accounts.config import Settings
 from sender_accounts.mail.outcome import ErrorCode, StageFailure
 from sender_accounts.mail.redaction import redact
@@ -53,7 +53,7 @@ class MailboxTokens:
 
 
 def seal_tokens(
-    vault: PasswordVault, tokens: MailboxTokens, workspace_id: str, inbox_id: str
+    vault: SecretVault, tokens: MailboxTokens, workspace_id: str, inbox_id: str
 ) -> bytes:
     sealed = {
         "access_token": tokens.access_token,
@@ -64,7 +64,7 @@ def seal_tokens(
 
 
 def open_tokens(
-    vault: PasswordVault, ciphertext: bytes, workspace_id: str, inbox_id: str
+    vault: SecretVault, ciphertext: bytes, workspace_id: str, inbox_id: str
 ) -> MailboxTokens:
     opened = vault.open_secrets(ciphertext, tokens_context(workspace_id, inbox_id))
     return MailboxTokens(

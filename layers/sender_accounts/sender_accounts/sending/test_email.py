@@ -18,7 +18,7 @@ from sender_accounts.accounts.connection_capacity import (
 )
 from sender_accounts.accounts.models import InboxType
 from sender_accounts.adapters.observability import metrics
-from sender_accounts.adapters.password_vault import PasswordVault
+from sender_accounts.adapters.ports import SecretVault
 from sender_accounts.config import Settings
 from sender_accounts.errors import (
     ConnectionValidationFailed,
@@ -32,7 +32,7 @@ from sender_accounts.mail.outcome import ErrorCode, StageFailure, failure_body
 from sender_accounts.mail.policy import OutboundPolicy
 from sender_accounts.oauth.inbox_tokens import RefreshFailed, StoredLogins
 from sender_accounts.sending.models import TestEmailRequest, TestEmailResponse
-from sender_accounts.store.inboxes import InboxStore
+from sender_accounts.store.ports import Inboxes
 from sender_accounts.store.records import InboxRecord
 
 if TYPE_CHECKING:
@@ -42,6 +42,20 @@ if TYPE_CHECKING:
 Transport = Callable[
     [MailServerLogin, "EmailMessage", list[str], OutboundPolicy, float], Awaitable[None]
 ]
+
+
+async def real_transport(
+    login: MailServerLogin,
+    message: EmailMessage,
+    recipients: list[str],
+    policy: OutboundPolicy,
+    step_timeout: float,
+) -> None:
+    """SMTP through the inbox's own server, imported with the first test email."""
+    from sender_accounts.mail.sending import send_through
+
+    await send_through(login, message, recipients, policy, step_timeout)
+
 
 DEFAULT_TEST_BODY = (
     "This is a test email. It was sent through this sender account's own SMTP server to check "
@@ -59,19 +73,20 @@ class TestEmailService:
 
     def __init__(
         self,
-        repository: InboxStore,
-        vault: PasswordVault,
+        repository: Inboxes,
+        vault: SecretVault,
         settings: Settings,
         ses: Any,
-        transport: Transport | None = None,
-        logins: StoredLogins | None = None,
-        capacity: ConnectionCapacity | None = None,
+        transport: Transport,
+        logins: StoredLogins,
+        capacity: ConnectionCapacity | None,
     ) -> None:
-        """`capacity`: the bounds on mail connections (none: unbounded)."""
+        """`transport`: `real_transport` in production; `capacity`: the bounds on mail
+        connections (None, said explicitly: unbounded)."""
         self._capacity = capacity
         self._repository = repository
         self._vault = vault
-        self._logins = logins or StoredLogins(vault, None)
+        self._logins = logins
         self._settings = settings
         self._ses = ses
         self._transport = transport
@@ -106,7 +121,7 @@ class TestEmailService:
         with operation_deadline(self._settings.validation_deadline_seconds):
             # The SMTP stack (email, aiosmtplib, aioimaplib) loads on the first send, not at cold
             # start: it costs ~20 ms once, against an SMTP session of hundreds of milliseconds.
-            from sender_accounts.mail.sending import compose_test_email, send_through
+            from sender_accounts.mail.sending import compose_test_email
             from sender_accounts.mail.validation import run_stage
 
             settings = inbox.settings
@@ -134,8 +149,7 @@ class TestEmailService:
             async def deliver(
                 login: MailServerLogin, policy: OutboundPolicy, step_timeout: float
             ) -> None:
-                transport = self._transport or send_through
-                await transport(login, message, recipients, policy, step_timeout)
+                await self._transport(login, message, recipients, policy, step_timeout)
 
             cfg = self._settings
 

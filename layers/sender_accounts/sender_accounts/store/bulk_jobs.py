@@ -74,7 +74,7 @@ class RowOutcome(Enum):
     ALREADY_DONE = "already_done"
 
 
-class BulkJobRepository:
+class BulkJobStore:
     def __init__(self, dynamodb: Any, jobs_table: str, accounts_table: str) -> None:
         self._db = Dynamo(dynamodb)
         self._jobs = jobs_table
