@@ -499,3 +499,39 @@ class FakeRenewal:
         if self.refused is not None:
             raise self.refused
         return dict(self.changes)
+
+
+@dataclass
+class FakeZone:
+    """DNS answers by (name, type); a name not listed has none; `down`: no answer at all."""
+
+    answers: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    down: bool = False
+    asked: list[tuple[str, str]] = field(default_factory=list)
+
+    def records(self, name: str, rdtype: str) -> list[str] | None:
+        self.asked.append((name, rdtype))
+        return None if self.down else self.answers.get((name, rdtype), [])
+
+
+def healthy_zone(domain: str = "acme.test", selector: str = "s1") -> FakeZone:
+    """A domain publishing MX, SPF, DMARC and a DKIM key at `selector`."""
+    return FakeZone(
+        {
+            (domain, "MX"): [f"10 mx.{domain}."],
+            (domain, "TXT"): ["v=spf1 include:_spf.provider.test -all"],
+            (f"_dmarc.{domain}", "TXT"): ["v=DMARC1; p=reject"],
+            (f"{selector}._domainkey.{domain}", "TXT"): ["v=DKIM1; k=rsa; p=MIIBIjANBgkq"],
+        }
+    )
+
+
+@dataclass
+class FakeDomainHealth:
+    """A native inbox's domain status (ACTIVE, PENDING, FAILED, ...) and SES's DKIM."""
+
+    status: str = "ACTIVE"
+    dkim: bool | None = True
+
+    def domain_status(self, workspace_id: str, domain_id: str) -> tuple[str, bool | None]:
+        return self.status, self.dkim

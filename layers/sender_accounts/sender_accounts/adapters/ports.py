@@ -27,3 +27,9 @@ class EventBus(Protocol):
     def publish(self, detail_type: str, detail: dict[str, Any]) -> None: ...
 
     def publish_all(self, events: list[tuple[str, dict[str, Any]]]) -> None: ...
+
+
+class DnsRecords(Protocol):
+    """DNS answers as text: [] when a name has none, None when no answer came."""
+
+    def records(self, name: str, rdtype: str) -> list[str] | None: ...

@@ -13,7 +13,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from sender_accounts.adapters.dns_lookup import DnsLookup
+from sender_accounts.adapters.ports import DnsRecords
 from sender_accounts.health.factors import Factor
 
 NO_ANSWER = "No answer from the DNS resolver"
@@ -88,7 +88,7 @@ def dkim_factor(selectors: tuple[str, ...], answers: list[list[str] | None]) -> 
 
 
 async def inspect_domain(
-    lookup: DnsLookup, domain: str, selectors: tuple[str, ...], with_dkim: bool = True
+    lookup: DnsRecords, domain: str, selectors: tuple[str, ...], with_dkim: bool = True
 ) -> DnsFindings:
     """The domain's DNS factors, its lookups run concurrently."""
     names = [(domain, "MX"), (domain, "TXT"), (f"_dmarc.{domain}", "TXT")]

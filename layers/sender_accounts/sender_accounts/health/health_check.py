@@ -22,8 +22,7 @@ from sender_accounts.accounts.connection_capacity import (
 from sender_accounts.accounts.connection_validation import ConnectionValidator, validate_connection
 from sender_accounts.accounts.inbox_use_case import InboxUseCase
 from sender_accounts.accounts.models import PROVIDER_MAX_DAILY_LIMIT, InboxType
-from sender_accounts.adapters.dns_lookup import DnsLookup
-from sender_accounts.adapters.ports import EventBus, SecretVault
+from sender_accounts.adapters.ports import DnsRecords, EventBus, SecretVault
 from sender_accounts.common.check_schedule import next_check_at
 from sender_accounts.common.clock import utc_now
 from sender_accounts.config import Settings
@@ -54,7 +53,7 @@ class HealthCheckService(InboxUseCase):
         vault: SecretVault,
         events: EventBus,
         settings: Settings,
-        lookup: DnsLookup,
+        lookup: DnsRecords,
         capacity: ConnectionCapacity | None,
         domains: DomainHealth,
         validator: ConnectionValidator,
