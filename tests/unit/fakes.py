@@ -4,6 +4,7 @@ SQS. Each keeps what it was given so a test can say what happened; none touches 
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 from dataclasses import dataclass, field
@@ -20,18 +21,22 @@ from sender_accounts.errors import (
     DuplicateAddress,
     DuplicateDomain,
     NotFound,
+    OAuthAppInUse,
 )
 from sender_accounts.mail.endpoints import MailServerLogin
 from sender_accounts.mail.outcome import ErrorCode, StageFailure
 from sender_accounts.mail.policy import OutboundPolicy
+from sender_accounts.oauth.apps import OAuthClient
 from sender_accounts.oauth.tokens import MailboxTokens, RefreshFailed
 from sender_accounts.store.bulk_jobs import RowOutcome
 from sender_accounts.store.inbox_lists import Chunk, ListSpec
 from sender_accounts.store.records import (
+    ConsentRecord,
     DomainRecord,
     InboxRecord,
     InboxSummary,
     JobRecord,
+    OAuthAppRecord,
     RowRecord,
 )
 
@@ -535,3 +540,84 @@ class FakeDomainHealth:
 
     def domain_status(self, workspace_id: str, domain_id: str) -> tuple[str, bool | None]:
         return self.status, self.dkim
+
+
+class FakeOAuthAppStore:
+    """A workspace's OAuth apps; an app some inbox of `inboxes` uses cannot be deleted."""
+
+    def __init__(self, inboxes: FakeInboxStore | None = None) -> None:
+        self.apps: dict[tuple[str, str], OAuthAppRecord] = {}
+        self.inboxes = inboxes
+
+    def create(self, workspace_id: str, app: OAuthAppRecord) -> None:
+        self.apps[(workspace_id, app.oauth_app_id)] = app
+
+    def get(self, workspace_id: str, oauth_app_id: str) -> OAuthAppRecord:
+        app = self.apps.get((workspace_id, oauth_app_id))
+        if app is None:
+            raise NotFound("OAuth app")
+        users = [
+            inbox
+            for (ws, _), inbox in (self.inboxes.inboxes.items() if self.inboxes else [])
+            if ws == workspace_id and inbox.oauth_app_id == oauth_app_id
+        ]
+        return app.model_copy(update={"inbox_count": len(users)})
+
+    def list(self, workspace_id: str) -> list[OAuthAppRecord]:
+        return [self.get(ws, app_id) for (ws, app_id) in self.apps if ws == workspace_id]
+
+    def delete(self, workspace_id: str, oauth_app_id: str) -> OAuthAppRecord:
+        app = self.get(workspace_id, oauth_app_id)
+        if app.inbox_count:
+            raise OAuthAppInUse(app.inbox_count)
+        del self.apps[(workspace_id, oauth_app_id)]
+        return app
+
+
+class FakeConsentStore:
+    """Consents by state hash, claimed once before they expire."""
+
+    def __init__(self) -> None:
+        self.consents: dict[str, ConsentRecord] = {}
+
+    def put(self, state_hash: str, consent: ConsentRecord) -> None:
+        assert state_hash not in self.consents
+        self.consents[state_hash] = consent
+
+    def claim(self, state_hash: str, now: int, used_at: str) -> tuple[ConsentRecord, bool]:
+        consent = self.consents.get(state_hash)
+        if consent is None:
+            raise NotFound("Consent")
+        if consent.used_at is not None or consent.expires_at <= now:
+            return consent, False
+        consent.used_at = used_at
+        return consent, True
+
+
+@dataclass
+class FakeTokenEndpoint:
+    """A provider's token endpoint: refreshes rotate the access token; a refresh token in
+    `revoked` answers invalid_grant; codes exchange for tokens and an ID token for `email`."""
+
+    email: str | None = "oauth.sender@acme.test"
+    revoked: set[str] = field(default_factory=set)
+    refreshed: list[str] = field(default_factory=list)
+    exchanged: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def refresh(self, client: OAuthClient, refresh_token: str) -> MailboxTokens:
+        if refresh_token in self.revoked:
+            failure = StageFailure("oauth", ErrorCode.AUTH_FAILED, "invalid_grant: revoked")
+            raise RefreshFailed(failure)
+        self.refreshed.append(refresh_token)
+        return MailboxTokens(f"access-{len(self.refreshed)}", refresh_token, 2**40)
+
+    def exchange_code(
+        self, client: OAuthClient, code: str, verifier: str, redirect_uri: str
+    ) -> tuple[MailboxTokens, str | None]:
+        self.exchanged.append((code, verifier, redirect_uri))
+        if code == "refused":
+            failure = StageFailure("oauth", ErrorCode.AUTH_FAILED, "invalid_grant: bad code")
+            raise RefreshFailed(failure)
+        claims = {} if self.email is None else {"email": self.email}
+        payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+        return MailboxTokens("access-consent", "refresh-consent", 2**40), f"e30.{payload}.sig"

@@ -40,10 +40,12 @@ def _oauth_accounts() -> OAuthAccountService:
 
 def _consents() -> ConsentFlow:
     from sender_accounts.oauth.consent import ConsentFlow
+    from sender_accounts.oauth.tokens import TokenRequests
     from sender_accounts.store.consents import ConsentStore
 
     store = ConsentStore(client("dynamodb"), env("TABLE_NAME"))
-    return ConsentFlow(store, vault.get(), oauth_accounts.get(), get_settings())
+    requests = TokenRequests(get_settings())
+    return ConsentFlow(store, vault.get(), oauth_accounts.get(), requests)
 
 
 def _stored_logins() -> StoredLogins:

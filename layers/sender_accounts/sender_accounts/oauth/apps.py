@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import uuid
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sender_accounts.adapters.ports import SecretVault
 from sender_accounts.common.clock import utc_now
@@ -29,7 +30,7 @@ from sender_accounts.oauth.providers import (
     default_token_url,
 )
 from sender_accounts.oauth.token_endpoint import EndpointRefused, pin_endpoint
-from sender_accounts.store.oauth_apps import OAuthAppStore
+from sender_accounts.store.ports import OAuthAppRecords
 from sender_accounts.store.records import OAuthAppRecord
 
 SECRET_PURPOSE = "oauth_client_secret"  # noqa: S105 - a KMS context label
@@ -84,8 +85,16 @@ def _check_literal_hosts(request: CreateOAuthAppRequest, policy: OutboundPolicy)
             raise FieldRuleViolated(name, "is not a publicly routable address")
 
 
+class OAuthApps(Protocol):
+    """What connecting an OAuth2 mailbox needs of a workspace's apps."""
+
+    def client(self, workspace_id: str, oauth_app_id: str) -> OAuthClient: ...
+
+    def servers(self, workspace_id: str, oauth_app_id: str) -> MailServerOverrides: ...
+
+
 class OAuthAppService:
-    def __init__(self, store: OAuthAppStore, vault: SecretVault, settings: Settings) -> None:
+    def __init__(self, store: OAuthAppRecords, vault: SecretVault, settings: Settings) -> None:
         self._store = store
         self._vault = vault
         self._settings = settings

@@ -28,7 +28,7 @@ from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress,
 from sender_accounts.mail.deadlines import operation_deadline
 from sender_accounts.mail.endpoints import AuthMechanism, MailServerLogin, Security
 from sender_accounts.mail.outcome import StageFailure, failure_body
-from sender_accounts.oauth.apps import OAuthAppService, OAuthClient
+from sender_accounts.oauth.apps import OAuthApps, OAuthClient
 from sender_accounts.oauth.inbox_tokens import OAUTH2
 from sender_accounts.oauth.models import (
     PROVIDER_OF,
@@ -39,7 +39,7 @@ from sender_accounts.oauth.providers import MAIL_SERVERS
 from sender_accounts.oauth.tokens import (
     MailboxTokens,
     RefreshFailed,
-    TokenRequests,
+    TokenEndpoint,
     open_tokens,
     seal_tokens,
 )
@@ -122,8 +122,8 @@ class OAuthAccountService(InboxUseCase):
         vault: SecretVault,
         events: EventBus,
         settings: Settings,
-        apps: OAuthAppService,
-        requests: TokenRequests,
+        apps: OAuthApps,
+        requests: TokenEndpoint,
         validator: ConnectionValidator,
         capacity: ConnectionCapacity | None,
     ) -> None:

@@ -23,7 +23,6 @@ from sender_accounts.adapters.ports import SecretVault
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.redirects import check_redirect_uri
 from sender_accounts.common.text_rules import check_single_line
-from sender_accounts.config import Settings
 from sender_accounts.errors import InvalidState, NotFound, ServiceError
 from sender_accounts.oauth.connect import OAuthAccountService, OAuthMailbox
 from sender_accounts.oauth.models import (
@@ -31,8 +30,8 @@ from sender_accounts.oauth.models import (
     CreateAuthorizationRequest,
 )
 from sender_accounts.oauth.providers import EXTRA_AUTHORIZE_PARAMETERS, SCOPES
-from sender_accounts.oauth.tokens import RefreshFailed, TokenRequests
-from sender_accounts.store.consents import ConsentStore
+from sender_accounts.oauth.tokens import RefreshFailed, TokenEndpoint
+from sender_accounts.store.ports import Consents
 from sender_accounts.store.records import ConsentRecord
 
 STATE_SECONDS = 600
@@ -96,15 +95,15 @@ def _back(redirect_uri: str, **values: str) -> str:
 class ConsentFlow:
     def __init__(
         self,
-        store: ConsentStore,
+        store: Consents,
         vault: SecretVault,
         accounts: OAuthAccountService,
-        settings: Settings,
+        requests: TokenEndpoint,
     ) -> None:
         self._store = store
         self._vault = vault
         self._accounts = accounts
-        self._requests = TokenRequests(settings)
+        self._requests = requests
 
     def start(
         self, workspace_id: str, request: CreateAuthorizationRequest, callback_url: str

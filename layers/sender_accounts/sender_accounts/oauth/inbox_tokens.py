@@ -14,11 +14,11 @@ from typing import Any, Protocol
 from sender_accounts.accounts.credential_changes import stored_login
 from sender_accounts.adapters.ports import SecretVault
 from sender_accounts.mail.endpoints import AuthMechanism, MailServerLogin
-from sender_accounts.oauth.apps import OAuthAppService
+from sender_accounts.oauth.apps import OAuthApps
 from sender_accounts.oauth.tokens import (
     MailboxTokens,
     RefreshFailed,
-    TokenRequests,
+    TokenEndpoint,
     open_tokens,
     seal_tokens,
 )
@@ -33,8 +33,8 @@ class InboxTokens:
         self,
         repository: Inboxes,
         vault: SecretVault,
-        apps: OAuthAppService,
-        requests: TokenRequests,
+        apps: OAuthApps,
+        requests: TokenEndpoint,
     ) -> None:
         self._repository = repository
         self._vault = vault

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sender_accounts.adapters.ports import SecretVault
 from sender_accounts.config import Settings
@@ -104,6 +104,16 @@ def _failure(exc: Exception, secrets: list[str]) -> StageFailure:
         )
     assert isinstance(exc, TokenEndpointUnreachable)
     return StageFailure("oauth", ErrorCode(exc.kind), f"OAUTH token request failed: {exc.reason}")
+
+
+class TokenEndpoint(Protocol):
+    """A provider's token endpoint: refreshing, and exchanging a consent's code."""
+
+    def refresh(self, client: OAuthClient, refresh_token: str) -> MailboxTokens: ...
+
+    def exchange_code(
+        self, client: OAuthClient, code: str, verifier: str, redirect_uri: str
+    ) -> tuple[MailboxTokens, str | None]: ...
 
 
 class TokenRequests:

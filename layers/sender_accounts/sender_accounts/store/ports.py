@@ -1,6 +1,7 @@
 """What the use cases need of the stores, as protocols: the real stores (inboxes.py,
-bulk_jobs.py, inbox_lists.py, search_index.py, domains.py) and the unit tier's in-memory fakes
-both satisfy them, and mypy holds each to it where it is passed in."""
+bulk_jobs.py, inbox_lists.py, search_index.py, domains.py, oauth_apps.py, consents.py) and
+the unit tier's in-memory fakes both satisfy them, and mypy holds each to it where it is
+passed in."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from typing import Any, Protocol
 from sender_accounts.store.bulk_jobs import RowOutcome
 from sender_accounts.store.inbox_lists import Chunk, ListSpec
 from sender_accounts.store.records import (
+    ConsentRecord,
     DomainRecord,
     InboxRecord,
     InboxSummary,
     JobRecord,
+    OAuthAppRecord,
     RowRecord,
 )
 
@@ -114,3 +117,23 @@ class Domains(Protocol):
     def get(self, workspace_id: str, domain_id: str) -> DomainRecord | None: ...
 
     def delete(self, workspace_id: str, item: DomainRecord, owned: bool) -> None: ...
+
+
+class OAuthAppRecords(Protocol):
+    """A workspace's OAuth apps; one in use by an inbox cannot be deleted."""
+
+    def create(self, workspace_id: str, app: OAuthAppRecord) -> None: ...
+
+    def get(self, workspace_id: str, oauth_app_id: str) -> OAuthAppRecord: ...
+
+    def list(self, workspace_id: str) -> list[OAuthAppRecord]: ...
+
+    def delete(self, workspace_id: str, oauth_app_id: str) -> OAuthAppRecord: ...
+
+
+class Consents(Protocol):
+    """Consents in progress, by the hash of their state: each claimed once, before it expires."""
+
+    def put(self, state_hash: str, consent: ConsentRecord) -> None: ...
+
+    def claim(self, state_hash: str, now: int, used_at: str) -> tuple[ConsentRecord, bool]: ...
