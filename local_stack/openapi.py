@@ -1,7 +1,10 @@
 """The OpenAPI document of the whole API, generated from the functions' own resolvers.
 
-Each function has its own Powertools resolver; their documents are merged into one, in the
-order of template.yaml. `python -m local_stack.openapi` rewrites docs/openapi.json.
+Each function has its own Powertools resolver, and each route says on its decorator what the
+document shows of it (summary, description, tag, responses: the layer's http/documentation.py);
+their documents are merged into one, in the order of template.yaml, with the one error schema
+and the API key wherever a 401 can answer. `python -m local_stack.openapi` rewrites
+docs/openapi.json.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ import os
 import sys
 from typing import Any
 
-from .api_catalog import CATALOG, ERROR_SCHEMA, describe
+from sender_accounts.http.documentation import ERROR_SCHEMA
+
 from .functions import load_handler_module
 from .template import PROJECT_ROOT, StackTemplate, load_template
 
@@ -46,11 +50,12 @@ def build_document(template: StackTemplate | None = None) -> dict[str, Any]:
         for path, operations in document.get("paths", {}).items():
             paths.setdefault(path, {}).update(operations)
         schemas.update(document.get("components", {}).get("schemas", {}))
-    for path, operations in paths.items():
-        for method, operation in operations.items():
-            if not CATALOG[(method, path)].public:
+    for operations in paths.values():
+        for operation in operations.values():
+            responses = operation["responses"]
+            if "401" in responses:  # every operation with an API key, not the OAuth callback
                 operation["security"] = [{"ApiKey": []}]
-            describe(method, path, operation)
+            operation["responses"] = dict(sorted(responses.items()))
     schemas["Error"] = ERROR_SCHEMA
     return {
         "openapi": "3.1.0",

@@ -14,13 +14,20 @@ from sender_accounts.common.request_bodies import warned
 from sender_accounts.composition import bulk_checks
 from sender_accounts.health.bulk_check import BulkCheckService
 from sender_accounts.health.models import BulkCheckRequest
+from sender_accounts.http.documentation import documented
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 
 
-@app.post(f"{API_PREFIX}/sender-accounts/bulk/check")
+@app.post(
+    f"{API_PREFIX}/sender-accounts/bulk/check",
+    summary="Check listed inboxes, or every inbox in one status",
+    description="Asynchronous, like the other bulk jobs.",
+    tags=["health"],
+    responses=documented(202, 409, 413, 415),
+)
 def create_bulk_check_job(
     service: Annotated[BulkCheckService, Depends(bulk_checks.get)],
     request: Annotated[BulkCheckRequest, Body()],

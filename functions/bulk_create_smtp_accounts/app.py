@@ -13,13 +13,20 @@ from sender_accounts.bulk.intake import BulkIntakeService
 from sender_accounts.bulk.models import BulkCreateSmtpAccountsRequest, BulkJobAccepted
 from sender_accounts.common.request_bodies import warned
 from sender_accounts.composition import bulk_intake
+from sender_accounts.http.documentation import documented
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 
 
-@app.post(f"{API_PREFIX}/sender-accounts/smtp/bulk")
+@app.post(
+    f"{API_PREFIX}/sender-accounts/smtp/bulk",
+    summary="Connect 1-100 mailboxes",
+    description="Answered at once with a job; validated through SQS.",
+    tags=["bulk"],
+    responses=documented(202, 409, 413, 415),
+)
 def create_bulk_smtp_job(
     service: Annotated[BulkIntakeService, Depends(bulk_intake.get)],
     request: Annotated[BulkCreateSmtpAccountsRequest, Body()],

@@ -13,13 +13,20 @@ from sender_accounts.bulk.delete import BulkDeleteService
 from sender_accounts.bulk.models import BulkDeleteRequest, BulkJobAccepted
 from sender_accounts.common.request_bodies import warned
 from sender_accounts.composition import bulk_delete
+from sender_accounts.http.documentation import documented
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 
 
-@app.post(f"{API_PREFIX}/sender-accounts/bulk/delete")
+@app.post(
+    f"{API_PREFIX}/sender-accounts/bulk/delete",
+    summary="Delete 1-100 sender accounts",
+    description="Needs confirm_deletion: true; asynchronous.",
+    tags=["bulk"],
+    responses=documented(202, 400, 409, 413, 415),
+)
 def create_bulk_delete_job(
     service: Annotated[BulkDeleteService, Depends(bulk_delete.get)],
     request: Annotated[BulkDeleteRequest, Body()],

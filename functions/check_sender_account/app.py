@@ -11,13 +11,23 @@ from sender_accounts.access.api_keys import WRITE_SCOPE
 from sender_accounts.composition import health_checks
 from sender_accounts.health.health_check import HealthCheckService
 from sender_accounts.health.models import CheckResponse
+from sender_accounts.http.documentation import documented
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 
 
-@app.post(f"{API_PREFIX}/sender-accounts/<inbox_id>/check")
+@app.post(
+    f"{API_PREFIX}/sender-accounts/<inbox_id>/check",
+    summary="Check a mailbox now",
+    description=(
+        "Logins with the stored credentials, DNS, score and status rules; within "
+        "CHECK_MIN_INTERVAL_SECONDS of the last check, that result."
+    ),
+    tags=["health"],
+    responses=documented(200, 404, 409),
+)
 def check_sender_account(
     service: Annotated[HealthCheckService, Depends(health_checks.get)], inbox_id: str
 ) -> CheckResponse:

@@ -13,13 +13,22 @@ from sender_accounts.common.request_bodies import warned
 from sender_accounts.composition import domains
 from sender_accounts.domains.models import CreateDomainRequest, DomainResponse
 from sender_accounts.domains.service import DomainService
+from sender_accounts.http.documentation import documented
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 
 
-@app.post(f"{API_PREFIX}/domains")
+@app.post(
+    f"{API_PREFIX}/domains",
+    summary="Register a sending domain",
+    description=(
+        "Answers the DNS records to publish: the workspace's ownership token, DKIM, SPF, DMARC."
+    ),
+    tags=["domains"],
+    responses=documented(201, 409, 413, 415),
+)
 def create_domain(
     service: Annotated[DomainService, Depends(domains.get)],
     request: Annotated[CreateDomainRequest, Body()],

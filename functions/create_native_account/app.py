@@ -12,6 +12,7 @@ from sender_accounts.access.api_keys import WRITE_SCOPE
 from sender_accounts.accounts.models import CreateAccountResponse
 from sender_accounts.common.request_bodies import warned
 from sender_accounts.composition import native_accounts
+from sender_accounts.http.documentation import documented
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 from sender_accounts.native.models import CreateNativeAccountRequest
@@ -20,7 +21,13 @@ from sender_accounts.native.service import NativeAccountService
 app = create_resolver()
 
 
-@app.post(f"{API_PREFIX}/sender-accounts/coldsend-native")
+@app.post(
+    f"{API_PREFIX}/sender-accounts/coldsend-native",
+    summary="Create a managed inbox",
+    description="An address on an ACTIVE workspace domain (SES).",
+    tags=["native"],
+    responses=documented(201, 400, 404, 409, 413, 415),
+)
 def create_native_account(
     service: Annotated[NativeAccountService, Depends(native_accounts.get)],
     request: Annotated[CreateNativeAccountRequest, Body()],

@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from sender_accounts.access.api_keys import WRITE_SCOPE
 from sender_accounts.common.request_bodies import warned
 from sender_accounts.composition import consents
+from sender_accounts.http.documentation import documented
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver, public_url
 from sender_accounts.oauth.consent import CALLBACK_PATH, ConsentFlow
@@ -20,7 +21,13 @@ from sender_accounts.oauth.models import AuthorizationResponse, CreateAuthorizat
 app = create_resolver()
 
 
-@app.post(f"{API_PREFIX}/oauth/authorizations")
+@app.post(
+    f"{API_PREFIX}/oauth/authorizations",
+    summary="Start the hosted consent",
+    description="An authorization URL with PKCE (S256) and a single-use state valid 10 minutes.",
+    tags=["oauth"],
+    responses=documented(201, 409, 413, 415),
+)
 def create_oauth_authorization(
     service: Annotated[ConsentFlow, Depends(consents.get)],
     request: Annotated[CreateAuthorizationRequest, Body()],

@@ -11,13 +11,20 @@ from sender_accounts.access.api_keys import WRITE_SCOPE
 from sender_accounts.composition import domains
 from sender_accounts.domains.models import DeleteDomainResponse
 from sender_accounts.domains.service import DomainService
+from sender_accounts.http.documentation import documented
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 
 
-@app.delete(f"{API_PREFIX}/domains/<domain_id>")
+@app.delete(
+    f"{API_PREFIX}/domains/<domain_id>",
+    summary="Delete a sending domain",
+    description="Refused (409 IN_USE) while inboxes use it.",
+    tags=["domains"],
+    responses=documented(200, 404, 409),
+)
 def delete_domain(
     service: Annotated[DomainService, Depends(domains.get)], domain_id: str
 ) -> DeleteDomainResponse:

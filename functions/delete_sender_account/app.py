@@ -11,13 +11,20 @@ from sender_accounts.access.api_keys import WRITE_SCOPE
 from sender_accounts.accounts.models import DeleteSenderAccountResponse
 from sender_accounts.accounts.service import SenderAccountService
 from sender_accounts.composition import accounts
+from sender_accounts.http.documentation import documented
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 
 
-@app.delete(f"{API_PREFIX}/sender-accounts/<inbox_id>")
+@app.delete(
+    f"{API_PREFIX}/sender-accounts/<inbox_id>",
+    summary="Delete a sender account",
+    description="Removes the mailbox, its secrets and its address.",
+    tags=["accounts"],
+    responses=documented(200, 404),
+)
 def delete_sender_account(
     service: Annotated[SenderAccountService, Depends(accounts.get)], inbox_id: str
 ) -> DeleteSenderAccountResponse:

@@ -11,13 +11,20 @@ from sender_accounts.access.api_keys import READ_SCOPE
 from sender_accounts.composition import bulk_checks
 from sender_accounts.health.bulk_check import BulkCheckService
 from sender_accounts.health.models import BulkCheckProgressResponse
+from sender_accounts.http.documentation import documented
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 
 
-@app.get(f"{API_PREFIX}/sender-accounts/bulk/check/<job_id>/progress")
+@app.get(
+    f"{API_PREFIX}/sender-accounts/bulk/check/<job_id>/progress",
+    summary="Bulk check progress",
+    description="Counts per outcome and per-row results.",
+    tags=["health"],
+    responses=documented(200, 404),
+)
 def get_bulk_check_job_progress(
     service: Annotated[BulkCheckService, Depends(bulk_checks.get)], job_id: str
 ) -> BulkCheckProgressResponse:

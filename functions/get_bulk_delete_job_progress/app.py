@@ -11,13 +11,20 @@ from sender_accounts.access.api_keys import READ_SCOPE
 from sender_accounts.bulk.delete import BulkDeleteService
 from sender_accounts.bulk.models import BulkDeleteProgressResponse
 from sender_accounts.composition import bulk_delete
+from sender_accounts.http.documentation import documented
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 
 
-@app.get(f"{API_PREFIX}/sender-accounts/bulk/delete/<job_id>/progress")
+@app.get(
+    f"{API_PREFIX}/sender-accounts/bulk/delete/<job_id>/progress",
+    summary="Bulk deletion progress",
+    description="Deleted, skipped and failed rows.",
+    tags=["bulk"],
+    responses=documented(200, 404),
+)
 def get_bulk_delete_job_progress(
     service: Annotated[BulkDeleteService, Depends(bulk_delete.get)], job_id: str
 ) -> BulkDeleteProgressResponse:

@@ -11,13 +11,20 @@ from sender_accounts.access.api_keys import READ_SCOPE
 from sender_accounts.bulk.intake import BulkIntakeService
 from sender_accounts.bulk.models import BulkJobProgressResponse
 from sender_accounts.composition import bulk_intake
+from sender_accounts.http.documentation import documented
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 
 
-@app.get(f"{API_PREFIX}/sender-accounts/smtp/bulk/<job_id>/progress")
+@app.get(
+    f"{API_PREFIX}/sender-accounts/smtp/bulk/<job_id>/progress",
+    summary="Bulk creation progress",
+    description="Counts, percentage and per-row results.",
+    tags=["bulk"],
+    responses=documented(200, 404),
+)
 def get_bulk_smtp_job_progress(
     service: Annotated[BulkIntakeService, Depends(bulk_intake.get)], job_id: str
 ) -> BulkJobProgressResponse:

@@ -11,13 +11,20 @@ from sender_accounts.access.api_keys import READ_SCOPE
 from sender_accounts.accounts.models import SenderAccountDetail
 from sender_accounts.accounts.service import SenderAccountService
 from sender_accounts.composition import accounts
+from sender_accounts.http.documentation import documented
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 
 
-@app.get(f"{API_PREFIX}/sender-accounts/<inbox_id>")
+@app.get(
+    f"{API_PREFIX}/sender-accounts/<inbox_id>",
+    summary="Get one sender account",
+    description="Every field but the secrets, health included.",
+    tags=["accounts"],
+    responses=documented(200, 404),
+)
 def get_sender_account(
     service: Annotated[SenderAccountService, Depends(accounts.get)], inbox_id: str
 ) -> SenderAccountDetail:

@@ -20,13 +20,23 @@ from sender_accounts.accounts.models import (
 )
 from sender_accounts.common.text_rules import SingleLine
 from sender_accounts.composition import account_lists
+from sender_accounts.http.documentation import documented
 from sender_accounts.http.edge import api_handler
 from sender_accounts.http.resolver import API_PREFIX, caller, create_resolver
 
 app = create_resolver()
 
 
-@app.get(f"{API_PREFIX}/sender-accounts")
+@app.get(
+    f"{API_PREFIX}/sender-accounts",
+    summary="List sender accounts",
+    description=(
+        "Filters (inbox_type, status, search, health_below), sort, and page or cursor pagination; "
+        "every page costs what it shows."
+    ),
+    tags=["accounts"],
+    responses=documented(200, 400),
+)
 def list_sender_accounts(
     service: Annotated[SenderAccountListing, Depends(account_lists.get)],
     page: Annotated[int, Query(ge=1)] = 1,

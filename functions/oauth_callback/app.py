@@ -9,6 +9,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Depends, Response
 
 from sender_accounts.composition import consents
+from sender_accounts.http.documentation import documented
 from sender_accounts.http.edge import public_handler
 from sender_accounts.http.resolver import API_PREFIX, create_resolver
 from sender_accounts.oauth.consent import ConsentFlow
@@ -16,7 +17,16 @@ from sender_accounts.oauth.consent import ConsentFlow
 app = create_resolver()
 
 
-@app.get(f"{API_PREFIX}/oauth/callback")
+@app.get(
+    f"{API_PREFIX}/oauth/callback",
+    summary="The provider's redirect after consent (no API key)",
+    description=(
+        "Exchanges the code, connects the mailbox and redirects (302) to the consent's redirect_uri"
+        " with inbox_id, or with error and error_code. 400 for a state never issued."
+    ),
+    tags=["oauth"],
+    responses=documented(302, 400, public=True),
+)
 def oauth_callback(service: Annotated[ConsentFlow, Depends(consents.get)]) -> Response[str]:
     query = {k: v for k, v in (app.current_event.query_string_parameters or {}).items() if v}
     location = service.finish(query)
