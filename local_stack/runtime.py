@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from moto.server import ThreadedMotoServer
 
 from . import authorization, identities
-from .emulation_fixes import apply_emulation_fixes
 from .function_roles import (
     FunctionRole,
     assume_roles,
@@ -22,10 +21,10 @@ from .function_roles import (
 from .functions import ensure_layer_on_path
 from .gateway import LocalApiGateway
 from .identities import AccessKey
+from .moto_patches import apply_moto_patches
 from .persistence import Snapshot
 from .provision import REGION, ProvisionedStack, provision
 from .pump import QueuePump
-from .query_pages import apply_query_pages
 from .schedules import LocalScheduler
 from .state import LocalStackState
 from .template import StackTemplate, load_template
@@ -106,9 +105,7 @@ def start_local_runtime(
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log is loud
     # Functions without a metric in one request flush nothing; that is normal, not news.
     warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
-    apply_emulation_fixes()
-    authorization.apply_resource_aware_authorization()
-    apply_query_pages()
+    apply_moto_patches()
     # The functions' roles carry AWS managed policies (basic execution, queue polling, X-Ray).
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     authorization.relax()
