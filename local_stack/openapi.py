@@ -14,9 +14,7 @@ import os
 import sys
 from typing import Any
 
-from sender_accounts.http.documentation import ERROR_SCHEMA
-
-from .functions import load_handler_module
+from .functions import ensure_layer_on_path, load_handler_module
 from .template import PROJECT_ROOT, StackTemplate, load_template
 
 DOCUMENT_PATH = PROJECT_ROOT / "docs" / "openapi.json"
@@ -38,6 +36,9 @@ def _placeholder_environment(template: StackTemplate) -> None:
 def build_document(template: StackTemplate | None = None) -> dict[str, Any]:
     template = template or StackTemplate(load_template())
     _placeholder_environment(template)
+    ensure_layer_on_path()  # as in Lambda, the layer is a path added at start, not an install
+    from sender_accounts.http.documentation import ERROR_SCHEMA
+
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
     for logical_id in template.functions():
