@@ -32,7 +32,7 @@ def seed(workspace_id: str, count: int) -> None:
     from local_stack.provision import ACCOUNT_ID, REGION
     from sender_accounts.adapters.aws_clients import client
     from sender_accounts.composition import env
-    from sender_accounts.store.inbox_writes import inbox_creation
+    from sender_accounts.store.inboxes import inbox_creation
     from sender_accounts.store.list_index import count_change, membership
     from sender_accounts.store.records import InboxRecord
 

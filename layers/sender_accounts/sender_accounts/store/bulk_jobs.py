@@ -24,7 +24,7 @@ from sender_accounts.common.ids import known_form
 from sender_accounts.common.model import Model
 from sender_accounts.errors import DependencyUnavailable, NotFound
 from sender_accounts.store.dynamo import Dynamo, cancellation_reasons, deserialize, serialize
-from sender_accounts.store.inbox_writes import inbox_creation, inbox_deletion
+from sender_accounts.store.inboxes import inbox_creation, inbox_deletion
 from sender_accounts.store.keys import address_key
 from sender_accounts.store.records import InboxRecord, JobRecord, RowRecord
 

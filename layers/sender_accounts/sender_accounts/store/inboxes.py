@@ -1,11 +1,15 @@
-"""Inboxes (sender accounts' stored records) in DynamoDB: create and delete with their address
-guard (inbox_writes.py), read, update under optimistic concurrency, count test emails against
-the UTC day, and list one workspace's partition (`begins_with(sk, "INBOX#")`), never the table.
-Keys are in keys.py."""
+"""Inboxes (sender accounts' stored records) in DynamoDB: create and delete, read, update under
+optimistic concurrency; emails sent today are counted by daily_sends.py. Keys are in keys.py.
+
+Creation and deletion are one transaction shape each, written once for every path that creates
+or deletes (single, bulk, native): an inbox and its address guard go in and out together, so an
+address is unique per workspace under any concurrency and no guard outlives its inbox; a native
+inbox also counts on its domain, so the domain cannot be deleted under it (an OAuth2 inbox on
+its OAuth app, likewise); the workspace's list counters and its address's search keys move with
+the inbox (list_index.py, search_index.py); a monitored inbox enters the due index."""
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -18,19 +22,27 @@ from sender_accounts.errors import (
     FieldRuleViolated,
     NotFound,
 )
+from sender_accounts.store.daily_sends import DailySends
 from sender_accounts.store.due_index import due_attributes
 from sender_accounts.store.dynamo import (
     Dynamo,
     cancellation_reasons,
+    delete,
     deserialize,
     is_condition_failure,
+    put,
     serialize,
     set_fields,
 )
-from sender_accounts.store.inbox_writes import inbox_creation, inbox_deletion
-from sender_accounts.store.keys import address_key, inbox_key
-from sender_accounts.store.list_index import changed_index_attributes, counters_moved
+from sender_accounts.store.keys import address_key, domain_key, inbox_key, oauth_app_key
+from sender_accounts.store.list_index import (
+    changed_index_attributes,
+    counters_moved,
+    inbox_counted,
+    index_attributes,
+)
 from sender_accounts.store.records import InboxRecord, InboxSummary
+from sender_accounts.store.search_index import search_entries_deleted, search_entries_written
 
 LIST_ATTRIBUTES = tuple(InboxSummary.model_fields)
 # The list indexes' copy of the list attributes (list_index.py) counts sends too.
@@ -41,6 +53,7 @@ class InboxStore:
     def __init__(self, dynamodb: Any, table_name: str) -> None:
         self._db = Dynamo(dynamodb)
         self._table = table_name
+        self._sends = DailySends(self._db, table_name, self.get_inbox)
 
     def address_taken(self, workspace_id: str, email_address: str) -> bool:
         response = self._db.call(
@@ -118,73 +131,12 @@ class InboxStore:
         return True
 
     def reserve_send(self, workspace_id: str, inbox_id: str, today: str) -> bool:
-        """Count one email against today's limit, atomically; False when the limit is reached.
-
-        The counter belongs to a UTC day (`sent_day`): the first send of a new day starts it
-        again at one. Two conditional writes cover the two cases; retried if a new day began
-        between them."""
-        key = serialize(inbox_key(workspace_id, inbox_id))
-        values = serialize({":one": 1, ":today": today})
-        for _attempt in range(3):
-            try:
-                self._db.call(
-                    "update_item",
-                    TableName=self._table,
-                    Key=key,
-                    UpdateExpression=(
-                        "SET emails_sent_today = emails_sent_today + :one,"
-                        " #sm.emails_sent_today = emails_sent_today + :one"
-                    ),
-                    ExpressionAttributeNames=SUMMARY_NAME,
-                    ConditionExpression=(
-                        "attribute_exists(pk) AND sent_day = :today"
-                        " AND emails_sent_today < daily_limit"
-                    ),
-                    ExpressionAttributeValues=values,
-                )
-                return True
-            except ClientError:
-                pass
-            try:
-                self._db.call(
-                    "update_item",
-                    TableName=self._table,
-                    Key=key,
-                    UpdateExpression=(
-                        "SET emails_sent_today = :one, sent_day = :today,"
-                        " #sm.emails_sent_today = :one, #sm.sent_day = :today"
-                    ),
-                    ExpressionAttributeNames=SUMMARY_NAME,
-                    ConditionExpression=(
-                        "attribute_exists(pk) AND (attribute_not_exists(sent_day)"
-                        " OR sent_day <> :today) AND daily_limit >= :one"
-                    ),
-                    ExpressionAttributeValues=values,
-                )
-                return True
-            except ClientError:
-                pass
-            current = self.get_inbox(workspace_id, inbox_id)  # NotFound if deleted meanwhile
-            if current.sent_day == today and current.emails_sent_today >= current.daily_limit:
-                return False
-        return False
+        """Count one email against today's limit, atomically; False when the limit is reached."""
+        return self._sends.reserve(workspace_id, inbox_id, today)
 
     def release_send(self, workspace_id: str, inbox_id: str, today: str) -> None:
         """Give back a counted email whose sending failed."""
-        # A condition failure means a new day began meanwhile: nothing of today's to give back.
-        with contextlib.suppress(ClientError):
-            self._db.call(
-                "update_item",
-                TableName=self._table,
-                Key=serialize(inbox_key(workspace_id, inbox_id)),
-                UpdateExpression=(
-                    "SET emails_sent_today = emails_sent_today - :one,"
-                    " #sm.emails_sent_today = emails_sent_today - :one"
-                ),
-                ExpressionAttributeNames=SUMMARY_NAME,
-                ConditionExpression="sent_day = :today AND emails_sent_today > :zero",
-                ExpressionAttributeValues=serialize({":one": 1, ":zero": 0, ":today": today}),
-            )
+        self._sends.release(workspace_id, inbox_id, today)
 
     def update_inbox(
         self, workspace_id: str, before: InboxRecord, changes: dict[str, Any]
@@ -216,3 +168,81 @@ class InboxStore:
         except ClientError as exc:
             raise ConcurrentUpdate() from exc
         return after
+
+
+def inbox_creation(table: str, workspace_id: str, inbox: InboxRecord) -> list[dict[str, Any]]:
+    guard = {**address_key(workspace_id, inbox.email_address), "inbox_id": inbox.inbox_id}
+    return [
+        put(table, guard, "attribute_not_exists(pk)"),
+        put(
+            table,
+            {
+                **inbox_key(workspace_id, inbox.inbox_id),
+                **inbox.item(),
+                **index_attributes(workspace_id, inbox),
+                **due_attributes(inbox),
+            },
+            "attribute_not_exists(pk)",
+        ),
+        *domain_count(table, workspace_id, inbox, +1),
+        *oauth_app_count(table, workspace_id, inbox, +1),
+        inbox_counted(table, workspace_id, inbox, +1),
+        *search_entries_written(table, workspace_id, inbox),
+    ]
+
+
+def inbox_deletion(table: str, workspace_id: str, inbox: InboxRecord) -> list[dict[str, Any]]:
+    return [
+        delete(table, inbox_key(workspace_id, inbox.inbox_id), "attribute_exists(pk)"),
+        delete(table, address_key(workspace_id, inbox.email_address)),
+        *domain_count(table, workspace_id, inbox, -1),
+        *oauth_app_count(table, workspace_id, inbox, -1),
+        inbox_counted(table, workspace_id, inbox, -1),
+        *search_entries_deleted(table, workspace_id, inbox),
+    ]
+
+
+def domain_count(
+    table: str, workspace_id: str, inbox: InboxRecord, delta: int
+) -> list[dict[str, Any]]:
+    """Count a native inbox on its domain (none for other inboxes); a new one needs the domain
+    still ACTIVE."""
+    if not inbox.domain_id:
+        return []
+    key = domain_key(workspace_id, inbox.domain_id)
+    status_active = ("#s = :active", {"#s": "status"}, {":active": "ACTIVE"})
+    return [_counted_on(table, key, delta, *status_active)]
+
+
+def oauth_app_count(
+    table: str, workspace_id: str, inbox: InboxRecord, delta: int
+) -> list[dict[str, Any]]:
+    """Count an OAuth2 inbox on its app (none for other inboxes); a new one needs the app."""
+    if not inbox.oauth_app_id:
+        return []
+    key = oauth_app_key(workspace_id, inbox.oauth_app_id)
+    return [_counted_on(table, key, delta, "attribute_exists(pk)", {}, {})]
+
+
+def _counted_on(
+    table: str,
+    key: dict[str, Any],
+    delta: int,
+    needed: str,
+    names: dict[str, str],
+    values: dict[str, Any],
+) -> dict[str, Any]:
+    """`inbox_count` moved on the item an inbox depends on; adding one needs `needed` (a
+    condition with its `names` and `values`)."""
+    update: dict[str, Any] = {
+        "TableName": table,
+        "Key": serialize(key),
+        "UpdateExpression": "ADD inbox_count :delta",
+        "ExpressionAttributeValues": serialize({":delta": delta}),
+    }
+    if delta > 0:
+        update["ConditionExpression"] = needed
+        update["ExpressionAttributeValues"] = serialize({":delta": delta, **values})
+        if names:
+            update["ExpressionAttributeNames"] = names
+    return {"Update": update}
