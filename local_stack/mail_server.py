@@ -1,16 +1,15 @@
 """A real Dovecot (IMAP and submission) with an aiosmtpd relay sink, on loopback ports: the
-local stack's demo mail server, and the tests' mail server."""
+local stack's demo mail server. Tests start the same server with other `DovecotOptions`
+(tests/support/mail_servers.py: logins only after TLS, OAuth2 logins, password changes)."""
 
 from __future__ import annotations
 
-import contextlib
-import imaplib
-import os
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,30 +57,6 @@ class MailServer:
     controller: Controller | None = None
     extra: dict[str, int] = field(default_factory=dict)
 
-    def set_password(self, user: str, password: str) -> None:
-        """Change a user's password as an administrator would. Dovecot notices the file's new
-        modification time on a later lookup, not at once: wait until it logs in with it."""
-        self.users[user] = password
-        users = self.root / "users"
-        users.write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in self.users.items()))
-        stamp = time.time() + 1  # a later mtime even within the timestamp resolution
-        os.utime(users, (stamp, stamp))
-        # Dovecot notices the new modification time within about a second.
-        time.sleep(1.0)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            with contextlib.suppress(imaplib.IMAP4.error, OSError):
-                session = imaplib.IMAP4("127.0.0.1", self.imap_starttls_port, timeout=5)
-                try:
-                    session.login(user, password)
-                    session.logout()
-                    return
-                finally:
-                    with contextlib.suppress(OSError):
-                        session.shutdown()
-            time.sleep(0.2)
-        raise RuntimeError(f"Dovecot did not take the new password of {user}")
-
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
@@ -94,47 +69,35 @@ class MailServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _oauth2(root: Path, introspection_url: str | None) -> tuple[str, str]:
-    """The auth mechanisms and the extra passdb: XOAUTH2 and OAUTHBEARER logins checked by
-    asking `introspection_url` (RFC 7662), beside the password logins."""
-    if introspection_url is None:
-        return "plain login", ""
-    (root / "oauth2.conf.ext").write_text(
-        f"introspection_mode = post\nintrospection_url = {introspection_url}\n"
-        "username_attribute = email\nactive_attribute = active\nactive_value = true\n"
-        "timeout_msecs = 5000\n"
-    )
-    passdb = f"""passdb {{
-  driver = oauth2
-  mechanisms = xoauth2 oauthbearer
-  args = {root}/oauth2.conf.ext
-}}
-"""
-    return "plain login xoauth2 oauthbearer", passdb
+@dataclass(frozen=True)
+class DovecotOptions:
+    """What differs between servers: the address it listens on, its security lines, its
+    authentication mechanisms, passdb blocks before the password file's (whose own mechanisms
+    `password_mechanisms` limits) and files written into its folder; `{root}` in the passdbs
+    and the files is that folder."""
+
+    listen: str = "127.0.0.1"
+    security: str = "disable_plaintext_auth = no\nlogin_trusted_networks = 127.0.0.0/8"
+    mechanisms: str = "plain login"
+    passdbs: str = ""
+    password_mechanisms: str = ""
+    files: Mapping[str, str] = field(default_factory=dict)
 
 
 def _config(
-    root: Path,
-    pki: ServerPki,
-    server: MailServer,
-    relay_port: int,
-    strict: bool = False,
-    introspection_url: str | None = None,
+    root: Path, pki: ServerPki, server: MailServer, relay_port: int, options: DovecotOptions
 ) -> str:
-    mechanisms, oauth2_passdb = _oauth2(root, introspection_url)
-    password_mechanisms = "\n  mechanisms = plain login" if introspection_url else ""
-    if strict:
-        security = f"listen = {STRICT_ADDRESS}\ndisable_plaintext_auth = yes"
-    else:
-        security = "listen = 127.0.0.1\ndisable_plaintext_auth = no"
-        security += "\nlogin_trusted_networks = 127.0.0.0/8"
+    password_mechanisms = (
+        options.password_mechanisms and f"\n  mechanisms = {options.password_mechanisms}"
+    )
     return f"""
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
 protocols = imap submission
-{security}
+listen = {options.listen}
+{options.security}
 ssl = yes
 ssl_cert = <{pki.server_cert}
 ssl_key = <{pki.server_key}
@@ -142,7 +105,7 @@ default_login_user = dovenull
 default_internal_user = dovecot
 default_internal_group = dovecot
 first_valid_uid = 100
-auth_mechanisms = {mechanisms}
+auth_mechanisms = {options.mechanisms}
 auth_failure_delay = 0
 # Any character in a user name (spaces, parentheses, braces), as some providers allow.
 auth_username_chars =
@@ -153,7 +116,7 @@ submission_relay_trusted = yes
 hostname = localhost
 default_process_limit = 500
 default_client_limit = 4000
-{oauth2_passdb}passdb {{
+{options.passdbs.format(root=root)}passdb {{
   driver = passwd-file{password_mechanisms}
   args = scheme=PLAIN {root}/users
 }}
@@ -210,22 +173,15 @@ def wait_for_port(port: int, deadline: float, address: str = "127.0.0.1") -> Non
 PORT_NAMES = ("imaps_port", "imap_starttls_port", "submission_starttls_port", "submissions_port")
 
 
-STRICT_ADDRESS = "127.0.0.2"
-
-
 def start_mail_server(
     pki: ServerPki,
     users: dict[str, str],
     ports: dict[str, int] | None = None,
-    strict: bool = False,
-    introspection_url: str | None = None,
+    options: DovecotOptions | None = None,
 ) -> MailServer:
     """Start Dovecot in the foreground under a fresh folder; stop it with `MailServer.stop()`.
-    `ports` (by PORT_NAMES) are used where given, free ones chosen for the rest. `strict`: as
-    hosting providers run it, no login before TLS (IMAP advertises LOGINDISABLED, submission
-    no AUTH); it listens on STRICT_ADDRESS, since Dovecot takes a client at its own address as
-    secure whatever the settings. `introspection_url`: also take OAuth2 logins (XOAUTH2,
-    OAUTHBEARER), each token asked of that RFC 7662 endpoint."""
+    `ports` (by PORT_NAMES) are used where given, free ones chosen for the rest."""
+    options = options or DovecotOptions()
     # Dovecot's unprivileged processes must read this folder, so it cannot live in pytest's
     # private (0700) temporary tree.
     root = Path(tempfile.mkdtemp(prefix="sender-accounts-dovecot-"))
@@ -233,6 +189,8 @@ def start_mail_server(
     for sub in ("run", "state", "mail"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     shutil.chown(root / "mail", "dovecot", "dovecot")
+    for name, text in options.files.items():
+        (root / name).write_text(text.format(root=root))
     (root / "users").write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in users.items()))
     relay = RelaySink()
     relay_port = free_port()
@@ -251,11 +209,11 @@ def start_mail_server(
         controller=controller,
     )
     config = root / "dovecot.conf"
-    config.write_text(_config(root, pki, server, relay_port, strict, introspection_url))
+    config.write_text(_config(root, pki, server, relay_port, options))
     server.process = subprocess.Popen(  # noqa: S603 - Dovecot with the configuration written here
         [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 20
     for name in PORT_NAMES:
-        wait_for_port(getattr(server, name), deadline, STRICT_ADDRESS if strict else "127.0.0.1")
+        wait_for_port(getattr(server, name), deadline, options.listen)
     return server

@@ -9,6 +9,7 @@ import pytest
 from local_stack.mail_server import MailServer, start_mail_server
 from local_stack.pki import ServerPki
 from tests.support.dns_server import Zone, dns_server
+from tests.support.mail_servers import oauth2_options
 from tests.support.oauth_server import OAuthProvider
 from tests.support.secret_scan import SCAN
 
@@ -52,6 +53,7 @@ def oauth_mail_server(
     """A Dovecot whose OAuth2 passdb asks `oauth_provider` about every XOAUTH2 token (the
     session's `mail_server` is a prerequisite only for its installation check)."""
     users = {OAUTH_USER: "unused-password", OAUTH_OTHER_USER: "unused-password"}
-    server = start_mail_server(pki, users, introspection_url=f"{oauth_provider.issuer}/introspect")
+    options = oauth2_options(f"{oauth_provider.issuer}/introspect")
+    server = start_mail_server(pki, users, options=options)
     yield server
     server.stop()

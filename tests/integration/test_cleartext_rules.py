@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from local_stack.mail_server import DOVECOT, STRICT_ADDRESS, MailServer, start_mail_server
+from local_stack.mail_server import DOVECOT, MailServer, start_mail_server
 from local_stack.pki import ServerPki
+from tests.support.mail_servers import STRICT_ADDRESS, strict_options
 from tests.support.stack import IN_CI, MAILBOX_PASSWORD, MAILBOX_USER, ApiClient, smtp_account
 from tests.support.tap_proxy import Tap, tap
 
@@ -24,7 +25,7 @@ def strict_server(pki: ServerPki) -> Iterator[MailServer]:
         if IN_CI:
             pytest.fail("Dovecot is not installed (make test installs it on Debian)")
         pytest.skip("Dovecot is not installed")
-    server = start_mail_server(pki, {MAILBOX_USER: MAILBOX_PASSWORD}, strict=True)
+    server = start_mail_server(pki, {MAILBOX_USER: MAILBOX_PASSWORD}, options=strict_options())
     yield server
     server.stop()
 

@@ -15,6 +15,7 @@ from local_stack.runtime import LocalRuntime
 from tests.support.bus_tap import BusTap, bus_tap
 from tests.support.delay_proxy import DelayProxy
 from tests.support.inboxes import create_inbox
+from tests.support.mail_servers import set_password
 from tests.support.stack import MAILBOX_PASSWORD, MONITORED_USER, ApiClient
 from tests.support.switch_proxy import switch_proxy
 
@@ -34,8 +35,8 @@ def monitored(server: MailServer, **overrides: Any) -> dict[str, Any]:
 @pytest.fixture
 def changed_password(mail_server: MailServer) -> Iterator[Callable[[str], None]]:
     """Change the monitored user's password in Dovecot; always restored afterwards."""
-    yield lambda password: mail_server.set_password(MONITORED_USER, password)
-    mail_server.set_password(MONITORED_USER, MAILBOX_PASSWORD)
+    yield lambda password: set_password(mail_server, MONITORED_USER, password)
+    set_password(mail_server, MONITORED_USER, MAILBOX_PASSWORD)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from local_stack.template import ScheduleSource
 from tests.support.bus_tap import bus_tap
 from tests.support.delay_proxy import DelayProxy, FlightCounter
 from tests.support.inboxes import create_inbox, finished_job
+from tests.support.mail_servers import set_password
 from tests.support.stack import MAILBOX_PASSWORD, MONITORED_USER, ApiClient
 
 SWEEP = "HealthSweepFunction"
@@ -70,11 +71,11 @@ def test_bulk_check_by_status_reconnects_the_disabled_inboxes(
     disabled = create_inbox(client, mail_server, email_address=MONITORED_USER, **monitored)
     healthy = create_inbox(client, mail_server)
     try:
-        mail_server.set_password(MONITORED_USER, "changed-by-the-admin")
+        set_password(mail_server, MONITORED_USER, "changed-by-the-admin")
         lost = client.call("POST", f"/sender-accounts/{disabled}/check").json()
         assert lost["overall_status"] == "DISABLED"
     finally:
-        mail_server.set_password(MONITORED_USER, MAILBOX_PASSWORD)
+        set_password(mail_server, MONITORED_USER, MAILBOX_PASSWORD)
     job = bulk_check(client, {"status": "DISABLED"})
     assert [(r["inbox_id"], r["status"]) for r in job["results"]] == [(disabled, "HEALTHY")]
     assert client.call("GET", f"/sender-accounts/{disabled}").json()["overall_status"] == "ACTIVE"

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from local_stack.mail_server import MailServer
 from tests.support.inboxes import create_inbox, delivered
+from tests.support.mail_servers import set_password
 from tests.support.stack import MAILBOX_PASSWORD, MONITORED_USER, ApiClient
 
 
@@ -71,13 +72,13 @@ def test_send_with_broken_credentials_is_classified_and_not_counted(
     client = workspace()
     monitored = {"smtp_username": MONITORED_USER, "imap_username": MONITORED_USER}
     inbox_id = create_inbox(client, mail_server, email_address=MONITORED_USER, **monitored)
-    mail_server.set_password(MONITORED_USER, "wrong-now")
+    set_password(mail_server, MONITORED_USER, "wrong-now")
     try:
         response = client.call(
             "POST", f"/sender-accounts/{inbox_id}/test-email", {"recipient_email": "a@example.test"}
         )
     finally:
-        mail_server.set_password(MONITORED_USER, MAILBOX_PASSWORD)
+        set_password(mail_server, MONITORED_USER, MAILBOX_PASSWORD)
     assert response.status == 400
     assert response.json()["error_code"] == "AUTH_FAILED"
     assert MAILBOX_PASSWORD not in response.body.decode()
