@@ -32,7 +32,7 @@ def check_sender_account(
     service: Annotated[HealthCheckService, Depends(health_checks.get)], inbox_id: str
 ) -> CheckResponse:
     principal = caller(app, WRITE_SCOPE)
-    return CheckResponse.model_validate(service.check(principal.workspace_id, inbox_id))
+    return service.check(principal.workspace_id, inbox_id)
 
 
 lambda_handler = api_handler(app, health_checks)

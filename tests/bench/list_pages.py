@@ -31,6 +31,7 @@ def seed(workspace_id: str, count: int) -> None:
 
     from local_stack.provision import ACCOUNT_ID, REGION
     from sender_accounts.adapters.aws_clients import client
+    from sender_accounts.common.statuses import InboxStatus, InboxType
     from sender_accounts.composition import env
     from sender_accounts.store.inboxes import inbox_creation
     from sender_accounts.store.list_index import count_change, membership
@@ -46,8 +47,8 @@ def seed(workspace_id: str, count: int) -> None:
             email_address=address,
             email_lower=address,
             display_name=f"Sender {index}",
-            inbox_type=TYPES[index % 3],
-            overall_status="PAUSED" if index % 5 == 0 else "ACTIVE",
+            inbox_type=InboxType(TYPES[index % 3]),
+            overall_status=InboxStatus.PAUSED if index % 5 == 0 else InboxStatus.ACTIVE,
             daily_limit=50,
             health_score=float((index * 37) % 101),
             created_at=f"2026-{1 + index % 12:02d}-{1 + index % 28:02d}T00:00:{index % 60:02d}Z",
@@ -73,6 +74,7 @@ def seed_domains(workspace_id: str, count: int) -> None:
 
     from local_stack.provision import ACCOUNT_ID, REGION
     from sender_accounts.adapters.aws_clients import client
+    from sender_accounts.common.statuses import DomainStatus
     from sender_accounts.composition import env
     from sender_accounts.store.domain_lists import DOMAIN_COUNTER, domain_index_attributes
     from sender_accounts.store.dynamo import serialize
@@ -87,7 +89,7 @@ def seed_domains(workspace_id: str, count: int) -> None:
         domain = DomainRecord(
             domain_id=str(uuid.uuid4()),
             domain=f"d{index:05d}.bench.test",
-            status="FAILED",
+            status=DomainStatus.FAILED,
             ownership_token="t",
             created_at=created,
             updated_at=created,

@@ -108,6 +108,7 @@ def test_an_inbox_stored_at_other_hosts_connects_to_its_apps(
     """An inbox connected before apps declared their hosts, at hosts a key holder chose: its
     next check goes to the app's hosts and sends the collector nothing."""
     from sender_accounts.composition import repository
+    from sender_accounts.store.records import InboxChanges
 
     settings_env("CHECK_MIN_INTERVAL_SECONDS", "0")
     client = workspace()
@@ -122,9 +123,9 @@ def test_an_inbox_stored_at_other_hosts_connects_to_its_apps(
     ):
         store = repository.get()
         inbox = store.get_inbox(client.workspace_id, inbox_id)
-        store.update_inbox(client.workspace_id, inbox, {
-            "smtp_port": smtp_port, "smtp_security": "none",
-            "imap_port": imap_port, "imap_security": "none"})  # fmt: skip
+        moved = InboxChanges(smtp_port=smtp_port, smtp_security="none",
+                             imap_port=imap_port, imap_security="none")  # fmt: skip
+        store.update_inbox(client.workspace_id, inbox, moved)
         check = client.call("POST", f"/sender-accounts/{inbox_id}/check")
     assert check.status == 200, check.body
     assert check.json()["overall_status"] == "ACTIVE"

@@ -14,6 +14,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from sender_accounts.adapters.password_vault import MailboxPasswords, encryption_context
+from sender_accounts.common.statuses import JobStatus, StoredRowStatus
 from sender_accounts.config import Settings
 from sender_accounts.errors import (
     ConcurrentUpdate,
@@ -33,10 +34,12 @@ from sender_accounts.store.inbox_lists import Chunk, ListSpec
 from sender_accounts.store.records import (
     ConsentRecord,
     DomainRecord,
+    InboxChanges,
     InboxRecord,
     InboxSummary,
     JobRecord,
     OAuthAppRecord,
+    RowDecision,
     RowRecord,
 )
 
@@ -72,13 +75,13 @@ class FakeInboxStore:
         return inbox
 
     def update_inbox(
-        self, workspace_id: str, before: InboxRecord, changes: dict[str, Any]
+        self, workspace_id: str, before: InboxRecord, update: InboxChanges
     ) -> InboxRecord:
         inbox_id = before.inbox_id
         current = self.get_inbox(workspace_id, inbox_id)
         if current.revision != before.revision:
             raise ConcurrentUpdate()
-        changes = {**copy.deepcopy(changes), "revision": before.revision + 1}
+        changes = {**copy.deepcopy(update.fields()), "revision": before.revision + 1}
         updated = current.model_copy(update=changes)
         self.inboxes[(workspace_id, inbox_id)] = updated
         return updated
@@ -393,20 +396,20 @@ class FakeJobs:
         return [self.row_records[k].model_copy() for k in keys]
 
     def mark_failed(self, job_id: str, now: str) -> None:
-        self.jobs[job_id].status, self.jobs[job_id].completed_at = "FAILED", now
+        self.jobs[job_id].status, self.jobs[job_id].completed_at = JobStatus.FAILED, now
 
     def decide_row(
         self,
         job_id: str,
         row: int,
-        values: dict[str, Any],
+        decision: RowDecision,
         counter: str,
         effects: tuple[dict[str, Any], ...] = (),
     ) -> RowOutcome:
         job, record = self.jobs[job_id], self.row_records[(job_id, row)]
         if record.status != "PENDING" or job.status == "FAILED":
             return RowOutcome.ALREADY_DONE
-        self.row_records[(job_id, row)] = record.model_copy(update=values)
+        self.row_records[(job_id, row)] = record.model_copy(update=decision.item())
         job.processed_count += 1
         setattr(job, counter, (getattr(job, counter) or 0) + 1)
         return RowOutcome.DONE
@@ -425,11 +428,11 @@ class FakeJobs:
                 self.store.create_inbox(workspace_id, inbox)
         except DuplicateAddress:
             return RowOutcome.EFFECT_REFUSED
-        values = {"status": "SUCCESS", "inbox_id": inbox.inbox_id}
+        values = RowDecision(status=StoredRowStatus.SUCCESS, inbox_id=inbox.inbox_id)
         return self.decide_row(job_id, row, values, "success_count")
 
     def complete_row_failure(self, job_id: str, row: int, error_code: str, error: str) -> bool:
-        values = {"status": "FAILED", "error_code": error_code, "error": error}
+        values = RowDecision(status=StoredRowStatus.FAILED, error_code=error_code, error=error)
         return self.decide_row(job_id, row, values, "failed_count") is RowOutcome.DONE
 
     def delete_inbox_row(
@@ -443,7 +446,9 @@ class FakeJobs:
             except NotFound:
                 return RowOutcome.EFFECT_REFUSED
         self.deleted.append(inbox.inbox_id)
-        return self.decide_row(job_id, row, {"status": "DELETED"}, "deleted_count")
+        return self.decide_row(
+            job_id, row, RowDecision(status=StoredRowStatus.DELETED), "deleted_count"
+        )
 
     def finish_if_done(self, job_id: str, now: str) -> JobRecord | None:
         job = self.jobs.get(job_id)
@@ -451,7 +456,7 @@ class FakeJobs:
             return None
         if job.processed_count != job.total_rows:
             return None
-        job.status, job.completed_at = "COMPLETED", now
+        job.status, job.completed_at = JobStatus.COMPLETED, now
         return job.model_copy()
 
 

@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 
+from sender_accounts.common.statuses import InboxStatus
 from sender_accounts.errors import ConcurrentUpdate, NotFound
 from sender_accounts.health.health_check import HealthCheckService
 from sender_accounts.mail.endpoints import AuthMechanism
 from sender_accounts.mail.outcome import ErrorCode, StageFailure
 from sender_accounts.oauth.inbox_tokens import StoredLogins
+from sender_accounts.store.records import InboxChanges
 from tests.unit.fakes import (
     SETTINGS,
     FakeDomainHealth,
@@ -48,7 +50,8 @@ class Rig:
         )  # fmt: skip
 
     def check(self, inbox_id: str = "inbox-1", workspace_id: str = WORKSPACE) -> dict[str, Any]:
-        return self.service.check(workspace_id, inbox_id)
+        """The answer as the client reads it."""
+        return self.service.check(workspace_id, inbox_id).model_dump(mode="json")
 
     def stored(self) -> Any:
         return self.store.get_inbox(WORKSPACE, "inbox-1")
@@ -223,16 +226,16 @@ def test_a_check_that_loses_a_race_decides_again_on_the_newer_inbox() -> None:
     rig.fail_with(auth_failure("smtp"))
     real_update, raced = rig.store.update_inbox, list[bool]()
 
-    def update_after_a_pause(workspace_id: str, before: Any, changes: dict[str, Any]) -> Any:
+    def update_after_a_pause(workspace_id: str, before: Any, changes: InboxChanges) -> Any:
         if not raced:  # a user pauses the inbox while the check runs
             raced.append(True)
             paused = rig.store.inboxes[(WORKSPACE, "inbox-1")]
             rig.store.inboxes[(WORKSPACE, "inbox-1")] = paused.model_copy(
-                update={"overall_status": "PAUSED", "revision": paused.revision + 1}
+                update={"overall_status": InboxStatus.PAUSED, "revision": paused.revision + 1}
             )
         return real_update(workspace_id, before, changes)
 
-    rig.store.update_inbox = update_after_a_pause  # type: ignore[method-assign]
+    rig.store.update_inbox = update_after_a_pause  # type: ignore[assignment]
     rig.check()
     assert rig.stored().overall_status == "PAUSED"  # the failure does not override the pause
 
@@ -240,10 +243,10 @@ def test_a_check_that_loses_a_race_decides_again_on_the_newer_inbox() -> None:
 def test_a_check_that_always_loses_gives_up_with_concurrent_update() -> None:
     rig = Rig()
 
-    def always_raced(workspace_id: str, before: Any, changes: dict[str, Any]) -> Any:
+    def always_raced(workspace_id: str, before: Any, changes: InboxChanges) -> Any:
         raise ConcurrentUpdate()
 
-    rig.store.update_inbox = always_raced  # type: ignore[method-assign]
+    rig.store.update_inbox = always_raced  # type: ignore[assignment]
     with pytest.raises(ConcurrentUpdate):
         rig.check()
 

@@ -13,6 +13,7 @@ from sender_accounts.accounts.health_fields import DnsStatus, HealthFactor, Prot
 from sender_accounts.common.model import Model
 from sender_accounts.common.pagination import Pagination
 from sender_accounts.common.request_bodies import PatchBody, PostBody, WithWarnings
+from sender_accounts.common.statuses import InboxStatus, InboxType
 from sender_accounts.common.text_rules import (
     ENCODED_WORD,
     HeaderText255,
@@ -26,20 +27,6 @@ from sender_accounts.common.text_rules import (
 )
 from sender_accounts.common.token_object import TokenObject
 from sender_accounts.mail.endpoints import Security
-
-
-class InboxType(StrEnum):
-    GOOGLE_WORKSPACE = "GOOGLE_WORKSPACE"
-    OUTLOOK_365 = "OUTLOOK_365"
-    CUSTOM_SMTP = "CUSTOM_SMTP"
-    COLDSEND = "COLDSEND"
-
-
-class InboxStatus(StrEnum):
-    PENDING = "PENDING"
-    ACTIVE = "ACTIVE"
-    PAUSED = "PAUSED"
-    DISABLED = "DISABLED"
 
 
 class ValidationFailurePolicy(StrEnum):

@@ -35,7 +35,7 @@ from sender_accounts.errors import (
 from sender_accounts.mail.endpoints import detected_modes
 from sender_accounts.mail.outcome import failure_body
 from sender_accounts.store.ports import Inboxes
-from sender_accounts.store.records import InboxRecord
+from sender_accounts.store.records import InboxChanges, InboxRecord
 
 if TYPE_CHECKING:
     from sender_accounts.accounts.connection_capacity import ConnectionCapacity
@@ -114,8 +114,9 @@ class UpdateService(InboxUseCase):
         if not changes:
             return public_detail(inbox)
         changes["updated_at"] = utc_now()
-        updated = self._repository.update_inbox(workspace_id, inbox, changes)
-        self._publish(workspace_id, inbox, changes, old_status, new_status)
+        update = InboxChanges.model_validate(changes)
+        updated = self._repository.update_inbox(workspace_id, inbox, update)
+        self._publish(workspace_id, inbox, update, old_status, new_status)
         return public_detail(updated)
 
     def _new_credentials(
@@ -166,7 +167,7 @@ class UpdateService(InboxUseCase):
         self,
         workspace_id: str,
         inbox: InboxRecord,
-        changes: dict[str, Any],
+        update: InboxChanges,
         old_status: InboxStatus,
         new_status: InboxStatus,
     ) -> None:
@@ -177,7 +178,7 @@ class UpdateService(InboxUseCase):
         }
         changed = sorted(
             name
-            for name in changes
+            for name in update.model_fields_set
             if name
             not in {"updated_at", "overall_status", "passwords_ciphertext", "tokens_ciphertext"}
         )

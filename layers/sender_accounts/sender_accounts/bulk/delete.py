@@ -18,12 +18,13 @@ from sender_accounts.bulk.models import (
 from sender_accounts.bulk.progress import read_job
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.model import Model
+from sender_accounts.common.statuses import JobType, StoredRowStatus
 from sender_accounts.errors import ConfirmationRequired, NotFound
 from sender_accounts.store.bulk_jobs import RowOutcome, expiry
 from sender_accounts.store.ports import BulkJobs, Inboxes
-from sender_accounts.store.records import JobRecord, RowRecord
+from sender_accounts.store.records import JobRecord, RowDecision, RowRecord
 
-JOB_TYPE = "BULK_DELETE"
+JOB_TYPE = JobType.BULK_DELETE
 NOT_IN_WORKSPACE = "No sender account with this id in the workspace"
 
 
@@ -115,8 +116,8 @@ class BulkDeleteService:
                 return
             if outcome is RowOutcome.ALREADY_DONE:
                 return
-        values = {"status": "SKIPPED", "error": NOT_IN_WORKSPACE}
-        self._jobs.decide_row(message.job_id, message.row, values, "skipped_count")
+        skipped = RowDecision(status=StoredRowStatus.SKIPPED, error=NOT_IN_WORKSPACE)
+        self._jobs.decide_row(message.job_id, message.row, skipped, "skipped_count")
 
     def progress(self, workspace_id: str, job_id: str) -> BulkDeleteProgress:
         fields, rows = read_job(self._jobs, self._events, workspace_id, job_id, JOB_TYPE)

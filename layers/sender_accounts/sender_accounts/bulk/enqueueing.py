@@ -9,7 +9,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from sender_accounts.adapters.observability import logger
 from sender_accounts.bulk.models import BulkJobAccepted
-from sender_accounts.common.job_status import JobStatus
+from sender_accounts.common.statuses import JobStatus
 from sender_accounts.errors import DependencyUnavailable
 from sender_accounts.store.bulk_jobs import expiry
 from sender_accounts.store.ports import BulkJobs

@@ -21,11 +21,12 @@ from sender_accounts.bulk.models import (
 )
 from sender_accounts.bulk.progress import read_job
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.statuses import JobType
 from sender_accounts.store.bulk_jobs import BulkItemMessage, expiry
 from sender_accounts.store.ports import BulkJobs
 from sender_accounts.store.records import JobRecord, RowRecord
 
-JOB_TYPE = "BULK_SMTP_CREATE"
+JOB_TYPE = JobType.BULK_SMTP_CREATE
 # KMS calls are network-bound; a small pool keeps 100 encryptions well under a second.
 ENCRYPTION_THREADS = 16
 

@@ -9,9 +9,9 @@ from typing import Annotated
 from pydantic import Field
 
 from sender_accounts.accounts.models import CreateSmtpAccountRequest
-from sender_accounts.common.job_status import JobStatus, RowStatus
 from sender_accounts.common.model import Model
 from sender_accounts.common.request_bodies import PostBody, WithWarnings
+from sender_accounts.common.statuses import JobStatus, RowStatus
 from sender_accounts.common.text_rules import (
     JsonBool,
 )

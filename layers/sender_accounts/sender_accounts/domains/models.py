@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
@@ -12,16 +11,10 @@ from pydantic import Field, field_validator
 from sender_accounts.common.model import Model
 from sender_accounts.common.pagination import Pagination
 from sender_accounts.common.request_bodies import PostBody, WithWarnings
+from sender_accounts.common.statuses import DomainStatus
 
 _DOMAIN_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 DOMAIN_PATTERN = re.compile(rf"^(?=.{{4,253}}$){_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})+$")
-
-
-class DomainStatus(StrEnum):
-    PENDING = "PENDING"
-    DNS_PENDING = "DNS_PENDING"
-    ACTIVE = "ACTIVE"
-    FAILED = "FAILED"
 
 
 class CreateDomainRequest(PostBody):

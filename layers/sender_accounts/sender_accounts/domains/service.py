@@ -113,7 +113,7 @@ class DomainService:
         item = DomainRecord(
             domain_id=domain_id,
             domain=domain,
-            status=DomainStatus.PENDING.value,
+            status=DomainStatus.PENDING,
             ownership_token=new_token(),
             pending_until=pending_expiry(),
             created_at=now,

@@ -17,6 +17,7 @@ from sender_accounts.bulk.enqueueing import enqueue_rows, id_rows, job_accepted
 from sender_accounts.bulk.models import BulkJobAccepted
 from sender_accounts.bulk.progress import read_job
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.statuses import JobStatus, JobType, StoredRowStatus
 from sender_accounts.errors import FieldRuleViolated, NotFound
 from sender_accounts.health.health_check import HealthCheckService
 from sender_accounts.health.models import (
@@ -29,9 +30,9 @@ from sender_accounts.store.bulk_jobs import expiry
 from sender_accounts.store.inbox_lists import ListSpec
 from sender_accounts.store.list_index import choose_index
 from sender_accounts.store.ports import BulkJobs, InboxListing
-from sender_accounts.store.records import JobRecord, RowRecord
+from sender_accounts.store.records import JobRecord, RowDecision, RowRecord
 
-JOB_TYPE = "BULK_CHECK"
+JOB_TYPE = JobType.BULK_CHECK
 # A job by status covers at most this many inboxes (the oldest first); more is refused.
 STATUS_JOB_BOUND = 5000
 NOT_IN_WORKSPACE = "No sender account with this id in the workspace"
@@ -77,7 +78,7 @@ class BulkCheckService:
             job_id=job_id,
             job_type=JOB_TYPE,
             workspace_id=workspace_id,
-            status="PENDING",  # a job with nothing queued completes when first read
+            status=JobStatus.PENDING,  # a job with nothing queued completes when first read
             total_rows=len(rows),
             processed_count=skipped,
             healthy_count=0,
@@ -122,23 +123,24 @@ class HealthCheckWorker:
         try:
             answer = self._checks.check(message.workspace_id, message.inbox_id, queued=True)
         except NotFound:
-            self._decide(message, {"status": "SKIPPED", "error": NOT_IN_WORKSPACE}, "skipped")
+            skipped = RowDecision(status=StoredRowStatus.SKIPPED, error=NOT_IN_WORKSPACE)
+            self._decide(message, skipped, "skipped")
             return
         metrics.add_metric(name="HealthChecks", unit="Count", value=1)
-        failed = [p for p in (answer["smtp"], answer["imap"]) if p and p.get("ok") is False]
-        values: dict[str, Any] = {
-            "status": "UNHEALTHY" if failed else "HEALTHY",
-            "overall_status": answer["overall_status"],
-            "health_score": answer["health_score"],
-        }
+        failed = [p for p in (answer.smtp, answer.imap) if p and p.ok is False]
+        decision = RowDecision(
+            status=StoredRowStatus.UNHEALTHY if failed else StoredRowStatus.HEALTHY,
+            overall_status=answer.overall_status,
+            health_score=answer.health_score,
+        )
         if failed:
-            values["error_code"] = failed[0].get("error_code") or "CHECK_FAILED"
-            values["error"] = failed[0].get("detail") or ""
-        self._decide(message, values, "unhealthy" if failed else "healthy")
+            decision.error_code = failed[0].error_code or "CHECK_FAILED"
+            decision.error = failed[0].detail or ""
+        self._decide(message, decision, "unhealthy" if failed else "healthy")
 
-    def _decide(self, message: HealthCheckMessage, values: dict[str, Any], counter: str) -> None:
+    def _decide(self, message: HealthCheckMessage, decision: RowDecision, counter: str) -> None:
         if message.job_id is not None and message.row is not None:
-            self._jobs.decide_row(message.job_id, message.row, values, f"{counter}_count")
+            self._jobs.decide_row(message.job_id, message.row, decision, f"{counter}_count")
 
     def finish_batch(self, job_ids: set[str]) -> None:
         finish_jobs(self._jobs, self._events, job_ids, [])

@@ -29,13 +29,14 @@ from sender_accounts.config import Settings
 from sender_accounts.errors import ConcurrentUpdate
 from sender_accounts.health.dns_checks import inspect_domain, selectors_for
 from sender_accounts.health.factors import Factor, score, thresholds_crossed
+from sender_accounts.health.models import CheckResponse
 from sender_accounts.health.observation import Observation, check_answer, ses_failure
 from sender_accounts.health.status_rules import decide, first_failure
 from sender_accounts.mail.deadlines import operation_deadline
 from sender_accounts.mail.endpoints import detected_modes
 from sender_accounts.oauth.inbox_tokens import RefreshFailed, StoredLogins
 from sender_accounts.store.ports import Inboxes
-from sender_accounts.store.records import InboxRecord
+from sender_accounts.store.records import InboxChanges, InboxRecord
 
 WRITE_ATTEMPTS = 5
 
@@ -67,7 +68,7 @@ class HealthCheckService(InboxUseCase):
         self._lookup = lookup
         self._domains = domains
 
-    def check(self, workspace_id: str, inbox_id: str, queued: bool = False) -> dict[str, Any]:
+    def check(self, workspace_id: str, inbox_id: str, queued: bool = False) -> CheckResponse:
         """The check answer; within CHECK_MIN_INTERVAL_SECONDS of the last check, that one.
         `queued`: queue work, which waits longer for a connection slot than a request."""
         inbox = self._repository.get_inbox(workspace_id, inbox_id)
@@ -154,7 +155,7 @@ class HealthCheckService(InboxUseCase):
             return updated
         raise ConcurrentUpdate()
 
-    def _changes(self, inbox: InboxRecord, observation: Observation) -> dict[str, Any]:
+    def _changes(self, inbox: InboxRecord, observation: Observation) -> InboxChanges:
         verdict = decide(inbox.overall_status, inbox.consecutive_failures, observation.failures)
         maximum = PROVIDER_MAX_DAILY_LIMIT[InboxType(inbox.inbox_type)]
         factors = observation.factors(inbox, verdict.consecutive_failures, maximum)
@@ -178,7 +179,7 @@ class HealthCheckService(InboxUseCase):
             changes["disconnected_at"] = now
         if verdict.reconnects(inbox.overall_status):
             changes["disconnected_at"] = None
-        return changes
+        return InboxChanges.model_validate(changes)
 
     def _publish(
         self, workspace_id: str, before: InboxRecord, after: InboxRecord, seen: Observation

@@ -10,9 +10,9 @@ from pydantic import Field
 
 from sender_accounts.accounts.health_fields import DnsStatus, HealthFactor, ProtocolStatus
 from sender_accounts.accounts.models import InboxStatus
-from sender_accounts.common.job_status import JobStatus
 from sender_accounts.common.model import Model
 from sender_accounts.common.request_bodies import PostBody
+from sender_accounts.common.statuses import JobStatus
 
 
 class CheckResponse(Model):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sender_accounts.accounts.health_fields import DnsStatus, HealthFactor, ProtocolStatus
 from sender_accounts.health.dns_checks import DnsFindings
 from sender_accounts.health.factors import (
     Factor,
@@ -17,6 +18,7 @@ from sender_accounts.health.factors import (
     failures_factor,
     login_factor,
 )
+from sender_accounts.health.models import CheckResponse
 from sender_accounts.mail.outcome import ErrorCode, StageFailure
 from sender_accounts.store.records import InboxRecord
 
@@ -93,19 +95,22 @@ def ses_failure(domain_status: str) -> StageFailure | None:
     )
 
 
-def check_answer(inbox: InboxRecord, cached: bool) -> dict[str, Any]:
+def check_answer(inbox: InboxRecord, cached: bool) -> CheckResponse:
     """The check endpoint's answer, from the inbox as stored after its last check."""
-    return {
-        "success": True,
-        "inbox_id": inbox.inbox_id,
-        "overall_status": inbox.overall_status,
-        "health_score": inbox.health_score,
-        "checked_at": inbox.last_checked_at,
-        "cached": cached,
-        "consecutive_failures": inbox.consecutive_failures,
-        "smtp": inbox.smtp_status,
-        "imap": inbox.imap_status,
-        "dns": inbox.dns_status,
-        "health_factors": inbox.health_factors,
-        "next_check_at": inbox.next_check_at,
-    }
+    return CheckResponse(
+        inbox_id=inbox.inbox_id,
+        overall_status=inbox.overall_status,
+        health_score=inbox.health_score,
+        checked_at=_when(inbox.last_checked_at),
+        cached=cached,
+        consecutive_failures=inbox.consecutive_failures,
+        smtp=ProtocolStatus.model_validate(inbox.smtp_status) if inbox.smtp_status else None,
+        imap=ProtocolStatus.model_validate(inbox.imap_status) if inbox.imap_status else None,
+        dns=DnsStatus.model_validate(inbox.dns_status) if inbox.dns_status else None,
+        health_factors=[HealthFactor.model_validate(f) for f in inbox.health_factors],
+        next_check_at=_when(inbox.next_check_at),
+    )
+
+
+def _when(stamp: str | None) -> datetime | None:
+    return datetime.fromisoformat(stamp) if stamp else None

@@ -9,7 +9,7 @@ from sender_accounts.accounts.models import CreateAccountResponse, InboxStatus, 
 from sender_accounts.adapters.ports import EventBus
 from sender_accounts.common.check_schedule import first_check_at
 from sender_accounts.common.clock import utc_now
-from sender_accounts.common.job_status import RowStatus
+from sender_accounts.common.statuses import RowStatus
 from sender_accounts.domains.models import DomainStatus
 from sender_accounts.domains.service import DomainService
 from sender_accounts.errors import DomainNotActive, DuplicateAddress
@@ -90,10 +90,10 @@ class NativeAccountService:
             email_address=address,
             email_lower=address,
             display_name=item.display_name,
-            inbox_type=InboxType.COLDSEND.value,
+            inbox_type=InboxType.COLDSEND,
             domain_id=domain.domain_id,
             daily_limit=daily_limit,
-            overall_status=InboxStatus.ACTIVE.value,
+            overall_status=InboxStatus.ACTIVE,
             emails_sent_today=0,
             health_score=100,
             settings={},

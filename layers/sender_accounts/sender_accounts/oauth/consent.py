@@ -22,6 +22,7 @@ from sender_accounts.accounts.models import check_email_address
 from sender_accounts.adapters.ports import SecretVault
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.redirects import check_redirect_uri
+from sender_accounts.common.statuses import InboxType
 from sender_accounts.common.text_rules import check_single_line
 from sender_accounts.errors import InvalidState, NotFound, ServiceError
 from sender_accounts.oauth.connect import OAuthAccountService, OAuthMailbox
@@ -121,7 +122,7 @@ class ConsentFlow:
         )  # fmt: skip
         consent = ConsentRecord(
             workspace_id=workspace_id, oauth_app_id=client.oauth_app_id,
-            inbox_type=request.inbox_type, redirect_uri=request.redirect_uri,
+            inbox_type=InboxType(request.inbox_type), redirect_uri=request.redirect_uri,
             verifier_ciphertext=sealed, request={**kept, "callback_url": callback_url},
             expires_at=expires_at,
         )  # fmt: skip

@@ -22,11 +22,12 @@ from botocore.exceptions import ClientError
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.ids import known_form
 from sender_accounts.common.model import Model
+from sender_accounts.common.statuses import StoredRowStatus
 from sender_accounts.errors import DependencyUnavailable, NotFound
 from sender_accounts.store.dynamo import Dynamo, cancellation_reasons, deserialize, serialize
 from sender_accounts.store.inboxes import inbox_creation, inbox_deletion
 from sender_accounts.store.keys import address_key
-from sender_accounts.store.records import InboxRecord, JobRecord, RowRecord
+from sender_accounts.store.records import InboxRecord, JobRecord, RowDecision, RowRecord
 
 JOB_TTL_SECONDS = 7 * 24 * 3600
 JOB_SK = "JOB"
@@ -182,14 +183,18 @@ class BulkJobStore:
         self,
         job_id: str,
         row: int,
-        values: dict[str, Any],
+        decision: RowDecision,
         counter: str,
         effects: tuple[dict[str, Any], ...] = (),
     ) -> RowOutcome:
         """Apply a row's `effects`, close the row with `values` and count it under `counter`,
         all or nothing. ALREADY_DONE when the row was decided before (or its job failed),
         EFFECT_REFUSED when one of the effects' own conditions failed."""
-        items = [*effects, self._close_row(job_id, row, values), self._count(job_id, counter)]
+        items = [
+            *effects,
+            self._close_row(job_id, row, decision.item()),
+            self._count(job_id, counter),
+        ]
         try:
             self._db.call("transact_write_items", TransactItems=items)
         except ClientError as exc:
@@ -206,12 +211,12 @@ class BulkJobStore:
     ) -> RowOutcome:
         """Create the inbox with its address guard; EFFECT_REFUSED means a duplicate address."""
         creation = tuple(inbox_creation(self._accounts, workspace_id, inbox))
-        values = {"status": "SUCCESS", "inbox_id": inbox.inbox_id}
+        values = RowDecision(status=StoredRowStatus.SUCCESS, inbox_id=inbox.inbox_id)
         return self.decide_row(job_id, row, values, "success_count", creation)
 
     def complete_row_failure(self, job_id: str, row: int, error_code: str, error: str) -> bool:
         """Close the row as failed and count it; False if it was closed before."""
-        values = {"status": "FAILED", "error_code": error_code, "error": error}
+        values = RowDecision(status=StoredRowStatus.FAILED, error_code=error_code, error=error)
         return self.decide_row(job_id, row, values, "failed_count") is RowOutcome.DONE
 
     def delete_inbox_row(
@@ -219,7 +224,9 @@ class BulkJobStore:
     ) -> RowOutcome:
         """Delete the inbox and its address guard; EFFECT_REFUSED when it is already gone."""
         deletion = tuple(inbox_deletion(self._accounts, workspace_id, inbox))
-        return self.decide_row(job_id, row, {"status": "DELETED"}, "deleted_count", deletion)
+        return self.decide_row(
+            job_id, row, RowDecision(status=StoredRowStatus.DELETED), "deleted_count", deletion
+        )
 
     def finish_if_done(self, job_id: str, now: str) -> JobRecord | None:
         """Mark the job COMPLETED once every row is counted; the job, only for the one caller

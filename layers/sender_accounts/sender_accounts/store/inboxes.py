@@ -41,7 +41,7 @@ from sender_accounts.store.list_index import (
     inbox_counted,
     index_attributes,
 )
-from sender_accounts.store.records import InboxRecord, InboxSummary
+from sender_accounts.store.records import InboxChanges, InboxRecord, InboxSummary
 from sender_accounts.store.search_index import search_entries_deleted, search_entries_written
 
 LIST_ATTRIBUTES = tuple(InboxSummary.model_fields)
@@ -139,16 +139,16 @@ class InboxStore:
         self._sends.release(workspace_id, inbox_id, today)
 
     def update_inbox(
-        self, workspace_id: str, before: InboxRecord, changes: dict[str, Any]
+        self, workspace_id: str, before: InboxRecord, update: InboxChanges
     ) -> InboxRecord:
         """Apply `changes` if nobody changed the inbox since `before` was read; the inbox after.
         The list and due indexes follow the change, and a new status or health band moves the
         workspace's counters in the same transaction."""
-        changes = {**changes, "revision": before.revision + 1}
+        changes = {**update.fields(), "revision": before.revision + 1}
         after = before.model_copy(update=changes)
         indexed = changed_index_attributes(workspace_id, before, changes)
-        update = set_fields({**changes, **indexed, **due_attributes(after)})
-        values = {**update.pop("ExpressionAttributeValues"), ":expected": before.revision}
+        written = set_fields({**changes, **indexed, **due_attributes(after)})
+        values = {**written.pop("ExpressionAttributeValues"), ":expected": before.revision}
         unchanged = "revision = :expected"
         if not before.revision:  # also an inbox stored before revisions were kept
             unchanged = "(attribute_not_exists(revision) OR revision = :expected)"
@@ -157,7 +157,7 @@ class InboxStore:
             "Key": serialize(inbox_key(workspace_id, before.inbox_id)),
             "ConditionExpression": f"attribute_exists(pk) AND {unchanged}",
             "ExpressionAttributeValues": serialize(values),
-            **update,
+            **written,
         }
         moved = counters_moved(self._table, workspace_id, before, after)
         try:

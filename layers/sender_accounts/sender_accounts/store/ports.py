@@ -12,10 +12,12 @@ from sender_accounts.store.inbox_lists import Chunk, ListSpec
 from sender_accounts.store.records import (
     ConsentRecord,
     DomainRecord,
+    InboxChanges,
     InboxRecord,
     InboxSummary,
     JobRecord,
     OAuthAppRecord,
+    RowDecision,
     RowRecord,
 )
 
@@ -32,7 +34,7 @@ class Inboxes(Protocol):
     def delete_inbox(self, workspace_id: str, inbox_id: str) -> InboxRecord: ...
 
     def update_inbox(
-        self, workspace_id: str, before: InboxRecord, changes: dict[str, Any]
+        self, workspace_id: str, before: InboxRecord, update: InboxChanges
     ) -> InboxRecord: ...
 
     def reserve_send(self, workspace_id: str, inbox_id: str, today: str) -> bool: ...
@@ -59,7 +61,7 @@ class BulkJobs(Protocol):
         self,
         job_id: str,
         row: int,
-        values: dict[str, Any],
+        decision: RowDecision,
         counter: str,
         effects: tuple[dict[str, Any], ...] = (),
     ) -> RowOutcome: ...

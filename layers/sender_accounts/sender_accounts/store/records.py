@@ -1,6 +1,6 @@
 """What the store takes and gives: typed records, one per stored thing, validated when read.
 
-Values are as stored (statuses and types as strings); use cases turn them into their enums.
+Statuses and types are read into their enums (common/statuses.py) and stored as their strings.
 """
 
 from __future__ import annotations
@@ -10,6 +10,15 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from sender_accounts.common.model import Model
+from sender_accounts.common.statuses import (
+    AuthType,
+    DomainStatus,
+    InboxStatus,
+    InboxType,
+    JobStatus,
+    JobType,
+    StoredRowStatus,
+)
 
 
 class Record(Model):
@@ -26,8 +35,8 @@ class InboxSummary(Record):
     inbox_id: str
     email_address: str
     display_name: str
-    inbox_type: str
-    overall_status: str
+    inbox_type: InboxType
+    overall_status: InboxStatus
     daily_limit: int
     emails_sent_today: int = 0
     sent_day: str | None = None
@@ -53,7 +62,7 @@ class InboxRecord(InboxSummary):
     domain_id: str | None = None
     # OAuth2 inboxes: the app that refreshes their tokens, the tokens as KMS ciphertext, and
     # the version the conditional rotation of the refresh token checks.
-    auth_type: str | None = None
+    auth_type: AuthType | None = None
     oauth_app_id: str | None = None
     tokens_ciphertext: bytes | None = None
     token_version: int = 0
@@ -80,13 +89,56 @@ class InboxRecord(InboxSummary):
         return self.model_dump(exclude={"passwords_ciphertext", "tokens_ciphertext"})
 
 
+class InboxChanges(Record):
+    """What an update may change of an inbox (its identity, type and owner never change): only
+    the fields set are written, an explicit None removes the attribute. Unknown names are
+    refused, so a misspelt change fails where it is made, not silently in DynamoDB."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid")
+
+    display_name: str | None = None
+    daily_limit: int | None = None
+    settings: dict[str, Any] | None = None
+    overall_status: InboxStatus | None = None
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+    smtp_username: str | None = None
+    smtp_use_tls: bool | None = None
+    smtp_security: str | None = None
+    imap_host: str | None = None
+    imap_port: int | None = None
+    imap_username: str | None = None
+    imap_use_ssl: bool | None = None
+    imap_security: str | None = None
+    passwords_ciphertext: bytes | None = None
+    tokens_ciphertext: bytes | None = None
+    token_version: int | None = None
+    connection_errors: list[dict[str, Any]] | None = None
+    health_score: float | None = None
+    last_validated_at: str | None = None
+    smtp_status: dict[str, Any] | None = None
+    imap_status: dict[str, Any] | None = None
+    dns_status: dict[str, Any] | None = None
+    health_factors: list[dict[str, Any]] | None = None
+    consecutive_failures: int | None = None
+    last_checked_at: str | None = None
+    last_success_at: str | None = None
+    disconnected_at: str | None = None
+    next_check_at: str | None = None
+    updated_at: str | None = None
+
+    def fields(self) -> dict[str, Any]:
+        """The changed attributes by name (enums as themselves: each is its stored string)."""
+        return self.model_dump(exclude_unset=True)
+
+
 class DomainRecord(Record):
     """A workspace's sending domain; `pending_until` only while ownership is unproven (not
     `expires_at`: TTL must not remove a domain behind the workspace's domain counter)."""
 
     domain_id: str
     domain: str
-    status: str
+    status: DomainStatus
     ownership_token: str
     inbox_count: int = 0
     dkim_tokens: list[str] = Field(default_factory=list)
@@ -124,7 +176,7 @@ class ConsentRecord(Record):
 
     workspace_id: str
     oauth_app_id: str
-    inbox_type: str
+    inbox_type: InboxType
     redirect_uri: str
     verifier_ciphertext: bytes
     request: dict[str, Any] = Field(default_factory=dict)
@@ -132,13 +184,26 @@ class ConsentRecord(Record):
     used_at: str | None = None
 
 
+class RowDecision(Record):
+    """How a job's row ended: what its row item gets when it is closed."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid")
+
+    status: StoredRowStatus
+    inbox_id: str | None = None
+    error_code: str | None = None
+    error: str | None = None
+    overall_status: InboxStatus | None = None
+    health_score: float | None = None
+
+
 class JobRecord(Record):
     """A bulk job: its counters are those of its kind (creation or deletion)."""
 
     job_id: str
-    job_type: str
+    job_type: JobType
     workspace_id: str
-    status: str
+    status: JobStatus
     total_rows: int
     processed_count: int = 0
     success_count: int | None = None
@@ -168,11 +233,11 @@ class RowRecord(Record):
     """One row of a bulk job and, once decided, its outcome."""
 
     row: int
-    status: str
+    status: StoredRowStatus
     email_address: str | None = None
     inbox_id: str | None = None
     error_code: str | None = None
     error: str | None = None
-    overall_status: str | None = None
+    overall_status: InboxStatus | None = None
     health_score: float | None = None
     expires_at: int | None = None

@@ -1,0 +1,71 @@
+"""Every status and type the store keeps, as enums: records are read into them, use cases and
+events compare and carry them, and the API shows them (StrEnum: each is its stored string)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class InboxType(StrEnum):
+    GOOGLE_WORKSPACE = "GOOGLE_WORKSPACE"
+    OUTLOOK_365 = "OUTLOOK_365"
+    CUSTOM_SMTP = "CUSTOM_SMTP"
+    COLDSEND = "COLDSEND"
+
+
+class InboxStatus(StrEnum):
+    PENDING = "PENDING"
+    ACTIVE = "ACTIVE"
+    PAUSED = "PAUSED"
+    DISABLED = "DISABLED"
+
+
+class AuthType(StrEnum):
+    """How an inbox logs in: its passwords, OAuth2 tokens, or neither (NATIVE: SES sends)."""
+
+    PASSWORD = "PASSWORD"  # noqa: S105 - a kind of login, not a secret
+    OAUTH2 = "OAUTH2"
+    NATIVE = "NATIVE"
+
+
+class DomainStatus(StrEnum):
+    PENDING = "PENDING"
+    DNS_PENDING = "DNS_PENDING"
+    ACTIVE = "ACTIVE"
+    FAILED = "FAILED"
+
+
+class JobType(StrEnum):
+    BULK_SMTP_CREATE = "BULK_SMTP_CREATE"
+    BULK_DELETE = "BULK_DELETE"
+    BULK_CHECK = "BULK_CHECK"
+
+
+class JobStatus(StrEnum):
+    """An asynchronous job's, shared by every kind of job."""
+
+    PENDING = "PENDING"
+    PROCESSING = "PROCESSING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+
+
+class RowStatus(StrEnum):
+    """A bulk creation row's (and a native inboxes' bulk answer row's)."""
+
+    PENDING = "PENDING"
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+
+
+class StoredRowStatus(StrEnum):
+    """What any job's row may hold: each kind of job shows its own subset (RowStatus,
+    bulk/models.py's DeleteRowStatus, health/models.py's CheckRowStatus)."""
+
+    PENDING = "PENDING"
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+    DELETED = "DELETED"
+    SKIPPED = "SKIPPED"
+    HEALTHY = "HEALTHY"
+    UNHEALTHY = "UNHEALTHY"
