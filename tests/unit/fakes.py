@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from sender_accounts.adapters.password_vault import MailboxPasswords, encryption_context
+from sender_accounts.common.events import LifecycleEvent
 from sender_accounts.common.statuses import JobStatus, StoredRowStatus
 from sender_accounts.config import Settings
 from sender_accounts.errors import (
@@ -215,13 +217,15 @@ class FakeVault:
 
 @dataclass
 class FakeEvents:
+    """The bus as integrators read it: (detail type, detail as sent)."""
+
     published: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
-    def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
-        self.published.append((detail_type, detail))
+    def publish(self, event: LifecycleEvent) -> None:
+        self.publish_all([event])
 
-    def publish_all(self, events: list[tuple[str, dict[str, Any]]]) -> None:
-        self.published.extend(events)
+    def publish_all(self, events: Sequence[LifecycleEvent]) -> None:
+        self.published.extend((event.detail_type, event.event_detail()) for event in events)
 
     def types(self) -> list[str]:
         return [name for name, _ in self.published]

@@ -10,6 +10,7 @@ import pytest
 from sender_accounts.bulk.delete import BulkDeleteService, DeleteRowMessage
 from sender_accounts.bulk.intake import BulkIntakeService
 from sender_accounts.bulk.models import BulkCreateSmtpAccountsRequest, BulkDeleteRequest
+from sender_accounts.common.events import LifecycleEvent
 from sender_accounts.errors import ConfirmationRequired, DependencyUnavailable
 from tests.unit.fakes import FakeEvents, FakeInboxStore, FakeJobs, FakeSqs, FakeVault
 from tests.unit.records import WORKSPACE, stored_inbox
@@ -116,7 +117,7 @@ def test_bulk_delete_outcomes_deleted_skipped_and_repeated() -> None:
         inbox_ids=["mine", "theirs", "mine", "ghost"], confirm_deletion=True
     )
     service.create_job(WORKSPACE, request)
-    outbox: list[tuple[str, dict[str, Any]]] = []
+    outbox: list[LifecycleEvent] = []
     for body in sqs.messages:
         message = DeleteRowMessage.model_validate_json(body)
         service.process(message, outbox)
@@ -127,6 +128,6 @@ def test_bulk_delete_outcomes_deleted_skipped_and_repeated() -> None:
     assert jobs.deleted == ["mine"]
     assert (WORKSPACE, "mine") not in store.inboxes
     assert ("ws-other", "theirs") in store.inboxes
-    assert [name for name, _ in outbox] == ["SenderAccountDeleted"]
+    assert [event.detail_type for event in outbox] == ["SenderAccountDeleted"]
     job = next(iter(jobs.jobs.values()))
     assert (job.deleted_count, job.skipped_count, job.processed_count) == (1, 3, 4)

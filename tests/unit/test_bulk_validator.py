@@ -12,6 +12,7 @@ import pytest
 from sender_accounts.bulk.intake import JOB_TYPE, BulkIntakeService, job_progress
 from sender_accounts.bulk.models import BulkCreateSmtpAccountsRequest
 from sender_accounts.bulk.validator import BulkValidator
+from sender_accounts.common.events import LifecycleEvent
 from sender_accounts.errors import NotFound
 from sender_accounts.store.bulk_jobs import BulkItemMessage
 from tests.unit.fakes import (
@@ -56,13 +57,13 @@ class Rig:
         return [BulkItemMessage.model_validate_json(body) for body in self.sqs.messages]
 
     def run(self, messages: list[BulkItemMessage] | None = None) -> list[tuple[str, Any]]:
-        """One batch: every message processed, then the batch finished."""
-        outbox: list[tuple[str, dict[str, Any]]] = []
+        """One batch: every message processed, then the batch finished; its events as sent."""
+        outbox: list[LifecycleEvent] = []
         batch = self.messages() if messages is None else messages
         for message in batch:
             asyncio.run(self.bulk.process(message, outbox))
         self.bulk.finish_batch({m.job_id for m in batch}, outbox)
-        return outbox
+        return [(event.detail_type, event.event_detail()) for event in outbox]
 
     def rows(self, job_id: str) -> dict[int, Any]:
         return {r.row: r for r in self.jobs.rows(job_id)}
@@ -186,7 +187,7 @@ def test_rows_of_two_workspaces_in_one_batch_stay_in_their_own_workspace() -> No
 def test_progress_shows_each_rows_outcome_and_only_existing_inboxes() -> None:
     rig = Rig()
     job_id = rig.submit(_row("a@acme.test"), _row("b@acme.test", smtp_port=2525))
-    outbox: list[tuple[str, dict[str, Any]]] = []
+    outbox: list[LifecycleEvent] = []
     first, second = rig.messages()
     asyncio.run(rig.bulk.process(first, outbox))
     rig.validator.failures = [auth_failure("smtp")]

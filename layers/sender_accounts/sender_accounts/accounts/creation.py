@@ -6,7 +6,7 @@ Each way brings only what differs: how the record is built and what was validate
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sender_accounts.accounts.models import (
     CreateAccountResponse,
@@ -16,33 +16,22 @@ from sender_accounts.accounts.models import (
 )
 from sender_accounts.adapters.observability import logger, metrics
 from sender_accounts.adapters.ports import EventBus
-from sender_accounts.common.model import Model
+from sender_accounts.common.events import SenderAccountCreated
+from sender_accounts.common.statuses import AuthType
 from sender_accounts.errors import ConnectionValidationFailed
 from sender_accounts.mail.outcome import StageFailure, failure_body
 from sender_accounts.store.ports import Inboxes
 from sender_accounts.store.records import InboxRecord
 
-CREATED = "SenderAccountCreated"
 Answer = TypeVar("Answer", bound=CreateAccountResponse)
-
-
-class SenderAccountCreated(Model):
-    """The event's detail, whoever created the inbox (EventBridge adds `occurred_at`)."""
-
-    workspace_id: str
-    inbox_id: str
-    email_address: str
-    inbox_type: str
-    status: str
-    auth_type: str  # PASSWORD, OAUTH2, or NATIVE (SES sends for it)
-    job_id: str | None = None  # the bulk job that created it
 
 
 def created_event(
     workspace_id: str, record: InboxRecord, job_id: str | None = None
-) -> tuple[str, dict[str, Any]]:
-    auth_type = record.auth_type or ("NATIVE" if record.domain_id else "PASSWORD")
-    detail = SenderAccountCreated(
+) -> SenderAccountCreated:
+    """The one SenderAccountCreated, whoever created the inbox."""
+    auth_type = record.auth_type or (AuthType.NATIVE if record.domain_id else AuthType.PASSWORD)
+    return SenderAccountCreated(
         workspace_id=workspace_id,
         inbox_id=record.inbox_id,
         email_address=record.email_address,
@@ -51,7 +40,6 @@ def created_event(
         auth_type=auth_type,
         job_id=job_id,
     )
-    return CREATED, detail.model_dump(exclude_none=True)
 
 
 def judge_validation(failures: list[StageFailure], policy: ValidationFailurePolicy) -> None:
@@ -72,7 +60,7 @@ def store_new_inbox(
     """Write the inbox (DuplicateAddress when the workspace has its address), then say so."""
     inboxes.create_inbox(workspace_id, record)
     metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
-    events.publish(*created_event(workspace_id, record))
+    events.publish(created_event(workspace_id, record))
 
 
 def created_answer(

@@ -23,6 +23,7 @@ from sender_accounts.accounts.records import (
 from sender_accounts.accounts.views import public_detail
 from sender_accounts.adapters.observability import metrics
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.events import SenderAccountDeleted
 from sender_accounts.errors import DuplicateAddress
 from sender_accounts.mail.outcome import StageFailure
 
@@ -61,13 +62,12 @@ class SenderAccountService(InboxUseCase):
         inbox = self._repository.delete_inbox(workspace_id, inbox_id)
         metrics.add_metric(name="SenderAccountsDeleted", unit="Count", value=1)
         self._events.publish(
-            "SenderAccountDeleted",
-            {
-                "workspace_id": workspace_id,
-                "inbox_id": inbox_id,
-                "email_address": inbox.email_address,
-                "old_status": inbox.overall_status,
-            },
+            SenderAccountDeleted(
+                workspace_id=workspace_id,
+                inbox_id=inbox_id,
+                email_address=inbox.email_address,
+                old_status=inbox.overall_status,
+            )
         )
         return DeleteSenderAccountResponse(
             message="Sender account deleted successfully", inbox_id=inbox_id

@@ -25,6 +25,12 @@ from sender_accounts.accounts.views import public_detail
 from sender_accounts.adapters.password_vault import MailboxPasswords
 from sender_accounts.adapters.ports import EventBus, SecretVault
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.events import (
+    LifecycleEvent,
+    SenderAccountEvent,
+    SenderAccountStatusChanged,
+    SenderAccountUpdated,
+)
 from sender_accounts.common.mail_hosts import HOSTS_OF_THE_APP, MAIL_HOST_FIELDS
 from sender_accounts.config import Settings
 from sender_accounts.errors import (
@@ -171,25 +177,22 @@ class UpdateService(InboxUseCase):
         old_status: InboxStatus,
         new_status: InboxStatus,
     ) -> None:
-        base = {
-            "workspace_id": workspace_id,
-            "inbox_id": inbox.inbox_id,
-            "email_address": inbox.email_address,
-        }
+        base = SenderAccountEvent(
+            workspace_id=workspace_id, inbox_id=inbox.inbox_id, email_address=inbox.email_address
+        ).model_dump()
         changed = sorted(
             name
             for name in update.model_fields_set
             if name
             not in {"updated_at", "overall_status", "passwords_ciphertext", "tokens_ciphertext"}
         )
-        events: list[tuple[str, dict[str, Any]]] = []
+        events: list[LifecycleEvent] = []
         if changed:
-            events.append(("SenderAccountUpdated", {**base, "changed_fields": changed}))
+            events.append(SenderAccountUpdated(**base, changed_fields=changed))
         if new_status is not old_status:
             events.append(
-                (
-                    "SenderAccountStatusChanged",
-                    {**base, "old_status": old_status.value, "new_status": new_status.value},
+                SenderAccountStatusChanged(
+                    **base, old_status=old_status, new_status=new_status, reason="UPDATE"
                 )
             )
         self._events.publish_all(events)

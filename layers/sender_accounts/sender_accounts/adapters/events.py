@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from sender_accounts.adapters.observability import logger
+from sender_accounts.common.events import LifecycleEvent
 
 SOURCE = "sender-accounts"
 
@@ -18,10 +20,10 @@ class EventPublisher:
         self._events = events_client
         self._bus = bus_name
 
-    def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
-        self.publish_all([(detail_type, detail)])
+    def publish(self, event: LifecycleEvent) -> None:
+        self.publish_all([event])
 
-    def publish_all(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+    def publish_all(self, events: Sequence[LifecycleEvent]) -> None:
         """Ten a call. Best effort: the changes are already stored, so a failed publish is
         logged, not raised."""
         if not self._bus or not events:
@@ -30,11 +32,11 @@ class EventPublisher:
         entries = [
             {
                 "Source": SOURCE,
-                "DetailType": detail_type,
+                "DetailType": event.detail_type,
                 "EventBusName": self._bus,
-                "Detail": json.dumps({**detail, "occurred_at": now}),
+                "Detail": json.dumps({**event.event_detail(), "occurred_at": now}),
             }
-            for detail_type, detail in events
+            for event in events
         ]
         for start in range(0, len(entries), 10):
             chunk = entries[start : start + 10]

@@ -4,9 +4,11 @@ and mypy holds each to it where it is passed in."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from sender_accounts.adapters.password_vault import MailboxPasswords
+from sender_accounts.common.events import LifecycleEvent
 
 
 class SecretVault(Protocol):
@@ -24,9 +26,9 @@ class SecretVault(Protocol):
 class EventBus(Protocol):
     """Lifecycle events for integrators; best effort after the change is stored."""
 
-    def publish(self, detail_type: str, detail: dict[str, Any]) -> None: ...
+    def publish(self, event: LifecycleEvent) -> None: ...
 
-    def publish_all(self, events: list[tuple[str, dict[str, Any]]]) -> None: ...
+    def publish_all(self, events: Sequence[LifecycleEvent]) -> None: ...
 
 
 class DnsRecords(Protocol):

@@ -18,12 +18,14 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from sender_accounts.common.events import LifecycleEvent
+
 
 @dataclass
 class JobBatch:
     """What a batch's records leave for its end: events to publish, jobs to finish."""
 
-    outbox: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    outbox: list[LifecycleEvent] = field(default_factory=list)
     job_ids: set[str] = field(default_factory=set)
 
 

@@ -3,11 +3,10 @@ a row that exhausted its retries given up (dead letters)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sender_accounts.adapters.observability import logger, metrics
 from sender_accounts.adapters.ports import EventBus
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.events import BulkJobCompleted, LifecycleEvent
 from sender_accounts.common.model import Model
 from sender_accounts.store.ports import BulkJobs
 from sender_accounts.store.records import JobRecord
@@ -16,15 +15,16 @@ PROCESSING_FAILED_MESSAGE = "The item could not be processed after its retries"
 
 
 def publish_job_completed(events: EventBus, job: JobRecord) -> None:
-    detail: dict[str, Any] = {
-        "workspace_id": job.workspace_id,
-        "job_id": job.job_id,
-        "job_type": job.job_type,
-        "status": job.status,
-        "total_rows": job.total_rows,
-    }
-    detail.update(job.counters())
-    events.publish("BulkJobCompleted", detail)
+    events.publish(
+        BulkJobCompleted(
+            workspace_id=job.workspace_id,
+            job_id=job.job_id,
+            job_type=job.job_type,
+            status=job.status,
+            total_rows=job.total_rows,
+            **job.counters(),
+        )
+    )
 
 
 def finish_stale_job(jobs: BulkJobs, events: EventBus, job: JobRecord, now: str) -> JobRecord:
@@ -73,7 +73,7 @@ def finish_jobs(
     jobs: BulkJobs,
     events: EventBus,
     job_ids: set[str],
-    outbox: list[tuple[str, dict[str, Any]]],
+    outbox: list[LifecycleEvent],
 ) -> None:
     """After a batch: publish its events, then complete the jobs whose every row is counted."""
     events.publish_all(outbox)

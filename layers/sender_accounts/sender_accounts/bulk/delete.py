@@ -17,6 +17,7 @@ from sender_accounts.bulk.models import (
 )
 from sender_accounts.bulk.progress import read_job
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.events import LifecycleEvent, SenderAccountDeleted
 from sender_accounts.common.model import Model
 from sender_accounts.common.statuses import JobType, StoredRowStatus
 from sender_accounts.errors import ConfirmationRequired, NotFound
@@ -86,11 +87,11 @@ class BulkDeleteService:
         metrics.add_metric(name="BulkDeleteJobsAccepted", unit="Count", value=1)
         return job_accepted("delete", job_id, rows, len(queued))
 
-    def finish_batch(self, job_ids: set[str], outbox: list[tuple[str, dict[str, Any]]]) -> None:
+    def finish_batch(self, job_ids: set[str], outbox: list[LifecycleEvent]) -> None:
         """After a batch: its events out, then the jobs whose every row is counted completed."""
         finish_jobs(self._jobs, self._events, job_ids, outbox)
 
-    def process(self, message: DeleteRowMessage, outbox: list[tuple[str, dict[str, Any]]]) -> None:
+    def process(self, message: DeleteRowMessage, outbox: list[LifecycleEvent]) -> None:
         """Delete one row's inbox, or skip it when the workspace has no such id; once."""
         try:
             inbox = self._accounts.get_inbox(message.workspace_id, message.inbox_id)
@@ -102,15 +103,12 @@ class BulkDeleteService:
             )
             if outcome is RowOutcome.DONE:
                 outbox.append(
-                    (
-                        "SenderAccountDeleted",
-                        {
-                            "workspace_id": message.workspace_id,
-                            "inbox_id": message.inbox_id,
-                            "email_address": inbox.email_address,
-                            "old_status": inbox.overall_status,
-                            "job_id": message.job_id,
-                        },
+                    SenderAccountDeleted(
+                        workspace_id=message.workspace_id,
+                        inbox_id=message.inbox_id,
+                        email_address=inbox.email_address,
+                        old_status=inbox.overall_status,
+                        job_id=message.job_id,
                     )
                 )
                 return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from sender_accounts.accounts.connection_capacity import ConnectionCapacity, Purpose
 from sender_accounts.accounts.connection_validation import ConnectionValidator, validate_connection
@@ -14,6 +13,7 @@ from sender_accounts.adapters.observability import metrics
 from sender_accounts.adapters.ports import EventBus, SecretVault
 from sender_accounts.bulk.completion import finish_jobs
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.events import LifecycleEvent
 from sender_accounts.config import Settings
 from sender_accounts.store.bulk_jobs import BulkItemMessage, RowOutcome
 from sender_accounts.store.ports import BulkJobs
@@ -38,13 +38,11 @@ class BulkValidator:
         self._events = events
         self._settings = settings
 
-    def finish_batch(self, job_ids: set[str], outbox: list[tuple[str, dict[str, Any]]]) -> None:
+    def finish_batch(self, job_ids: set[str], outbox: list[LifecycleEvent]) -> None:
         """After a batch: its events out, then the jobs whose every row is counted completed."""
         finish_jobs(self._jobs, self._events, job_ids, outbox)
 
-    async def process(
-        self, message: BulkItemMessage, outbox: list[tuple[str, dict[str, Any]]]
-    ) -> None:
+    async def process(self, message: BulkItemMessage, outbox: list[LifecycleEvent]) -> None:
         """Validate one row and record the outcome; a redelivered message changes nothing.
 
         Events go to `outbox`, published together when the batch ends (one call per ten)."""

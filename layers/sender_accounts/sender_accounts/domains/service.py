@@ -14,6 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from sender_accounts.adapters.observability import logger
 from sender_accounts.adapters.ports import EventBus
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.events import DomainStatusChanged
 from sender_accounts.common.ids import known_form
 from sender_accounts.domains.models import (
     DnsRecord,
@@ -121,9 +122,8 @@ class DomainService:
         )
         self._store.register(workspace_id, item)
         self._events.publish(
-            "DomainStatusChanged",
-            {"workspace_id": workspace_id, "domain_id": domain_id, "domain": domain,
-             "old_status": None, "new_status": item.status},
+            DomainStatusChanged(workspace_id=workspace_id, domain_id=domain_id, domain=domain,
+                                new_status=item.status)
         )  # fmt: skip
         return domain_response(self.refresh([item], workspace_id)[0])
 
@@ -143,9 +143,9 @@ class DomainService:
             self._release_claim(workspace_id, item)
             raise
         self._events.publish(
-            "DomainStatusChanged",
-            {"workspace_id": workspace_id, "domain_id": item.domain_id,
-             "domain": item.domain, "old_status": "PENDING", "new_status": "DNS_PENDING"},
+            DomainStatusChanged(workspace_id=workspace_id, domain_id=item.domain_id,
+                                domain=item.domain, old_status=DomainStatus.PENDING,
+                                new_status=DomainStatus.DNS_PENDING)
         )  # fmt: skip
         return self._set(workspace_id, item, {"status": "DNS_PENDING", "dkim_tokens": tokens})
 
@@ -181,10 +181,9 @@ class DomainService:
             )
             if status.value != item.status and item.status != DomainStatus.PENDING.value:
                 self._events.publish(
-                    "DomainStatusChanged",
-                    {"workspace_id": workspace_id, "domain_id": item.domain_id,
-                     "domain": item.domain, "old_status": item.status,
-                     "new_status": status.value},
+                    DomainStatusChanged(workspace_id=workspace_id, domain_id=item.domain_id,
+                                        domain=item.domain, old_status=item.status,
+                                        new_status=status)
                 )  # fmt: skip
             if status.value != item.status:
                 item = self._set(workspace_id, item, {"status": status.value})
@@ -229,8 +228,7 @@ class DomainService:
                 # The domain is gone from the API; the identity is retried by the next claim.
                 logger.warning("SES identity not deleted", extra={"domain_id": domain_id})
         self._events.publish(
-            "DomainStatusChanged",
-            {"workspace_id": workspace_id, "domain_id": domain_id, "domain": item.domain,
-             "old_status": item.status, "new_status": "DELETED"},
+            DomainStatusChanged(workspace_id=workspace_id, domain_id=domain_id,
+                                domain=item.domain, old_status=item.status, new_status="DELETED")
         )  # fmt: skip
         return item.domain

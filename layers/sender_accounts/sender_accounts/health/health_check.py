@@ -25,6 +25,15 @@ from sender_accounts.accounts.models import PROVIDER_MAX_DAILY_LIMIT, InboxType
 from sender_accounts.adapters.ports import DnsRecords, EventBus, SecretVault
 from sender_accounts.common.check_schedule import next_check_at
 from sender_accounts.common.clock import utc_now
+from sender_accounts.common.events import (
+    LifecycleEvent,
+    SenderAccountDisconnected,
+    SenderAccountEvent,
+    SenderAccountHealthChanged,
+    SenderAccountReconnected,
+    SenderAccountStatusChanged,
+)
+from sender_accounts.common.statuses import InboxStatus
 from sender_accounts.config import Settings
 from sender_accounts.errors import ConcurrentUpdate
 from sender_accounts.health.dns_checks import inspect_domain, selectors_for
@@ -184,30 +193,41 @@ class HealthCheckService(InboxUseCase):
     def _publish(
         self, workspace_id: str, before: InboxRecord, after: InboxRecord, seen: Observation
     ) -> None:
-        base = {
-            "workspace_id": workspace_id,
-            "inbox_id": after.inbox_id,
-            "email_address": after.email_address,
-        }
-        events: list[tuple[str, dict[str, Any]]] = []
+        base = SenderAccountEvent(
+            workspace_id=workspace_id, inbox_id=after.inbox_id, email_address=after.email_address
+        ).model_dump()
+        events: list[LifecycleEvent] = []
         old, new = before.overall_status, after.overall_status
         if old != new:
-            if new == "DISABLED":
+            if new == InboxStatus.DISABLED:
                 failure = first_failure(seen.failures)
-                lost = {**base, "consecutive_failures": after.consecutive_failures}
-                lost.update({k: v for k, v in failure.as_dict().items() if k != "hint"})
-                events.append(("SenderAccountDisconnected", lost))
+                events.append(
+                    SenderAccountDisconnected(
+                        **base,
+                        consecutive_failures=after.consecutive_failures,
+                        stage=failure.stage,
+                        error_code=failure.error_code,
+                        detail=failure.detail,
+                        server_reply=failure.server_reply,
+                    )
+                )
             else:
-                events.append(("SenderAccountReconnected", base))
-            change = {**base, "old_status": old, "new_status": new, "reason": "HEALTH_CHECK"}
-            events.append(("SenderAccountStatusChanged", change))
+                events.append(SenderAccountReconnected(**base))
+            events.append(
+                SenderAccountStatusChanged(
+                    **base, old_status=old, new_status=new, reason="HEALTH_CHECK"
+                )
+            )
         crossed = thresholds_crossed(before.health_score, after.health_score)
         if crossed:
-            moved = {
-                "old_score": before.health_score,
-                "new_score": after.health_score,
-                "thresholds_crossed": crossed,
-                "direction": "up" if after.health_score > before.health_score else "down",
-            }
-            events.append(("SenderAccountHealthChanged", {**base, **moved}))
+            up = after.health_score > before.health_score
+            events.append(
+                SenderAccountHealthChanged(
+                    **base,
+                    old_score=before.health_score,
+                    new_score=after.health_score,
+                    thresholds_crossed=crossed,
+                    direction="up" if up else "down",
+                )
+            )
         self._events.publish_all(events)
