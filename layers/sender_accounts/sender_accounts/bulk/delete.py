@@ -12,7 +12,6 @@ from sender_accounts.bulk.enqueueing import enqueue_rows, id_rows, job_accepted
 from sender_accounts.bulk.models import (
     BulkDeleteProgress,
     BulkDeleteRequest,
-    BulkDeleteRowResult,
     BulkJobAccepted,
 )
 from sender_accounts.bulk.progress import read_job
@@ -118,7 +117,6 @@ class BulkDeleteService:
         self._jobs.decide_row(message.job_id, message.row, skipped, "skipped_count")
 
     def progress(self, workspace_id: str, job_id: str) -> BulkDeleteProgress:
-        fields, rows = read_job(self._jobs, self._events, workspace_id, job_id, JOB_TYPE)
-        return BulkDeleteProgress(
-            **fields, results=[BulkDeleteRowResult.model_validate(r) for r in rows]
+        return read_job(
+            self._jobs, self._events, workspace_id, job_id, JOB_TYPE, BulkDeleteProgress
         )

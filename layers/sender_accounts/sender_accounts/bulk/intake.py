@@ -16,12 +16,11 @@ from sender_accounts.bulk.models import (
     BulkCreateSmtpAccountsRequest,
     BulkJobAccepted,
     BulkJobProgress,
-    BulkRowResult,
     JobStatus,
 )
 from sender_accounts.bulk.progress import read_job
 from sender_accounts.common.clock import utc_now
-from sender_accounts.common.statuses import JobType
+from sender_accounts.common.statuses import JobType, StoredRowStatus
 from sender_accounts.store.bulk_jobs import BulkItemMessage, expiry
 from sender_accounts.store.ports import BulkJobs
 from sender_accounts.store.records import JobRecord, RowRecord
@@ -154,6 +153,12 @@ def job_progress(
 ) -> BulkJobProgress:
     """The job as the contract shows it, with per-row results. A row's `inbox_id` is reserved at
     intake but shown only once the inbox exists: a failed row's id would answer 404."""
-    fields, rows = read_job(jobs, events, workspace_id, job_id, JOB_TYPE)
-    shown = [r if r["status"] == "SUCCESS" else {**r, "inbox_id": None} for r in rows]
-    return BulkJobProgress(**fields, results=[BulkRowResult.model_validate(r) for r in shown])
+
+    def shown(row: RowRecord) -> RowRecord:
+        return (
+            row
+            if row.status is StoredRowStatus.SUCCESS
+            else row.model_copy(update={"inbox_id": None})
+        )
+
+    return read_job(jobs, events, workspace_id, job_id, JOB_TYPE, BulkJobProgress, shown)

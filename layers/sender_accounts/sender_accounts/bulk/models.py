@@ -40,17 +40,22 @@ class BulkRowResult(Model):
     error: str | None = None
 
 
-class BulkJobProgress(Model):
+class JobProgress(Model):
+    """What every kind of job shows of its progress; each kind adds its counters and rows."""
+
     job_id: str
     status: JobStatus
     progress_percentage: float
     total_rows: int
     processed_count: int
-    success_count: int
-    failed_count: int
     created_at: datetime
     started_at: datetime | None = None
     completed_at: datetime | None = None
+
+
+class BulkJobProgress(JobProgress):
+    success_count: int
+    failed_count: int
     results: list[BulkRowResult]
 
 
@@ -82,18 +87,10 @@ class BulkDeleteRowResult(Model):
     error: str | None = None
 
 
-class BulkDeleteProgress(Model):
-    job_id: str
-    status: JobStatus
-    progress_percentage: float
-    total_rows: int
-    processed_count: int
+class BulkDeleteProgress(JobProgress):
     deleted_count: int
     failed_count: int
     skipped_count: int
-    created_at: datetime
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
     results: list[BulkDeleteRowResult]
 
 

@@ -42,7 +42,7 @@ class JobType(StrEnum):
 
 
 class JobStatus(StrEnum):
-    """An asynchronous job's, shared by every kind of job."""
+    """A job's status, the same for every kind of job."""
 
     PENDING = "PENDING"
     PROCESSING = "PROCESSING"
@@ -51,7 +51,7 @@ class JobStatus(StrEnum):
 
 
 class RowStatus(StrEnum):
-    """A bulk creation row's (and a native inboxes' bulk answer row's)."""
+    """The status of a bulk creation row (and of a row of the native inboxes' bulk answer)."""
 
     PENDING = "PENDING"
     SUCCESS = "SUCCESS"

@@ -23,7 +23,6 @@ from sender_accounts.health.health_check import HealthCheckService
 from sender_accounts.health.models import (
     BulkCheckProgress,
     BulkCheckRequest,
-    BulkCheckRowResult,
     HealthCheckMessage,
 )
 from sender_accounts.store.bulk_jobs import expiry
@@ -103,10 +102,7 @@ class BulkCheckService:
         return job_accepted("check", job_id, rows, len(queued))
 
     def progress(self, workspace_id: str, job_id: str) -> BulkCheckProgress:
-        fields, rows = read_job(self._jobs, self._events, workspace_id, job_id, JOB_TYPE)
-        return BulkCheckProgress(
-            **fields, results=[BulkCheckRowResult.model_validate(r) for r in rows]
-        )
+        return read_job(self._jobs, self._events, workspace_id, job_id, JOB_TYPE, BulkCheckProgress)
 
 
 class HealthCheckWorker:

@@ -10,9 +10,9 @@ from pydantic import Field
 
 from sender_accounts.accounts.health_fields import DnsStatus, HealthFactor, ProtocolStatus
 from sender_accounts.accounts.models import InboxStatus
+from sender_accounts.bulk.models import JobProgress
 from sender_accounts.common.model import Model
 from sender_accounts.common.request_bodies import PostBody
-from sender_accounts.common.statuses import JobStatus
 
 
 class CheckResponse(Model):
@@ -67,19 +67,11 @@ class BulkCheckRowResult(Model):
     error: str | None = None
 
 
-class BulkCheckProgress(Model):
-    job_id: str
-    status: JobStatus
-    progress_percentage: float
-    total_rows: int
-    processed_count: int
+class BulkCheckProgress(JobProgress):
     healthy_count: int
     unhealthy_count: int
     skipped_count: int
     failed_count: int
-    created_at: datetime
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
     results: list[BulkCheckRowResult]
 
 
