@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from sender_accounts.common.job_counters import JobCounters
 from sender_accounts.common.model import Model
 from sender_accounts.common.statuses import (
     AuthType,
@@ -86,14 +87,8 @@ class DomainStatusChanged(LifecycleEvent):
     new_status: DomainStatus | Literal["DELETED"]
 
 
-class BulkJobCompleted(LifecycleEvent):
+class BulkJobCompleted(LifecycleEvent, JobCounters):
     job_id: str
     job_type: JobType
     status: JobStatus
     total_rows: int
-    success_count: int | None = None
-    healthy_count: int | None = None
-    unhealthy_count: int | None = None
-    deleted_count: int | None = None
-    skipped_count: int | None = None
-    failed_count: int | None = None

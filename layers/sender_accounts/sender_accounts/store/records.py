@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
+from sender_accounts.common.job_counters import JobCounters
 from sender_accounts.common.model import Model
 from sender_accounts.common.statuses import (
     AuthType,
@@ -197,8 +198,8 @@ class RowDecision(Record):
     health_score: float | None = None
 
 
-class JobRecord(Record):
-    """A bulk job: its counters are those of its kind (creation or deletion)."""
+class JobRecord(Record, JobCounters):
+    """A bulk job: its counters are those of its kind (creation, deletion or checks)."""
 
     job_id: str
     job_type: JobType
@@ -206,27 +207,10 @@ class JobRecord(Record):
     status: JobStatus
     total_rows: int
     processed_count: int = 0
-    success_count: int | None = None
-    healthy_count: int | None = None
-    unhealthy_count: int | None = None
-    deleted_count: int | None = None
-    skipped_count: int | None = None
-    failed_count: int | None = None
     created_at: str
     started_at: str | None = None
     completed_at: str | None = None
     expires_at: int | None = None
-
-    def counters(self) -> dict[str, int]:
-        names = (
-            "success_count",
-            "healthy_count",
-            "unhealthy_count",
-            "deleted_count",
-            "skipped_count",
-            "failed_count",
-        )
-        return {name: value for name in names if (value := getattr(self, name)) is not None}
 
 
 class RowRecord(Record):
