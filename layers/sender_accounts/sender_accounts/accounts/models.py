@@ -61,12 +61,19 @@ Port = Annotated[JsonInt, Field(ge=1, le=65535)]
 
 
 class WarmupSettings(Model):
+    """SmartLead's warm-up settings (`total_warmup_per_day` is `emails_per_day`, the cap) and the
+    pool, first day and ramp switch; what is not given takes warmup/ramp.py's defaults.
+    `daily_rampup` takes 1-20 (SmartLead documents 5-20, its guides recommend 2-3)."""
+
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     enabled: JsonBool = False
     emails_per_day: JsonInt | None = Field(default=None, ge=1, le=50)
-    daily_rampup: JsonInt | None = Field(default=None, ge=5, le=20)
-    reply_rate_percentage: JsonInt | None = Field(default=None, ge=20, le=100)
+    daily_rampup: JsonInt | None = Field(default=None, ge=1, le=20)
+    reply_rate_percentage: JsonInt | None = Field(default=None, ge=0, le=100)
+    start_per_day: JsonInt | None = Field(default=None, ge=1, le=50)
+    is_rampup_enabled: JsonBool | None = None
+    pool: Literal["network", "workspace"] | None = None
 
 
 class SmartLeadSettings(Model):
