@@ -94,7 +94,7 @@ sam-build: sam-cli
 	PATH="$(PY312_BIN):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM) build --parallel --cached
 
 pytest: venv sam-cli mail-server browser
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=15
 
 # The unit tier alone: use cases against in-memory fakes, no network, no AWS emulation.
 unit: venv
