@@ -11,36 +11,15 @@ import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
+from .mail_delivery import DeliveringRelay, Delivery, RelaySink, delivery_config
 from .pki import ServerPki
 from .ports import free_port
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
-
-
-class RelaySink(Message):
-    """Keeps every message Dovecot relays: parsed for tests, and with its arrival time, its
-    envelope recipients and its raw source for the local mail viewer."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[object] = []
-        self._received: list[tuple[str, list[str], str]] = []
-
-    def handle_message(self, message: object) -> None:
-        self.messages.append(message)
-        get = getattr(message, "get", lambda name, default: default)
-        recipients = [r.strip() for r in str(get("X-RcptTo", "")).split(",") if r.strip()]
-        arrived = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        self._received.append((arrived, recipients, str(message)))
-
-    def received(self) -> list[tuple[str, list[str], str]]:
-        return list(self._received)
 
 
 @dataclass
@@ -82,11 +61,19 @@ class DovecotOptions:
     passdbs: str = ""
     password_mechanisms: str = ""
     files: Mapping[str, str] = field(default_factory=dict)
+    delivery: Delivery | None = None  # delivery between its mailboxes (mail_delivery.py)
 
 
 def _config(
     root: Path, pki: ServerPki, server: MailServer, relay_port: int, options: DovecotOptions
 ) -> str:
+    protocols, userdb, delivered = "imap submission", "static", ""
+    userdb_args = f"uid=dovecot gid=dovecot home={root}/mail/%u"
+    if options.delivery is not None:
+        # LMTP looks recipients up: the password file is the user database too.
+        protocols, userdb = "imap submission lmtp", "passwd-file"
+        userdb_args = f"{root}/users\n  default_fields = {userdb_args}"
+        delivered = delivery_config(root, options.delivery, server.extra["lmtp_port"])
     password_mechanisms = (
         options.password_mechanisms and f"\n  mechanisms = {options.password_mechanisms}"
     )
@@ -95,7 +82,7 @@ base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
-protocols = imap submission
+protocols = {protocols}
 listen = {options.listen}
 {options.security}
 ssl = yes
@@ -121,9 +108,9 @@ default_client_limit = 4000
   args = scheme=PLAIN {root}/users
 }}
 userdb {{
-  driver = static
-  args = uid=dovecot gid=dovecot home={root}/mail/%u
-}}
+  driver = {userdb}
+  args = {userdb_args}
+}}{delivered}
 protocol imap {{
   mail_max_userip_connections = 1000
 }}
@@ -191,8 +178,8 @@ def start_mail_server(
     shutil.chown(root / "mail", "dovecot", "dovecot")
     for name, text in options.files.items():
         (root / name).write_text(text.format(root=root))
-    (root / "users").write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in users.items()))
-    relay = RelaySink()
+    (root / "users").write_text("".join(f"{u}:{{PLAIN}}{p}::::\n" for u, p in users.items()))
+    relay: RelaySink = RelaySink() if options.delivery is None else DeliveringRelay(users)
     relay_port = free_port()
     controller = Controller(relay, hostname="127.0.0.1", port=relay_port)
     controller.start()
@@ -208,6 +195,8 @@ def start_mail_server(
         root=root,
         controller=controller,
     )
+    if isinstance(relay, DeliveringRelay):
+        relay.lmtp_port = server.extra["lmtp_port"] = free_port()
     config = root / "dovecot.conf"
     config.write_text(_config(root, pki, server, relay_port, options))
     server.process = subprocess.Popen(  # noqa: S603 - Dovecot with the configuration written here

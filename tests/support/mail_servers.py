@@ -44,7 +44,7 @@ def set_password(server: MailServer, user: str, password: str) -> None:
     modification time on a later lookup, not at once: wait until it logs in with it."""
     server.users[user] = password
     users = server.root / "users"
-    users.write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in server.users.items()))
+    users.write_text("".join(f"{u}:{{PLAIN}}{p}::::\n" for u, p in server.users.items()))
     stamp = time.time() + 1  # a later mtime even within the timestamp resolution
     os.utime(users, (stamp, stamp))
     # Dovecot notices the new modification time within about a second.

@@ -50,6 +50,11 @@ class Settings:
     max_validation_connections_per_address: int = 200
     # Mail connections one workspace may cause per minute, whatever causes them.
     mail_connections_per_workspace_per_minute: int = 1200
+    # Warm-up: a warm-up day's length (short locally, to watch days pass in minutes), the
+    # least wait before a recipient's mailbox is looked at, and when a message counts missing.
+    warmup_day_seconds: int = 86400
+    warmup_min_delay_seconds: int = 300
+    warmup_missing_after_seconds: int = 21600
 
     def __post_init__(self) -> None:
         _check(self.rate_limit_per_minute >= 0, "RATE_LIMIT_PER_MINUTE", "must be 0 or more")
@@ -72,6 +77,9 @@ class Settings:
             "MAIL_CONNECTIONS_PER_WORKSPACE_PER_MINUTE",
             "2 or more",
         )
+        _check(self.warmup_day_seconds >= 10, "WARMUP_DAY_SECONDS", "10 or more")
+        _check(self.warmup_min_delay_seconds >= 0, "WARMUP_MIN_DELAY_SECONDS", "0 or more")
+        _check(self.warmup_missing_after_seconds >= 1, "WARMUP_MISSING_AFTER_SECONDS", "1 or more")
         _check(
             self.domain_ownership_check in ("dns", "assume"), "DOMAIN_OWNERSHIP_CHECK", "dns|assume"
         )
@@ -123,6 +131,9 @@ class Settings:
             mail_connections_per_workspace_per_minute=int(
                 number("MAIL_CONNECTIONS_PER_WORKSPACE_PER_MINUTE", 1200)
             ),
+            warmup_day_seconds=int(number("WARMUP_DAY_SECONDS", 86400)),
+            warmup_min_delay_seconds=int(number("WARMUP_MIN_DELAY_SECONDS", 300)),
+            warmup_missing_after_seconds=int(number("WARMUP_MISSING_AFTER_SECONDS", 21600)),
         )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, InboxStatus
 from sender_accounts.adapters.password_vault import MailboxPasswords
 from sender_accounts.common.check_schedule import first_check_at
+from sender_accounts.common.warmup_words import warmup_key
 from sender_accounts.mail.endpoints import (
     MailServerLogin,
     detected_modes,
@@ -59,6 +60,7 @@ def new_inbox_record(
             "next_check_at": first_check_at(now),
             "created_at": now,
             "updated_at": now,
+            "warmup_key_id": warmup_key(),
         }
     )
 

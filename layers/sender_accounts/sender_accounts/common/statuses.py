@@ -69,3 +69,15 @@ class StoredRowStatus(StrEnum):
     SKIPPED = "SKIPPED"
     HEALTHY = "HEALTHY"
     UNHEALTHY = "UNHEALTHY"
+
+
+class WarmupStatus(StrEnum):
+    """Where an inbox's warm-up stands (GET .../warmup). INACTIVE: not enabled; PAUSED_BY_SAFETY:
+    stopped by a bounce, an authentication failure or the inbox turning DISABLED (the user
+    re-enables it once the inbox is ACTIVE); SPAM_FOLDER_UNKNOWN: running, but its mailbox shows
+    no spam folder, so placements are counted from the inbox only."""
+
+    ACTIVE = "ACTIVE"
+    INACTIVE = "INACTIVE"
+    PAUSED_BY_SAFETY = "PAUSED_BY_SAFETY"
+    SPAM_FOLDER_UNKNOWN = "SPAM_FOLDER_UNKNOWN"

@@ -211,8 +211,10 @@ async def _connect(
     return client
 
 
-async def probe_imap(login: MailServerLogin, policy: OutboundPolicy, step_timeout: float) -> None:
-    """Raise if `login` cannot log in and open INBOX; return quietly when it can."""
+async def logged_in_session(
+    login: MailServerLogin, policy: OutboundPolicy, step_timeout: float
+) -> PinnedImapClient:
+    """A session logged in as `login` (the caller parts it); ProbeFailure when it cannot."""
 
     def open_as(security: Security, wait: float) -> Awaitable[PinnedImapClient]:
         return _connect(login, security, policy, step_timeout, wait)
@@ -239,6 +241,16 @@ async def probe_imap(login: MailServerLogin, policy: OutboundPolicy, step_timeou
             raise ProbeFailure(
                 ErrorCode.CONNECTION_FAILED, "The server refused LOGIN", last_line(response)
             )
+    except BaseException:
+        await client.part()
+        raise
+    return client
+
+
+async def probe_imap(login: MailServerLogin, policy: OutboundPolicy, step_timeout: float) -> None:
+    """Raise if `login` cannot log in and open INBOX; return quietly when it can."""
+    client = await logged_in_session(login, policy, step_timeout)
+    try:
         response = await client.bounded(client.protocol.select("INBOX"))
         if response.result != "OK":
             raise ProbeFailure(

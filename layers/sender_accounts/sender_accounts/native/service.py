@@ -10,6 +10,7 @@ from sender_accounts.adapters.ports import EventBus
 from sender_accounts.common.check_schedule import first_check_at
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.statuses import RowStatus
+from sender_accounts.common.warmup_words import warmup_key
 from sender_accounts.domains.models import DomainStatus
 from sender_accounts.domains.service import DomainService
 from sender_accounts.errors import DomainNotActive, DuplicateAddress
@@ -101,6 +102,7 @@ class NativeAccountService:
             next_check_at=first_check_at(now),
             created_at=now,
             updated_at=now,
+            warmup_key_id=warmup_key(),
         )
         store_new_inbox(self._accounts, self._events, workspace_id, inbox)
         return created_answer(inbox, NATIVE_MESSAGE)

@@ -23,6 +23,7 @@ from sender_accounts.adapters.ports import EventBus, SecretVault
 from sender_accounts.common.check_schedule import first_check_at
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.token_object import TokenObject
+from sender_accounts.common.warmup_words import warmup_key
 from sender_accounts.config import Settings
 from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress, FieldRuleViolated
 from sender_accounts.mail.deadlines import operation_deadline
@@ -110,7 +111,7 @@ def _record(
             "settings": mailbox.settings,
             "connection_errors": [failure.as_dict() for failure in failures],
             "last_validated_at": now, "next_check_at": first_check_at(now),
-            "created_at": now, "updated_at": now,
+            "created_at": now, "updated_at": now, "warmup_key_id": warmup_key(),
         }
     )  # fmt: skip
 

@@ -101,8 +101,15 @@ class Dynamo:
 
     def query_all(self, **request: Any) -> Iterator[dict[str, Any]]:
         """Every item a query matches, page after page, deserialized."""
+        return self._all("query", request)
+
+    def scan_all(self, **request: Any) -> Iterator[dict[str, Any]]:
+        """Every item a scan finds, page after page: only for a one-off migration."""
+        return self._all("scan", request)
+
+    def _all(self, operation: str, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
         while True:
-            response = self.call("query", **request)
+            response = self.call(operation, **request)
             for item in response.get("Items", []):
                 yield deserialize(item)
             if "LastEvaluatedKey" not in response:
@@ -153,9 +160,16 @@ def delete(table: str, key: dict[str, Any], condition: str | None = None) -> dic
 
 
 def set_fields(values: dict[str, Any]) -> dict[str, Any]:
-    """`SET #f0 = :v0, ...` with its names and values, for any attribute names."""
+    """`SET #f0 = :v0, ...` with its names and values, for any attribute names; a name whose
+    value is None is removed (`REMOVE #f1`): a sparse index's key leaves the index."""
+    names = {f"#f{i}": name for i, name in enumerate(values)}
+    kept = [(i, v) for i, v in enumerate(values.values()) if v is not None]
+    gone = [f"#f{i}" for i, v in enumerate(values.values()) if v is None]
+    expression = "SET " + ", ".join(f"#f{i} = :v{i}" for i, _ in kept) if kept else ""
+    if gone:
+        expression = f"{expression} REMOVE {', '.join(gone)}".strip()
     return {
-        "UpdateExpression": "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(values))),
-        "ExpressionAttributeNames": {f"#f{i}": name for i, name in enumerate(values)},
-        "ExpressionAttributeValues": {f":v{i}": value for i, value in enumerate(values.values())},
+        "UpdateExpression": expression,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": {f":v{i}": value for i, value in kept},
     }

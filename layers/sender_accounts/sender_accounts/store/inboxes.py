@@ -43,6 +43,7 @@ from sender_accounts.store.list_index import (
 )
 from sender_accounts.store.records import InboxChanges, InboxRecord, InboxSummary
 from sender_accounts.store.search_index import search_entries_deleted, search_entries_written
+from sender_accounts.store.warmup_members import member_attributes
 
 LIST_ATTRIBUTES = tuple(InboxSummary.model_fields)
 # The list indexes' copy of the list attributes (list_index.py) counts sends too.
@@ -147,7 +148,10 @@ class InboxStore:
         changes = {**update.fields(), "revision": before.revision + 1}
         after = before.model_copy(update=changes)
         indexed = changed_index_attributes(workspace_id, before, changes)
-        written = set_fields({**changes, **indexed, **due_attributes(after)})
+        warmup = member_attributes(workspace_id, before, after, after.updated_at)
+        kept = {k: v for k, v in warmup.items() if k in InboxRecord.model_fields}
+        after = after.model_copy(update=kept)
+        written = set_fields({**changes, **indexed, **due_attributes(after), **warmup})
         values = {**written.pop("ExpressionAttributeValues"), ":expected": before.revision}
         unchanged = "revision = :expected"
         if not before.revision:  # also an inbox stored before revisions were kept
@@ -181,6 +185,7 @@ def inbox_creation(table: str, workspace_id: str, inbox: InboxRecord) -> list[di
                 **inbox.item(),
                 **index_attributes(workspace_id, inbox),
                 **due_attributes(inbox),
+                **member_attributes(workspace_id, None, inbox, inbox.created_at),
             },
             "attribute_not_exists(pk)",
         ),

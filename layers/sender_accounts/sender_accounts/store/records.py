@@ -84,6 +84,12 @@ class InboxRecord(InboxSummary):
     last_success_at: str | None = None
     disconnected_at: str | None = None
     next_check_at: str | None = None
+    # Warm-up (warmup/): the two words its messages carry, when its current warm-up began, a
+    # safety pause or an unknown spam folder (common/statuses.py WarmupStatus) and why.
+    warmup_key_id: str | None = None
+    warmup_started_at: str | None = None
+    warmup_state: str | None = None
+    warmup_pause_reason: str | None = None
 
     def public(self) -> dict[str, Any]:
         """Every attribute but the secrets."""
@@ -127,6 +133,8 @@ class InboxChanges(Record):
     disconnected_at: str | None = None
     next_check_at: str | None = None
     updated_at: str | None = None
+    warmup_state: str | None = None
+    warmup_pause_reason: str | None = None
 
     def fields(self) -> dict[str, Any]:
         """The changed attributes by name (enums as themselves: each is its stored string)."""
