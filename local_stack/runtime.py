@@ -145,7 +145,7 @@ def start_local_runtime(
     reset_process_caches()
     pump = QueuePump(stack)
     pump.start()
-    scheduler = LocalScheduler(template)
+    scheduler = LocalScheduler(template, stack.function_environment)
     scheduler.start()
     return LocalRuntime(
         moto, stack, LocalApiGateway(template), pump, administrator, function_keys, roles, scheduler

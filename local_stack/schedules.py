@@ -8,6 +8,7 @@ import os
 import sys
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,12 +32,28 @@ def scheduled_event(source: ScheduleSource) -> dict[str, Any]:
     }
 
 
+def local_period(source: ScheduleSource, environment: dict[str, str]) -> float | None:
+    """The template's rate, or sooner where the function runs a number of times per a period
+    its environment sets (LocalRunsPer), or LOCAL_SCHEDULE_SECONDS where that is set."""
+    override = os.environ.get("LOCAL_SCHEDULE_SECONDS")
+    if override:
+        return float(override)
+    period = source.every_seconds()
+    if source.runs_per and environment.get(source.runs_per[0]):
+        variable, runs = source.runs_per
+        sooner = max(1.0, float(environment[variable]) / runs)
+        period = sooner if period is None else min(period, sooner)
+    return period
+
+
 class LocalScheduler:
-    def __init__(self, template: StackTemplate) -> None:
+    def __init__(
+        self, template: StackTemplate, environment_of: Callable[[str], dict[str, str]]
+    ) -> None:
+        """`environment_of`: a function's environment as deployed here, by logical id."""
         self._template = template
-        override = os.environ.get("LOCAL_SCHEDULE_SECONDS")
         self._sources = [
-            (source, float(override) if override else source.every_seconds())
+            (source, local_period(source, environment_of(source.function)))
             for source in template.schedule_sources()
         ]
         self._stop = threading.Event()

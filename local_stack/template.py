@@ -75,6 +75,9 @@ class ScheduleSource:
     function: str
     name: str
     expression: str  # rate(...) as written in the template
+    # The function's Metadata `LocalRunsPer: {Variable: NAME, Runs: n}`: locally it also runs
+    # n times per NAME seconds when that is sooner (warm-up's planner with short days).
+    runs_per: tuple[str, int] | None = None
 
     def every_seconds(self) -> float | None:
         """The period of a `rate(n unit)` expression; None for cron expressions."""
@@ -145,12 +148,15 @@ class StackTemplate:
         return sources
 
     def schedule_sources(self) -> list[ScheduleSource]:
-        return [
-            ScheduleSource(name, event_name, str(event["Properties"]["Schedule"]))
-            for name, resource in self.functions().items()
-            for event_name, event in resource["Properties"].get("Events", {}).items()
-            if event["Type"] == "Schedule"
-        ]
+        sources = []
+        for name, resource in self.functions().items():
+            runs = resource.get("Metadata", {}).get("LocalRunsPer")
+            runs_per = (str(runs["Variable"]), int(runs["Runs"])) if runs else None
+            for event_name, event in resource["Properties"].get("Events", {}).items():
+                if event["Type"] == "Schedule":
+                    expression = str(event["Properties"]["Schedule"])
+                    sources.append(ScheduleSource(name, event_name, expression, runs_per))
+        return sources
 
     def authorizer_function(self) -> str | None:
         for api in self.of_type("AWS::Serverless::Api").values():

@@ -11,6 +11,7 @@ import pytest
 from local_stack.functions import invoke
 from local_stack.runtime import LocalRuntime
 from local_stack.template import PROJECT_ROOT, StackTemplate, load_template
+from sender_accounts.warmup.models import PlannerReport
 
 TEMPLATE = StackTemplate(load_template())
 SAMPLE_STATUS = {
@@ -40,6 +41,7 @@ SAMPLE_STATUS = {
     "CreateOAuthAccountFunction": 422,  # the sample's app is not in the sample workspace
     "CreateOAuthAuthorizationFunction": 422,  # likewise
     "OAuthCallbackFunction": 400,  # a state never issued
+    "GetWarmupReportFunction": 404,
 }
 # Queue consumers answer a partial-batch response. The samples name no existing job: the
 # dead-letter consumer has nothing to fail, and the validator cannot open the sample's
@@ -49,9 +51,14 @@ QUEUE_FAILURES = {
     "BulkDeadLetterFunction": 0,
     "BulkDeleteWorkerFunction": 0,
     "HealthCheckWorkerFunction": 0,  # the sample's inbox does not exist: nothing to check
+    "WarmupSendWorkerFunction": 0,  # the sample's send was never planned: nothing to send
+    "WarmupReceiveWorkerFunction": 0,  # nothing is expected in the sample's mailbox
 }
 
-SCHEDULED = {"HealthSweepFunction"}
+SCHEDULED = {
+    "HealthSweepFunction": {"due", "queued"},  # what one sweep found and queued
+    "WarmupPlannerFunction": set(PlannerReport.model_fields),  # what one run planned and queued
+}
 
 
 def sample_path(logical_id: str) -> Path:
@@ -75,7 +82,7 @@ def test_function_runs_on_its_sample_event(runtime: LocalRuntime, logical_id: st
         return
     result = invoke(TEMPLATE, logical_id, event)
     if logical_id in SCHEDULED:
-        assert set(result) == {"due", "queued"}  # what one sweep found and queued
+        assert set(result) == SCHEDULED[logical_id]
         return
     if logical_id in QUEUE_FAILURES:
         failures = [{"itemIdentifier": r["messageId"]} for r in event["Records"]]

@@ -14,6 +14,7 @@ from sender_accounts.accounts.models import (
     InboxType,
     ValidationFailurePolicy,
 )
+from sender_accounts.accounts.warmup_changes import warmup_events
 from sender_accounts.adapters.observability import logger, metrics
 from sender_accounts.adapters.ports import EventBus
 from sender_accounts.common.events import SenderAccountCreated
@@ -60,7 +61,9 @@ def store_new_inbox(
     """Write the inbox (DuplicateAddress when the workspace has its address), then say so."""
     inboxes.create_inbox(workspace_id, record)
     metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
-    events.publish(created_event(workspace_id, record))
+    events.publish_all(
+        [created_event(workspace_id, record), *warmup_events(workspace_id, None, record)]
+    )
 
 
 def created_answer(

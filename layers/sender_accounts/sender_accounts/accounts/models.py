@@ -13,7 +13,7 @@ from sender_accounts.accounts.health_fields import DnsStatus, HealthFactor, Prot
 from sender_accounts.common.model import Model
 from sender_accounts.common.pagination import Pagination
 from sender_accounts.common.request_bodies import PatchBody, PostBody, WithWarnings
-from sender_accounts.common.statuses import InboxStatus, InboxType
+from sender_accounts.common.statuses import InboxStatus, InboxType, WarmupStatus
 from sender_accounts.common.text_rules import (
     ENCODED_WORD,
     HeaderText255,
@@ -201,6 +201,10 @@ class SenderAccountDetail(SenderAccountSummary, SmartLeadSettings):
     last_success_at: datetime | None = None
     disconnected_at: datetime | None = None
     next_check_at: datetime | None = None
+    # Warm-up (GET .../warmup has its statistics).
+    warmup_status: WarmupStatus = WarmupStatus.INACTIVE
+    warmup_key_id: str | None = None
+    warmup_started_at: datetime | None = None
 
 
 class SortField(StrEnum):

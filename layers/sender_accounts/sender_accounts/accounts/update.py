@@ -22,6 +22,7 @@ from sender_accounts.accounts.models import (
     UpdateSenderAccountRequest,
 )
 from sender_accounts.accounts.views import public_detail
+from sender_accounts.accounts.warmup_changes import lifted_pause, merged_settings, warmup_events
 from sender_accounts.adapters.password_vault import MailboxPasswords
 from sender_accounts.adapters.ports import EventBus, SecretVault
 from sender_accounts.common.clock import utc_now
@@ -100,7 +101,10 @@ class UpdateService(InboxUseCase):
                 )
             changes["daily_limit"] = request.daily_limit
         if request.settings_given():
-            changes["settings"] = {**inbox.settings, **request.settings_given()}
+            warmup = request.warmup
+            named = warmup.model_dump(exclude_unset=True, mode="json") if warmup else None
+            changes["settings"] = merged_settings(inbox, request.settings_given(), named)
+            changes.update(lifted_pause(inbox, changes["settings"]))
         old_status = InboxStatus(inbox.overall_status)
         new_status = old_status
         if request.changes_connection():
@@ -123,6 +127,7 @@ class UpdateService(InboxUseCase):
         update = InboxChanges.model_validate(changes)
         updated = self._repository.update_inbox(workspace_id, inbox, update)
         self._publish(workspace_id, inbox, update, old_status, new_status)
+        self._events.publish_all(warmup_events(workspace_id, inbox, updated))
         return public_detail(updated)
 
     def _new_credentials(
@@ -184,7 +189,14 @@ class UpdateService(InboxUseCase):
             name
             for name in update.model_fields_set
             if name
-            not in {"updated_at", "overall_status", "passwords_ciphertext", "tokens_ciphertext"}
+            not in {
+                "updated_at",
+                "overall_status",
+                "passwords_ciphertext",
+                "tokens_ciphertext",
+                "warmup_state",
+                "warmup_pause_reason",
+            }
         )
         events: list[LifecycleEvent] = []
         if changed:

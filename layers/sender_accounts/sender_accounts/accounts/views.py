@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sender_accounts.accounts.models import SenderAccountDetail, SenderAccountSummary
 from sender_accounts.store.records import InboxRecord, InboxSummary
+from sender_accounts.store.warmup_members import warmup_status
 
 
 def todays_count(record: InboxSummary) -> int:
@@ -27,5 +28,6 @@ def public_detail(record: InboxRecord) -> SenderAccountDetail:
         **record.public(),
         "emails_sent_today": todays_count(record),
         "auth_type": record.auth_type or "PASSWORD",
+        "warmup_status": warmup_status(record),
     }
     return SenderAccountDetail.model_validate({**public, **record.settings})

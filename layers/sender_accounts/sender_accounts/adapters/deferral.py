@@ -26,7 +26,7 @@ def put_back(sqs: Any, queue_url: str, body: str, after_seconds: int) -> None:
     metrics.add_metric(name="QueueWorkDeferred", unit="Count", value=1)
 
 
-async def or_put_back(step: Awaitable[None], queue_url: str, body: str) -> None:
+async def or_put_back(step: Awaitable[object], queue_url: str, body: str) -> None:
     """`step`, the record's work; over a bound, the record's message put back for later."""
     from sender_accounts.adapters.aws_clients import client
     from sender_accounts.errors import CapacityExceeded

@@ -92,3 +92,19 @@ class BulkJobCompleted(LifecycleEvent, JobCounters):
     job_type: JobType
     status: JobStatus
     total_rows: int
+
+
+class WarmupStarted(SenderAccountEvent):
+    """Warm-up began (day 1 starts now): enabled on an ACTIVE inbox."""
+
+
+class WarmupPaused(SenderAccountEvent):
+    """Warm-up stopped: `USER` (turned off), `BOUNCE` (one of its warm-up emails bounced),
+    `RECIPIENT_BOUNCED` (mail to it bounced: it left the pool), `AUTH_FAILED` (its SMTP or IMAP
+    login failed), `INBOX_DISABLED` (health made it DISABLED)."""
+
+    reason: Literal["USER", "BOUNCE", "RECIPIENT_BOUNCED", "AUTH_FAILED", "INBOX_DISABLED"]
+
+
+class WarmupResumed(SenderAccountEvent):
+    """Warm-up enabled again after a pause (a new warm-up: day 1 starts now)."""

@@ -9,8 +9,8 @@ instead of switching a feature off. Builders import their classes when first cal
 function imports only what its route uses. The machinery is in components.py.
 
 One module a capability, each importing only those below it: `core` (adapters and stores),
-`oauth`, then `accounts`, `bulk`, `domains`, `health`. This package re-exports every component,
-so a function imports `from sender_accounts.composition import <component>`.
+`oauth`, then `accounts`, `bulk`, `domains`, `health`, `warmup`. This package re-exports every
+component, so a function imports `from sender_accounts.composition import <component>`.
 """
 
 from sender_accounts.components import Component, MissingConfiguration, env, require, reset
@@ -36,6 +36,12 @@ from sender_accounts.composition.health import (
     health_worker,
 )
 from sender_accounts.composition.oauth import consents, oauth_accounts, oauth_apps, stored_logins
+from sender_accounts.composition.warmup import (
+    warmup_planner,
+    warmup_receiver,
+    warmup_reports,
+    warmup_sender,
+)
 
 __all__ = [
     "Component",
@@ -72,4 +78,8 @@ __all__ = [
     "test_emails",
     "updates",
     "vault",
+    "warmup_planner",
+    "warmup_receiver",
+    "warmup_reports",
+    "warmup_sender",
 ]  # fmt: skip

@@ -15,16 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from sender_accounts.adapters.observability import logger, metrics
+from sender_accounts.adapters.queue_sending import SQS_BATCH, send_all
 from sender_accounts.health.models import HealthCheckMessage
 from sender_accounts.store.due_index import DueEntry, DueIndex, shards
 
 CLAIM_MINUTES = 30
 # Inboxes one sweep queues per shard: with 16 shards, 8,000 a sweep; the rest wait for the next.
 PER_SHARD_BOUND = 500
-SQS_BATCH = 10
 
 
 @dataclass(frozen=True)
@@ -72,23 +70,11 @@ class HealthSweep:
         return due, queued
 
     def _send(self, entries: list[DueEntry]) -> int:
-        messages = [
-            {
-                "Id": str(n),
-                "MessageBody": HealthCheckMessage(
-                    workspace_id=e.workspace_id, inbox_id=e.inbox_id
-                ).model_dump_json(exclude_none=True),
-            }
-            for n, e in enumerate(entries)
+        # Claimed but not queued: these come due again when their claim expires.
+        bodies = [
+            HealthCheckMessage(workspace_id=e.workspace_id, inbox_id=e.inbox_id).model_dump_json(
+                exclude_none=True
+            )
+            for e in entries
         ]
-        try:
-            for _attempt in range(3):
-                response = self._sqs.send_message_batch(QueueUrl=self._queue_url, Entries=messages)
-                failed = {f["Id"] for f in response.get("Failed", [])}
-                messages = [m for m in messages if m["Id"] in failed]
-                if not messages:
-                    break
-        except (ClientError, BotoCoreError) as exc:
-            # Claimed but not queued: these come due again when their claim expires.
-            logger.warning("health checks not queued", extra={"error": type(exc).__name__})
-        return len(entries) - len(messages)
+        return send_all(self._sqs, self._queue_url, bodies)

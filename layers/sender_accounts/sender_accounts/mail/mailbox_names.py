@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Sequence
 
 from sender_accounts.mail.redaction import imap_quoted
 
 
 def encode_utf7(name: str) -> str:
-    out, pending = [], []
+    out: list[str] = []
+    pending: list[str] = []
 
     def flush() -> None:
         if pending:
@@ -48,7 +50,7 @@ def wire_name(name: str) -> str:
 _LIST_LINE = re.compile(rb'^(?:LIST )?\(([^)]*)\) (?:"(?:[^"\\]|\\.)*"|NIL) (.*)$', re.IGNORECASE)
 
 
-def listed_mailboxes(lines: list[bytes | bytearray]) -> list[tuple[set[str], str]]:
+def listed_mailboxes(lines: Sequence[bytes | bytearray]) -> list[tuple[set[str], str]]:
     """(flags, decoded name) of each mailbox in a LIST response; a name sent as a literal is
     the line that follows its `{n}`."""
     found: list[tuple[set[str], str]] = []

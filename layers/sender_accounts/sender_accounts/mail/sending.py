@@ -17,6 +17,8 @@ _HEADERS = frozenset(
     {"from", "to", "subject", "date", "message-id", "reply-to", "mime-version",
      "content-type", "content-transfer-encoding"}
 )  # fmt: skip
+# A warm-up email's: a reply's threading headers too.
+_WARMUP_HEADERS = _HEADERS | {"in-reply-to", "references"}
 
 
 def header_safe(text: str) -> str:
@@ -57,11 +59,36 @@ def compose_test_email(
     return message
 
 
-def check_serialized_headers(message: EmailMessage) -> None:
+def compose_warmup_email(
+    sender_name: str,
+    sender_address: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    message_id: str,
+    in_reply_to: str | None = None,
+) -> EmailMessage:
+    """A plain-text warm-up email with the Message-ID chosen when it was planned; a reply is
+    threaded (In-Reply-To, References)."""
+    message = EmailMessage()
+    message["From"] = formataddr((header_safe(sender_name), sender_address))
+    message["To"] = recipient
+    message["Subject"] = header_safe(subject)
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = header_safe(message_id)
+    if in_reply_to:
+        message["In-Reply-To"] = header_safe(in_reply_to)
+        message["References"] = header_safe(in_reply_to)
+    message.set_content(body)
+    check_serialized_headers(message, _WARMUP_HEADERS)
+    return message
+
+
+def check_serialized_headers(message: EmailMessage, allowed: frozenset[str] = _HEADERS) -> None:
     """Refuse to send a message whose serialized form has a header we did not set."""
     parsed = BytesParser(policy=compat32).parsebytes(message.as_bytes(), headersonly=True)
     names = [name.lower() for name in parsed]
-    if len(names) != len(set(names)) or not set(names) <= _HEADERS:
+    if len(names) != len(set(names)) or not set(names) <= allowed:
         raise ValueError("the message's headers changed when serialized; not sending it")
 
 

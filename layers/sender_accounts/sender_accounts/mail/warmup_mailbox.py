@@ -9,8 +9,10 @@ and a UID EXPUNGE of that one UID where UIDPLUS is offered, and no expunge at al
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
+
+import aioimaplib
 
 from sender_accounts.mail.endpoints import MailServerLogin
 from sender_accounts.mail.failures import ProbeFailure
@@ -46,8 +48,10 @@ def spam_folder_of(mailboxes: list[tuple[set[str], str]]) -> str | None:
     return None
 
 
-async def _checked(client: PinnedImapClient, step: object, what: str) -> list[bytes]:
-    response = await client.bounded(step)  # type: ignore[arg-type]
+async def _checked(
+    client: PinnedImapClient, step: Awaitable[aioimaplib.Response], what: str
+) -> list[bytes]:
+    response = await client.bounded(step)
     if response.result != "OK":
         raise ProbeFailure(ErrorCode.CONNECTION_FAILED, f"{what} failed", last_line(response))
     return [bytes(line) for line in response.lines if isinstance(line, bytes | bytearray)]

@@ -44,7 +44,17 @@ def is_member(inbox: InboxRecord) -> bool:
     )
 
 
-def member_view(workspace_id: str, inbox: InboxRecord, started_at: str) -> dict[str, Any]:
+def warmup_status(inbox: InboxRecord) -> WarmupStatus:
+    if inbox.warmup_state == WarmupStatus.PAUSED_BY_SAFETY:
+        return WarmupStatus.PAUSED_BY_SAFETY
+    if not is_member(inbox):
+        return WarmupStatus.INACTIVE
+    if inbox.warmup_state == WarmupStatus.SPAM_FOLDER_UNKNOWN:
+        return WarmupStatus.SPAM_FOLDER_UNKNOWN
+    return WarmupStatus.ACTIVE
+
+
+def member_view(workspace_id: str, inbox: InboxRecord, started_at: str, key: str) -> dict[str, Any]:
     """What the planner needs of a member, copied into the index."""
     warmup = inbox.settings.get("warmup") or {}
     return {
@@ -53,6 +63,7 @@ def member_view(workspace_id: str, inbox: InboxRecord, started_at: str) -> dict[
         "email_address": inbox.email_address,
         "provider": str(inbox.inbox_type),
         "started_at": started_at,
+        "key": key,
         "warmup": {k: v for k, v in warmup.items() if v is not None},
     }
 
@@ -65,14 +76,15 @@ def member_attributes(
     if not is_member(after):
         return dict.fromkeys(MEMBER_ATTRIBUTES) if was else {}
     started = after.warmup_started_at if was and after.warmup_started_at else now
+    key = after.warmup_key_id or warmup_key()
     attributes: dict[str, Any] = {
         "warmup_shard": warmup_shard(after.inbox_id),
-        "warmup_member": member_view(workspace_id, after, started),
+        "warmup_member": member_view(workspace_id, after, started, key),
     }
     if not was:
         attributes |= {"warmup_started_at": started, "warmup_plan_at": started}
     if not after.warmup_key_id:
-        attributes["warmup_key_id"] = warmup_key()
+        attributes["warmup_key_id"] = key
     return attributes
 
 
@@ -83,6 +95,7 @@ class PoolMember:
     email_address: str
     provider: str
     started_at: str
+    key: str
     warmup: dict[str, Any]
     plan_at: str
 
@@ -99,6 +112,7 @@ def _member(item: dict[str, Any]) -> PoolMember:
         email_address=view["email_address"],
         provider=view["provider"],
         started_at=view["started_at"],
+        key=view.get("key") or "",
         warmup=dict(view.get("warmup") or {}),
         plan_at=item["warmup_plan_at"],
     )

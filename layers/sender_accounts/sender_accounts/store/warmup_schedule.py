@@ -108,3 +108,12 @@ class WarmupSchedule:
         self._db.call(
             "delete_item", TableName=self._table, Key=serialize({"pk": work.pk, "sk": work.sk})
         )
+
+    def done(self, task: str) -> bool:
+        """Whether a one-off task of the deployment (a migration) has run."""
+        key = serialize({"pk": f"ONCE#{task}", "sk": "ONCE"})
+        return "Item" in self._db.call("get_item", TableName=self._table, Key=key)
+
+    def mark_done(self, task: str) -> None:
+        item = serialize({"pk": f"ONCE#{task}", "sk": "ONCE"})
+        self._db.call("put_item", TableName=self._table, Item=item)

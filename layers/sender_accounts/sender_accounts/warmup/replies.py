@@ -9,3 +9,6 @@ from __future__ import annotations
 def answers(received_before: int, rate_percent: int) -> bool:
     """Whether the message that arrives after `received_before` others is answered."""
     return (received_before + 1) * rate_percent // 100 > received_before * rate_percent // 100
+
+
+DEFAULT_REPLY_RATE = 20  # percent, when the inbox's settings name none

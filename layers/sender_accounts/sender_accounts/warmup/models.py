@@ -1,0 +1,79 @@
+"""Warm-up's messages on its queues, the planner's report, and what GET .../warmup answers."""
+
+from __future__ import annotations
+
+from pydantic import ConfigDict, Field
+
+from sender_accounts.common.model import Model
+from sender_accounts.common.statuses import WarmupStatus
+
+
+class SendMessage(Model):
+    """The send queue's message: a planned warm-up email or reply."""
+
+    send_id: str
+
+
+class ReceiveMessage(Model):
+    """The receive queue's message: a recipient's check slot came due."""
+
+    workspace_id: str
+    inbox_id: str
+    slot: str
+
+
+class PlannerReport(Model):
+    model_config = ConfigDict(validate_assignment=False)
+
+    adopted: int = 0
+    members_planned: int = 0
+    planned: int = 0
+    sends_queued: int = 0
+    checks_queued: int = 0
+
+
+class WarmupDay(Model):
+    """One warm-up day of an inbox (`day` 1 is the first of its current warm-up)."""
+
+    day: int
+    date: str = Field(description="When that warm-up day began (ISO 8601)")
+    sent: int = Field(description="This inbox's warm-up emails sent (replies not included)")
+    landed_inbox: int
+    landed_spam: int
+    missing: int
+    received: int = Field(description="Warm-up emails from other members received")
+    saved_from_spam: int = Field(description="Of those received, found in spam and moved")
+    replied: int = Field(description="Replies this inbox sent")
+    bounced: int
+
+
+class WarmupTotals(Model):
+    sent: int
+    landed_inbox: int
+    landed_spam: int
+    missing: int
+    received: int
+    saved_from_spam: int
+    replied: int
+    bounced: int
+
+
+class WarmupReport(Model):
+    """GET /sender-accounts/{inbox_id}/warmup."""
+
+    inbox_id: str
+    email_address: str
+    warmup_status: WarmupStatus
+    pause_reason: str | None = None
+    warmup_key_id: str | None = None
+    settings: dict[str, object]
+    warmup_started_at: str | None = None
+    day: int | None = Field(default=None, description="The current warm-up day; null if off")
+    target: int = Field(description="Warm-up emails to send today")
+    sent: int = Field(description="Warm-up emails sent today")
+    daily: list[WarmupDay] = Field(description="The last 30 warm-up days, newest first")
+    totals_7_days: WarmupTotals
+    warmup_reputation: float | None = Field(
+        description="Inbox placements of its own warm-up emails over the last 7 days, as a "
+        "percentage of inbox, spam and missing; null below 10 placements"
+    )

@@ -1,0 +1,190 @@
+"""The scheduled planner. Each run: (1) plans the day of every member whose warm-up day began
+(its sends, spread over the day, each to a recipient of its pool, with the Message-ID it will
+carry), one transaction a day so a day is planned once; (2) puts the sends and mailbox checks
+that came due on their queues, each claimed first (a lease: what is lost comes due again).
+
+Recipients are chosen among a sample of the pool (pairing.py's preferences within it), so a
+run's work grows with the members it plans, not with the pool's size times them."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sender_accounts.adapters.observability import logger, metrics
+from sender_accounts.adapters.queue_sending import send_all
+from sender_accounts.config import Settings
+from sender_accounts.store.warmup_members import PoolMember, WarmupMembers
+from sender_accounts.store.warmup_messages import WarmupMessages
+from sender_accounts.store.warmup_records import SendStatus, WarmupMessage
+from sender_accounts.store.warmup_schedule import WarmupSchedule, due_shards
+from sender_accounts.warmup.corpus import warmup_text
+from sender_accounts.warmup.models import PlannerReport, ReceiveMessage, SendMessage
+from sender_accounts.warmup.pairing import Member, choose_recipients
+from sender_accounts.warmup.pairing import Pool as PoolName
+from sender_accounts.warmup.ramp import Ramp, day_start, send_times, warmup_day
+from sender_accounts.warmup.timing import after, parse, stamp
+
+SAMPLE_PER_SEND = 4  # candidates looked at per send of a member's day
+DUE_PER_SHARD = 1000
+ADOPTION = "adopt-stored-members"
+
+
+def receive_cap(target: int) -> int:
+    """What a member receives a day at most: its own target and a small margin."""
+    return target + max(2, target // 5)
+
+
+@dataclass
+class Pool:
+    """The pool as one run sees it: members, each one's day, and what each receives today."""
+
+    members: list[PoolMember]
+    now: datetime
+    day_seconds: int
+    received: dict[str, int] = field(default_factory=dict)
+
+    def day_of(self, member: PoolMember) -> int:
+        return warmup_day(parse(member.started_at), self.now, self.day_seconds)
+
+    def pairing_member(self, member: PoolMember) -> Member:
+        cap = receive_cap(Ramp.from_settings(member.warmup).target(self.day_of(member)))
+        pool: PoolName = "workspace" if member.warmup.get("pool") == "workspace" else "network"
+        return Member(
+            member.inbox_id, member.workspace_id, member.domain, member.provider, pool, cap
+        )
+
+
+class WarmupPlanner:
+    def __init__(
+        self,
+        members: WarmupMembers,
+        messages: WarmupMessages,
+        schedule: WarmupSchedule,
+        sqs: Any,
+        queues: tuple[str, str],
+        settings: Settings,
+        clock: Callable[[], datetime],
+        rng: random.Random | None = None,
+    ) -> None:
+        """`queues`: the send queue's URL and the receive queue's."""
+        self._members = members
+        self._messages = messages
+        self._schedule = schedule
+        self._sqs = sqs
+        self._send_queue, self._receive_queue = queues
+        self._settings = settings
+        self._clock = clock
+        self._rng = rng or random.SystemRandom()
+        self._adopted = False
+
+    def run(self) -> PlannerReport:
+        now = self._clock()
+        report = PlannerReport()
+        if not self._adopted and not self._schedule.done(ADOPTION):
+            report.adopted = self._members.adopt_stored(stamp(now))
+            self._schedule.mark_done(ADOPTION)
+        self._adopted = True
+        due = self._members.due(stamp(now))
+        if due:
+            pool = Pool(self._members.pool(), now, self._settings.warmup_day_seconds)
+            for member in due:
+                report.planned += self._plan(member, pool)
+                report.members_planned += 1
+        report.sends_queued, report.checks_queued = self._dispatch(now)
+        metrics.add_metric(name="WarmupSendsPlanned", unit="Count", value=report.planned)
+        logger.info("warm-up planner", extra=report.model_dump())
+        return report
+
+    def _plan(self, member: PoolMember, pool: Pool) -> int:
+        day_seconds = pool.day_seconds
+        day = pool.day_of(member)
+        start = day_start(parse(member.started_at), day, day_seconds)
+        end = after(start, day_seconds)
+        next_plan = stamp(end)
+        target = Ramp.from_settings(member.warmup).target(day)
+        sender = pool.pairing_member(member)
+        candidates = [m for m in pool.members if m.inbox_id != member.inbox_id]
+        sample = self._rng.sample(candidates, min(len(candidates), SAMPLE_PER_SEND * target + 8))
+        unseen = {m.inbox_id: pool.day_of(m) for m in sample if m.inbox_id not in pool.received}
+        pool.received.update(self._messages.inbound(unseen) if unseen else {})
+        by_id = {m.inbox_id: m for m in sample}
+        chosen = choose_recipients(
+            sender,
+            target,
+            [pool.pairing_member(m) for m in sample],
+            pool.received,
+            set(),
+            self._rng,
+        )
+        # What is left of the day (a member planned late sends in the rest of it).
+        begin = max(start, pool.now)
+        times = send_times(begin, int((end - begin).total_seconds()) or 1, len(chosen), self._rng)
+        key = member.key
+        messages = [
+            self._message(member, by_id[r.inbox_id], day, stamp(at), next_plan, key)
+            for r, at in zip(chosen, times, strict=True)
+        ]
+        planned = self._messages.plan_day(member.inbox_id, day, messages)
+        if planned:
+            for recipient in chosen:
+                pool.received[recipient.inbox_id] = pool.received.get(recipient.inbox_id, 0) + 1
+                self._messages.add_inbound(
+                    recipient.inbox_id, pool.day_of(by_id[recipient.inbox_id]), 1
+                )
+        self._members.claim(member, next_plan)
+        return len(messages) if planned else 0
+
+    def _message(
+        self,
+        sender: PoolMember,
+        recipient: PoolMember,
+        day: int,
+        send_at: str,
+        not_after: str,
+        key: str,
+    ) -> WarmupMessage:
+        subject, body = warmup_text(self._rng, key)
+        send_id = str(uuid.uuid4())
+        return WarmupMessage(
+            send_id=send_id,
+            kind="warmup",
+            status=SendStatus.PLANNED,
+            sender_workspace_id=sender.workspace_id,
+            sender_id=sender.inbox_id,
+            sender_email=sender.email_address,
+            sender_day=day,
+            recipient_workspace_id=recipient.workspace_id,
+            recipient_id=recipient.inbox_id,
+            recipient_email=recipient.email_address,
+            message_id=f"<{send_id}@{sender.domain}>",
+            subject=subject,
+            body=body,
+            send_at=send_at,
+            not_after=not_after,
+        )
+
+    def _dispatch(self, now: datetime) -> tuple[int, int]:
+        lease = stamp(after(now, max(60, min(900, self._settings.warmup_day_seconds // 4))))
+        sends: list[str] = []
+        checks: list[str] = []
+        for shard in due_shards():
+            for work in self._schedule.due(shard, stamp(now), DUE_PER_SHARD):
+                if not self._schedule.claim(work, lease):
+                    continue
+                if work.send_id:
+                    sends.append(SendMessage(send_id=work.send_id).model_dump_json())
+                else:
+                    workspace_id, inbox_id = work.recipient
+                    check = ReceiveMessage(
+                        workspace_id=workspace_id, inbox_id=inbox_id, slot=work.sk
+                    )
+                    checks.append(check.model_dump_json())
+        return (
+            send_all(self._sqs, self._send_queue, sends),
+            send_all(self._sqs, self._receive_queue, checks),
+        )
