@@ -77,7 +77,7 @@ class Settings:
             "MAIL_CONNECTIONS_PER_WORKSPACE_PER_MINUTE",
             "2 or more",
         )
-        _check(self.warmup_day_seconds >= 10, "WARMUP_DAY_SECONDS", "10 or more")
+        _check(self.warmup_day_seconds >= 5, "WARMUP_DAY_SECONDS", "5 or more")
         _check(self.warmup_min_delay_seconds >= 0, "WARMUP_MIN_DELAY_SECONDS", "0 or more")
         _check(self.warmup_missing_after_seconds >= 1, "WARMUP_MISSING_AFTER_SECONDS", "1 or more")
         _check(

@@ -95,6 +95,8 @@ async def tend_warmup_mail(
     """Look for `message_ids`, rescue them from spam and mark them, in one session."""
     client = await logged_in_session(login, policy, step_timeout)
     try:
+        # Servers offer more after login (Dovecot: MOVE, UIDPLUS): ask again.
+        await client.bounded(client.protocol.capability())
         listed = await _checked(client, client.protocol.simple_command("LIST", '""', '"*"'), "LIST")
         report = MailboxReport(spam_folder=spam_folder_of(listed_mailboxes(listed)))
         await _select(client, "INBOX")

@@ -32,6 +32,7 @@ from sender_accounts.warmup.timing import after, parse, stamp
 SAMPLE_PER_SEND = 4  # candidates looked at per send of a member's day
 DUE_PER_SHARD = 1000
 ADOPTION = "adopt-stored-members"
+SPREAD_SHARE = 0.8  # of the day's rest that sends are spread over
 
 
 def receive_cap(target: int) -> int:
@@ -121,9 +122,11 @@ class WarmupPlanner:
             set(),
             self._rng,
         )
-        # What is left of the day (a member planned late sends in the rest of it).
+        # What is left of the day (a member planned late sends in the rest of it), less a
+        # margin, so a send queued a little late still goes out within its day.
         begin = max(start, pool.now)
-        times = send_times(begin, int((end - begin).total_seconds()) or 1, len(chosen), self._rng)
+        spread = max(1, int((end - begin).total_seconds() * SPREAD_SHARE))
+        times = send_times(begin, spread, len(chosen), self._rng)
         key = member.key
         messages = [
             self._message(member, by_id[r.inbox_id], day, stamp(at), next_plan, key)

@@ -55,7 +55,9 @@ class WarmupReports:
             started_at = parse(inbox.warmup_started_at)
             days = [d for d in days if d.date and parse(d.date) >= started_at]
         today = next((d for d in days if d.day == day), None)
-        recent = [d for d in days if day is not None and d.day > day - REPUTATION_DAYS]
+        # Stopped, the last 7 days are those of the warm-up it ran.
+        latest = day if day is not None else max((d.day for d in days), default=0)
+        recent = [d for d in days if d.day > latest - REPUTATION_DAYS]
         totals = {name: sum(getattr(d, name) for d in recent) for name in DAY_STATISTICS}
         return WarmupReport(
             inbox_id=inbox.inbox_id,
