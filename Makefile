@@ -52,11 +52,13 @@ mail-server:
 	@if ! command -v curl >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; \
 	fi
-	@if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ]; then \
+	@# Dovecot with LMTP delivery and Sieve: warm-up delivers between its mailboxes.
+	@if ! { command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ]; } \
+		|| [ ! -x /usr/lib/dovecot/lmtp ] || ! command -v sievec >/dev/null; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-				dovecot-imapd dovecot-submissiond >/dev/null; \
-		else echo "Install Dovecot (dovecot-imapd, dovecot-submissiond) to run the mail tests"; fi; \
+				dovecot-imapd dovecot-submissiond dovecot-lmtpd dovecot-sieve >/dev/null; \
+		else echo "Install Dovecot (dovecot-imapd, dovecot-submissiond, dovecot-lmtpd, dovecot-sieve) to run the mail tests"; fi; \
 	fi
 	@# A second mail stack for the tests: Postfix with Cyrus SASL, and GNU Mailutils' imap4d.
 	@if [ ! -x /usr/sbin/postfix ] || [ ! -x /usr/sbin/saslpasswd2 ] || [ ! -x /usr/sbin/imap4d ]; then \

@@ -12,19 +12,26 @@ import json
 import os
 import secrets
 import shlex
+import shutil
 import socket
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .mail_server import DOVECOT, PORT_NAMES, MailServer, start_mail_server
+from .mail_delivery import Delivery
+from .mail_server import DOVECOT, PORT_NAMES, DovecotOptions, MailServer, start_mail_server
 from .pki import make_pki
 
 DEMO_USER = "demo@demo.test"
+# Warm-up's demo pool: four more mailboxes on two domains that deliver to each other, the mail
+# of the last filed into Junk by a Sieve rule, so placements and rescues show at once.
+WARMUP_USERS = ("ana@demo.test", "ben@demo.test", "cho@other-demo.test", "dee@other-demo.test")
+JUNKED_USER = WARMUP_USERS[-1]
 INSTALL_HINT = (
     "No demo mailbox: Dovecot is not installed (Debian: apt-get install dovecot-imapd "
-    "dovecot-submissiond, or `make mail-server` as root). The stack runs without it."
+    "dovecot-submissiond dovecot-lmtpd dovecot-sieve, or `make mail-server` as root). "
+    "The stack runs without it."
 )
 
 
@@ -41,21 +48,21 @@ class DemoMail:
         ports = {name: getattr(self.server, name) for name in PORT_NAMES}
         return {"password": self.password, "ports": ports}
 
-    def account(self) -> dict[str, object]:
-        """The create request for the demo mailbox: STARTTLS submission, implicit-TLS IMAP."""
+    def account(self, address: str = DEMO_USER) -> dict[str, object]:
+        """The create request for a demo mailbox: STARTTLS submission, implicit-TLS IMAP."""
         return {
-            "email_address": DEMO_USER,
-            "display_name": "Demo Sender",
+            "email_address": address,
+            "display_name": "Demo Sender" if address == DEMO_USER else address.split("@")[0],
             "inbox_type": "CUSTOM_SMTP",
             "daily_limit": 20,
             "smtp_host": "localhost",
             "smtp_port": self.server.submission_starttls_port,
-            "smtp_username": DEMO_USER,
+            "smtp_username": address,
             "smtp_password": self.password,
             "smtp_use_tls": True,
             "imap_host": "localhost",
             "imap_port": self.server.imaps_port,
-            "imap_username": DEMO_USER,
+            "imap_username": address,
             "imap_password": self.password,
             "imap_use_ssl": True,
         }
@@ -71,6 +78,23 @@ class DemoMail:
                 f"  -d {shlex.quote(body)}",
             ]
         )
+
+    def warmup_curl(self, base_url: str, api_key: str) -> str:
+        """Creates the warm-up demo pool: four mailboxes with warm-up on, in the workspace."""
+        lines = []
+        for address in WARMUP_USERS:
+            warmup = {"enabled": True, "pool": "workspace", "reply_rate_percentage": 50}
+            body = json.dumps({**self.account(address), "warmup": warmup})
+            lines.append(
+                f"curl -s -X POST {base_url}/api/public/v1/sender-accounts/smtp "
+                f"-H 'X-API-Key: {api_key}' -H 'Content-Type: application/json' "
+                f"-d {shlex.quote(body)}; echo"
+            )
+        return "\n".join(lines)
+
+
+def delivery_installed() -> bool:
+    return Path("/usr/lib/dovecot/lmtp").exists() and shutil.which("sievec") is not None
 
 
 def _trust(ca_cert: Path, directory: Path) -> None:
@@ -109,6 +133,15 @@ def start_demo_mail(directory: Path, kept: dict[str, Any] | None = None) -> Demo
     if ports and not _still_free(ports):
         print("The demo mailbox's earlier ports are taken: it listens on new ones.", flush=True)
         ports = {}
-    server = start_mail_server(pki, {DEMO_USER: password}, ports)
+    users = dict.fromkeys((DEMO_USER, *WARMUP_USERS), password)
+    delivery = Delivery(junk_from=(JUNKED_USER,), refuse_others=False)
+    options = DovecotOptions(delivery=delivery if delivery_installed() else None)
+    if options.delivery is None:
+        print(
+            "Dovecot's LMTP or Sieve is missing: the warm-up demo mailboxes get no mail "
+            "(install dovecot-lmtpd and dovecot-sieve).",
+            flush=True,
+        )
+    server = start_mail_server(pki, users, ports, options)
     _trust(pki.ca_cert, directory)
     return DemoMail(server, password)

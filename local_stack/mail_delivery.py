@@ -45,20 +45,29 @@ class Delivery:
     junk_from: tuple[str, ...] = ()
     junk_folder: str = "Junk"
     special_use: bool = True
+    # Refuse (550, recorded) recipients that are not the server's users; else they land in the
+    # sink only, as the demo's test emails to any address do.
+    refuse_others: bool = True
 
 
 class DeliveringRelay(RelaySink):
-    def __init__(self, users: dict[str, str]) -> None:
+    def __init__(self, users: dict[str, str], refuse_others: bool) -> None:
         super().__init__()
         self.users = users
+        self.refuse_others = refuse_others
         self.lmtp_port = 0
         self.refused: list[str] = []
+        self.refused_recipients: set[str] = set()  # users a test makes bounce
         self.delivered: list[tuple[str, list[str]]] = []
+
+    def _local(self, address: str) -> bool:
+        return address.lower() in {user.lower() for user in self.users}
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
-        if address.lower() not in {user.lower() for user in self.users}:
+        refused = address.lower() in self.refused_recipients
+        if refused or (self.refuse_others and not self._local(address)):
             self.refused.append(address)
             return "550 5.1.1 No such mailbox here"
         envelope.rcpt_tos.append(address)
@@ -66,9 +75,11 @@ class DeliveringRelay(RelaySink):
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         content = envelope.original_content or envelope.content
-        with smtplib.LMTP("127.0.0.1", self.lmtp_port) as lmtp:
-            lmtp.sendmail(envelope.mail_from, envelope.rcpt_tos, content)
-        self.delivered.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        local = [r for r in envelope.rcpt_tos if self._local(r)]
+        if local:
+            with smtplib.LMTP("127.0.0.1", self.lmtp_port) as lmtp:
+                lmtp.sendmail(envelope.mail_from, local, content)
+            self.delivered.append((envelope.mail_from, local))
         return await super().handle_DATA(server, session, envelope)
 
 

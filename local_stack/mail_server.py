@@ -179,7 +179,11 @@ def start_mail_server(
     for name, text in options.files.items():
         (root / name).write_text(text.format(root=root))
     (root / "users").write_text("".join(f"{u}:{{PLAIN}}{p}::::\n" for u, p in users.items()))
-    relay: RelaySink = RelaySink() if options.delivery is None else DeliveringRelay(users)
+    relay: RelaySink = (
+        RelaySink()
+        if options.delivery is None
+        else DeliveringRelay(users, options.delivery.refuse_others)
+    )
     relay_port = free_port()
     controller = Controller(relay, hostname="127.0.0.1", port=relay_port)
     controller.start()

@@ -187,6 +187,8 @@ def main() -> int:
     if demo is not None:
         print(f"Demo mailbox {DEMO_USER}: create it as an inbox, validated for real, with:")
         print(demo.curl(url, key))
+        print("Warm-up demo: four mailboxes that warm each other up (docs/warmup.md), with:")
+        print(demo.warmup_curl(url, key))
     print(f"Ready: {url}", flush=True)
 
     stop = threading.Event()
