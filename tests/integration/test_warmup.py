@@ -5,23 +5,26 @@ reports is compared with what the mail store holds."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from typing import Any
 
-import boto3
 import pytest
 
-from local_stack.functions import invoke
 from local_stack.mail_delivery import Delivery
 from local_stack.mail_server import DovecotOptions, MailServer, start_mail_server
 from local_stack.pki import ServerPki
 from local_stack.runtime import LocalRuntime
 from tests.support.secret_scan import SCAN
 from tests.support.stack import ApiClient
-from tests.support.warmup_store import stored_mail, warmup_items
+from tests.support.warmup_store import (
+    member_account,
+    require_delivery,
+    run_planner_until,
+    settled,
+    stored_mail,
+    table_items,
+)
 
 PASSWORD = "Warm-up-mailbox-pw-7"
 SCAN.register(PASSWORD)
@@ -36,6 +39,7 @@ PLANNER = "WarmupPlannerFunction"
 @pytest.fixture
 def delivering_server(pki: ServerPki, mail_server: MailServer) -> Iterator[MailServer]:
     """Dovecot with LMTP delivery and the junk rule (`mail_server`: its installation check)."""
+    require_delivery()
     users = dict.fromkeys(MEMBERS, PASSWORD)
     server = start_mail_server(
         pki, users, options=DovecotOptions(delivery=Delivery(junk_from=(JUNKED,)))
@@ -49,59 +53,6 @@ def short_days(settings_env: Callable[[str, str], None]) -> None:
     settings_env("WARMUP_DAY_SECONDS", str(DAY_SECONDS))
     settings_env("WARMUP_MIN_DELAY_SECONDS", "0")
     settings_env("WARMUP_MISSING_AFTER_SECONDS", "60")
-
-
-def member_account(server: MailServer, address: str) -> dict[str, Any]:
-    return {
-        "email_address": address,
-        "display_name": address.split("@")[0].title(),
-        "inbox_type": "CUSTOM_SMTP",
-        "daily_limit": 50,
-        "smtp_host": "localhost",
-        "smtp_port": server.submission_starttls_port,
-        "smtp_username": address,
-        "smtp_password": PASSWORD,
-        "smtp_use_tls": True,
-        "imap_host": "localhost",
-        "imap_port": server.imaps_port,
-        "imap_username": address,
-        "imap_password": PASSWORD,
-        "imap_use_ssl": True,
-        "warmup": {
-            "enabled": True,
-            "pool": "workspace",
-            "reply_rate_percentage": REPLY_RATE,
-            **RAMP,
-        },
-    }
-
-
-def run_planner_until(condition: Callable[[], bool], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        invoke_planner()
-        if condition():
-            return
-        time.sleep(0.5)
-    raise AssertionError("warm-up did not get there in time")
-
-
-def invoke_planner() -> dict[str, Any]:
-    from local_stack.template import StackTemplate, load_template
-
-    return dict(invoke(StackTemplate(load_template()), PLANNER, {"detail": {}}))
-
-
-def table_items(prefix: str) -> list[dict[str, Any]]:
-    return warmup_items(boto3.client("dynamodb"), os.environ["WARMUP_TABLE_NAME"], prefix)
-
-
-def settled() -> bool:
-    """Every message sent or being sent has been placed; nothing is waiting to be sent."""
-    messages = table_items("MSG#")
-    waiting = [m for m in messages if m["status"] in ("planned", "sending")]
-    unplaced = [m for m in messages if m["status"] == "sent" and "placement" not in m]
-    return not waiting and not unplaced
 
 
 def test_members_warm_each_other_on_the_ramp_and_rescue_from_spam(
@@ -194,3 +145,6 @@ def test_members_warm_each_other_on_the_ramp_and_rescue_from_spam(
     ann = reports[MEMBERS[0]]
     assert ann["totals_7_days"]["sent"] == sum(d["sent"] for d in ann["daily"])
     assert (ann["warmup_status"], ann["day"]) == ("INACTIVE", None)
+
+    # No secret in anything warm-up stored (messages, days, counters).
+    assert PASSWORD not in repr(table_items(""))

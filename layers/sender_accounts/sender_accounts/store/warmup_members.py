@@ -44,6 +44,12 @@ def is_member(inbox: InboxRecord) -> bool:
     )
 
 
+def to_millis(stamp: str) -> str:
+    """A timestamp in warm-up's one sortable form (`...:05.000Z`, not `...:05Z`, which sorts
+    after every moment of its own second)."""
+    return stamp if "." in stamp else stamp.replace("Z", ".000Z")
+
+
 def warmup_status(inbox: InboxRecord) -> WarmupStatus:
     if inbox.warmup_state == WarmupStatus.PAUSED_BY_SAFETY:
         return WarmupStatus.PAUSED_BY_SAFETY
@@ -75,7 +81,7 @@ def member_attributes(
     was = before is not None and is_member(before)
     if not is_member(after):
         return dict.fromkeys(MEMBER_ATTRIBUTES) if was else {}
-    started = after.warmup_started_at if was and after.warmup_started_at else now
+    started = after.warmup_started_at if was and after.warmup_started_at else to_millis(now)
     key = after.warmup_key_id or warmup_key()
     attributes: dict[str, Any] = {
         "warmup_shard": warmup_shard(after.inbox_id),
