@@ -64,9 +64,8 @@ def test_members_warm_each_other_on_the_ramp_and_rescue_from_spam(
     client = workspace()
     ids = {}
     for address in MEMBERS:
-        created = client.call(
-            "POST", "/sender-accounts/smtp", member_account(delivering_server, address)
-        )
+        body = member_account(delivering_server, address, PASSWORD, REPLY_RATE, **RAMP)
+        created = client.call("POST", "/sender-accounts/smtp", body)
         assert created.status == 201, created.body
         ids[address] = created.json()["inbox_id"]
     started = time.monotonic()

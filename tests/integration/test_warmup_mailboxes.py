@@ -129,11 +129,8 @@ def test_a_junk_email_folder_without_special_use_is_found_by_name(
         assert junk == {OTHER_ID: set(), DELETED_ID: {"\\Deleted"}}
         # No folder named `Junk` was created or touched by an unquoted name.
         _, listed = imap.list()
-        assert not any(
-            line.decode().endswith(' "Junk"') or line.decode().endswith(" Junk")
-            for line in listed
-            if line
-        )
+        names = [line.decode() for line in listed if isinstance(line, bytes)]
+        assert not any(name.endswith((' "Junk"', " Junk")) for name in names), names
     finally:
         time.sleep(0)
         server.stop()
