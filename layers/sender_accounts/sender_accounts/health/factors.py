@@ -16,6 +16,7 @@ so a dead resolver can never lower a score, only make it rest on fewer facts.
 | DMARC            | 10     | `_dmarc.<domain>` has a DMARC record (its policy is shown)   |
 | DKIM             | 5      | a DKIM key at the provider's selector (native: SES DKIM)     |
 | DAILY_LIMIT      | 5      | the daily limit is within the warm-up range for its age      |
+| WARMUP           | 10     | warm-up reputation (7 days, once 10 emails are placed) >= 80 |
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ WEIGHTS = {
     "DMARC": 10,
     "DKIM": 5,
     "DAILY_LIMIT": 5,
+    "WARMUP": 10,
 }
+WARMUP_REPUTATION_FLOOR = 80.0
 # The score crosses these in either direction: SenderAccountHealthChanged.
 SCORE_THRESHOLDS = (80, 50)
 # Daily sends recommended while a new mailbox warms up (the providers' and the warm-up tools'
@@ -106,3 +109,11 @@ def daily_limit_factor(
     recommended = recommended_daily_limit(age_days, provider_maximum)
     detail = f"{daily_limit} a day; at most {recommended} recommended at {age_days} days old"
     return Factor("DAILY_LIMIT", daily_limit <= recommended, detail)
+
+
+def warmup_factor(reputation: float | None) -> list[Factor]:
+    """Warm-up's reputation as a factor, once it has data (none before)."""
+    if reputation is None:
+        return []
+    detail = f"{reputation:g} % of its warm-up emails landed in the inbox over the last 7 days"
+    return [Factor("WARMUP", reputation >= WARMUP_REPUTATION_FLOOR, detail)]

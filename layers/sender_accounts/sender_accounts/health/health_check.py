@@ -32,6 +32,7 @@ from sender_accounts.common.events import (
     SenderAccountHealthChanged,
     SenderAccountReconnected,
     SenderAccountStatusChanged,
+    WarmupPaused,
 )
 from sender_accounts.common.statuses import InboxStatus
 from sender_accounts.config import Settings
@@ -46,6 +47,7 @@ from sender_accounts.mail.endpoints import detected_modes
 from sender_accounts.oauth.inbox_tokens import RefreshFailed, StoredLogins
 from sender_accounts.store.ports import Inboxes
 from sender_accounts.store.records import InboxChanges, InboxRecord
+from sender_accounts.store.warmup_members import safety_pause
 
 WRITE_ATTEMPTS = 5
 
@@ -186,6 +188,8 @@ class HealthCheckService(InboxUseCase):
             changes["last_success_at"] = now
         if verdict.disconnects(inbox.overall_status):
             changes["disconnected_at"] = now
+            if (inbox.settings.get("warmup") or {}).get("enabled"):
+                changes.update(safety_pause(dict(inbox.settings), "INBOX_DISABLED"))
         if verdict.reconnects(inbox.overall_status):
             changes["disconnected_at"] = None
         return InboxChanges.model_validate(changes)
@@ -200,6 +204,8 @@ class HealthCheckService(InboxUseCase):
         old, new = before.overall_status, after.overall_status
         if old != new:
             if new == InboxStatus.DISABLED:
+                if after.warmup_pause_reason == "INBOX_DISABLED" and before.warmup_state is None:
+                    events.append(WarmupPaused(**base, reason="INBOX_DISABLED"))
                 failure = first_failure(seen.failures)
                 events.append(
                     SenderAccountDisconnected(

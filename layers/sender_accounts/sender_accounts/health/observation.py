@@ -17,6 +17,7 @@ from sender_accounts.health.factors import (
     daily_limit_factor,
     failures_factor,
     login_factor,
+    warmup_factor,
 )
 from sender_accounts.health.models import CheckResponse
 from sender_accounts.mail.outcome import ErrorCode, StageFailure
@@ -79,6 +80,7 @@ class Observation:
                 provider_maximum,
                 datetime.fromisoformat(self.checked_at),
             ),
+            *warmup_factor(inbox.warmup_reputation),
         ]
 
 

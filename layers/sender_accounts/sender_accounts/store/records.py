@@ -90,6 +90,7 @@ class InboxRecord(InboxSummary):
     warmup_started_at: str | None = None
     warmup_state: str | None = None
     warmup_pause_reason: str | None = None
+    warmup_reputation: float | None = None  # set by the planner each warm-up day
 
     def public(self) -> dict[str, Any]:
         """Every attribute but the secrets."""

@@ -44,6 +44,17 @@ def is_member(inbox: InboxRecord) -> bool:
     )
 
 
+def safety_pause(settings: dict[str, Any], reason: str) -> dict[str, Any]:
+    """What pausing an inbox's warm-up for safety writes: warm-up off (the user turns it on
+    again), the pause and its reason."""
+    warmup = dict(settings.get("warmup") or {})
+    return {
+        "settings": {**settings, "warmup": {**warmup, "enabled": False}},
+        "warmup_state": WarmupStatus.PAUSED_BY_SAFETY,
+        "warmup_pause_reason": reason,
+    }
+
+
 def to_millis(stamp: str) -> str:
     """A timestamp in warm-up's one sortable form (`...:05.000Z`, not `...:05Z`, which sorts
     after every moment of its own second)."""
@@ -168,6 +179,30 @@ class WarmupMembers:
         except ClientError:
             return False
         return True
+
+    def set_reputation(self, member: PoolMember, reputation: float | None) -> None:
+        """The member's warm-up reputation, kept on its inbox for health and lists."""
+        key = serialize(inbox_key(member.workspace_id, member.inbox_id))
+        try:
+            if reputation is None:
+                self._db.call(
+                    "update_item",
+                    TableName=self._table,
+                    Key=key,
+                    UpdateExpression="REMOVE warmup_reputation",
+                    ConditionExpression="attribute_exists(pk)",
+                )
+                return
+            self._db.call(
+                "update_item",
+                TableName=self._table,
+                Key=key,
+                UpdateExpression="SET warmup_reputation = :r",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues=serialize({":r": reputation}),
+            )
+        except ClientError:  # deleted meanwhile
+            return
 
     def adopt_stored(self, now: str) -> int:
         """Give the member attributes to inboxes stored with warm-up enabled before the index

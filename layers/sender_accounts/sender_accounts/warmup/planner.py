@@ -27,6 +27,7 @@ from sender_accounts.warmup.models import PlannerReport, ReceiveMessage, SendMes
 from sender_accounts.warmup.pairing import Member, choose_recipients
 from sender_accounts.warmup.pairing import Pool as PoolName
 from sender_accounts.warmup.ramp import Ramp, day_start, send_times, warmup_day
+from sender_accounts.warmup.statistics import REPUTATION_DAYS, reputation
 from sender_accounts.warmup.timing import after, parse, stamp
 
 SAMPLE_PER_SEND = 4  # candidates looked at per send of a member's day
@@ -108,6 +109,7 @@ class WarmupPlanner:
         end = after(start, day_seconds)
         next_plan = stamp(end)
         target = Ramp.from_settings(member.warmup).target(day)
+        self._keep_reputation(member, day)
         sender = pool.pairing_member(member)
         candidates = [m for m in pool.members if m.inbox_id != member.inbox_id]
         sample = self._rng.sample(candidates, min(len(candidates), SAMPLE_PER_SEND * target + 8))
@@ -141,6 +143,16 @@ class WarmupPlanner:
                 )
         self._members.claim(member, next_plan)
         return len(messages) if planned else 0
+
+    def _keep_reputation(self, member: PoolMember, day: int) -> None:
+        """Once a warm-up day: its reputation onto the inbox (health's WARMUP factor)."""
+        started = parse(member.started_at)
+        days = [
+            d
+            for d in self._messages.days(member.inbox_id, REPUTATION_DAYS + 1)
+            if d.day > day - REPUTATION_DAYS and d.date and parse(d.date) >= started
+        ]
+        self._members.set_reputation(member, reputation(days))
 
     def _message(
         self,

@@ -10,23 +10,12 @@ from typing import Literal
 
 from sender_accounts.adapters.ports import EventBus
 from sender_accounts.common.events import WarmupPaused
-from sender_accounts.common.statuses import WarmupStatus
 from sender_accounts.errors import ConcurrentUpdate, NotFound
 from sender_accounts.store.ports import Inboxes
 from sender_accounts.store.records import InboxChanges
+from sender_accounts.store.warmup_members import safety_pause
 
 PauseReason = Literal["BOUNCE", "RECIPIENT_BOUNCED", "AUTH_FAILED", "INBOX_DISABLED"]
-
-
-def paused_changes(settings: dict[str, object], reason: str, now: str) -> InboxChanges:
-    """What pausing an inbox's warm-up for safety writes."""
-    warmup = dict(settings.get("warmup") or {})  # type: ignore[call-overload]
-    return InboxChanges(
-        settings={**settings, "warmup": {**warmup, "enabled": False}},
-        warmup_state=WarmupStatus.PAUSED_BY_SAFETY,
-        warmup_pause_reason=reason,
-        updated_at=now,
-    )
 
 
 class WarmupSafety:
@@ -44,7 +33,8 @@ class WarmupSafety:
                 return False
             if not (inbox.settings.get("warmup") or {}).get("enabled"):
                 return False
-            changes = paused_changes(dict(inbox.settings), reason, self._clock())
+            paused = safety_pause(dict(inbox.settings), reason)
+            changes = InboxChanges.model_validate({**paused, "updated_at": self._clock()})
             try:
                 self._inboxes.update_inbox(workspace_id, inbox, changes)
             except ConcurrentUpdate:
