@@ -20,7 +20,7 @@ from .template import PROJECT_ROOT, StackTemplate, load_template
 DOCUMENT_PATH = PROJECT_ROOT / "docs" / "openapi.json"
 TITLE = "Sender-accounts API"
 VERSION = "1.0.0"
-TAGS = ("accounts", "sending", "bulk", "native", "domains", "health", "oauth")
+TAGS = ("accounts", "sending", "bulk", "native", "domains", "health", "warmup", "oauth")
 
 
 def _placeholder_environment(template: StackTemplate) -> None:

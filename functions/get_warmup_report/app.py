@@ -24,7 +24,7 @@ app = create_resolver()
     description="Its warm-up settings and status, today's target and sends, the last 30 warm-up "
     "days (sent, where those landed, received, saved from spam, replied, bounced), 7-day totals "
     "and its warm-up reputation.",
-    tags=["warm-up"],
+    tags=["warmup"],
     responses=documented(200, 404),
 )
 def get_warmup_report(
