@@ -31,6 +31,7 @@ from tests.bench.health_sweep import print_sweep_table
 from tests.bench.import_times import FLOOR, measure_import_times
 from tests.bench.list_pages import print_list_table
 from tests.bench.single_validation import measure_single_validation
+from tests.bench.warmup import print_warmup_table
 from tests.support.delay_proxy import DelayProxy
 
 USER, PASSWORD = "bench@acme.test", "bench-password-1"
@@ -84,6 +85,7 @@ def main() -> int:
         _row("(c)/(b)  sequential baseline vs bulk", f"{figures['c'] / figures['b']:.1f}")
         print_list_table(base, _row)
         print_sweep_table(runtime, server, USER, PASSWORD, _row)
+        print_warmup_table(pki, _row)
     finally:
         http.shutdown()
         runtime.stop()

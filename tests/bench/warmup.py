@@ -1,0 +1,291 @@
+"""Warm-up's work per email and the planner's cost as the pool grows (docs/testing.md).
+
+(1) An engine run: MEMBERS mailboxes of a real Dovecot that delivers between them (LMTP, one
+sender junked by Sieve), seeded straight into the store at 40 warm-up emails a day from day 1,
+over one compressed day and until every message sent is placed. Per warm-up email sent (replies
+included): SMTP sessions and IMAP sessions (Dovecot's own login counts), Lambda invocations, SQS
+messages and DynamoDB requests (every AWS call the functions made, counted in process).
+(2) The planner alone, with 1,000 and 10,000 members whose days begin spread over a compressed
+day: requests and milliseconds per member planned, and the ratio of the two pool sizes."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+MEMBERS = int(os.environ.get("BENCH_WARMUP_MEMBERS", "40"))
+PER_DAY = 40
+ENGINE_DAY_SECONDS = int(os.environ.get("BENCH_WARMUP_DAY_SECONDS", "150"))
+PLANNER_DAY_SECONDS = 60
+PLANNER_PER_DAY = 4  # the planner's own cost per member does not depend on it; writes do
+PASSWORD = "bench-warmup-pw-1"
+Row = Callable[[str, str], None]
+
+
+class CallCounter:
+    """Every AWS API call made in this process (the functions run in it), by service and
+    operation, with the messages each SQS send carried."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[tuple[str, str]] = Counter()
+        self.sqs_messages = 0
+
+    def install(self) -> Callable[[], None]:
+        from botocore.client import BaseClient
+
+        original = BaseClient._make_api_call
+        counter = self
+
+        def counted(client: Any, operation: str, params: dict[str, Any]) -> Any:
+            service = client.meta.service_model.service_name
+            counter.calls[(service, operation)] += 1
+            if (service, operation) == ("sqs", "SendMessageBatch"):
+                counter.sqs_messages += len(params.get("Entries", []))
+            elif (service, operation) == ("sqs", "SendMessage"):
+                counter.sqs_messages += 1
+            return original(client, operation, params)
+
+        BaseClient._make_api_call = counted
+
+        def uninstall() -> None:
+            BaseClient._make_api_call = original
+
+        return uninstall
+
+    def dynamodb(self, reads: bool) -> int:
+        read_ops = {"GetItem", "Query", "Scan", "BatchGetItem"}
+        return sum(
+            n
+            for (service, op), n in self.calls.items()
+            if service == "dynamodb" and (op in read_ops) == reads
+        )
+
+
+@contextmanager
+def counted_invocations() -> Iterator[Counter[str]]:
+    import local_stack.pump as pump
+
+    invoked: Counter[str] = Counter()
+    original = pump.invoke
+
+    def counting(template: Any, logical_id: str, event: dict[str, Any]) -> Any:
+        invoked[logical_id] += 1
+        return original(template, logical_id, event)
+
+    pump.invoke = counting
+    try:
+        yield invoked
+    finally:
+        pump.invoke = original
+
+
+def set_environment(values: dict[str, str]) -> None:
+    from local_stack.runtime import reset_process_caches
+
+    os.environ.update(values)
+    reset_process_caches()
+
+
+def seed_members(
+    workspace_id: str,
+    addresses: list[str],
+    server: Any,
+    warmup: dict[str, Any],
+    plan_at: Callable[[int], datetime],
+) -> list[str]:
+    """Members as the product stores them (warm-up on, ACTIVE), their days starting at
+    `plan_at(index)`; passwords sealed when `server` is given, else none (never sent)."""
+    from sender_accounts.accounts.models import CreateSmtpAccountRequest
+    from sender_accounts.accounts.records import new_inbox_record, passwords_of
+    from sender_accounts.common.clock import utc_now
+    from sender_accounts.composition import repository, vault
+    from sender_accounts.warmup.timing import stamp
+
+    def one(index: int) -> str:
+        address = addresses[index]
+        request = CreateSmtpAccountRequest.model_validate(
+            {
+                "email_address": address,
+                "display_name": address.split("@")[0],
+                "inbox_type": "CUSTOM_SMTP",
+                "daily_limit": 200,
+                "smtp_host": "localhost",
+                "smtp_port": server.submission_starttls_port if server else 587,
+                "smtp_username": address,
+                "smtp_password": PASSWORD,
+                "imap_host": "localhost",
+                "imap_port": server.imaps_port if server else 993,
+                "imap_username": address,
+                "imap_password": PASSWORD,
+                "warmup": {"enabled": True, "pool": "workspace", **warmup},
+            }
+        )
+        inbox_id = str(uuid.uuid4())
+        sealed = vault.get().seal(passwords_of(request), workspace_id, inbox_id) if server else b""
+        record = new_inbox_record(inbox_id, request, [], sealed, utc_now())
+        started = stamp(plan_at(index))
+        record = record.model_copy(update={"warmup_started_at": started, "created_at": started})
+        repository.get().create_inbox(workspace_id, record)
+        return inbox_id
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(one, range(len(addresses))))
+
+
+def run_planner() -> dict[str, Any]:
+    from local_stack.functions import invoke
+    from local_stack.template import StackTemplate, load_template
+
+    return dict(invoke(StackTemplate(load_template()), "WarmupPlannerFunction", {"detail": {}}))
+
+
+def logins(log: str, service: str) -> int:
+    return len(re.findall(rf"{service}-login: Login:", log))
+
+
+def engine_run(pki: Any, row: Row) -> None:
+    from local_stack.mail_delivery import Delivery
+    from local_stack.mail_server import DovecotOptions, start_mail_server
+    from sender_accounts.access.api_keys import issue_key
+    from sender_accounts.composition import access_store
+    from tests.support.warmup_store import settled, table_items
+
+    addresses = [f"m{i:04d}@d{i % 7}.bench" for i in range(MEMBERS)]
+    server = start_mail_server(
+        pki,
+        dict.fromkeys(addresses, PASSWORD),
+        options=DovecotOptions(delivery=Delivery(junk_from=(addresses[0],))),
+    )
+    counter = CallCounter()
+    try:
+        set_environment(
+            {
+                "WARMUP_DAY_SECONDS": str(ENGINE_DAY_SECONDS),
+                "WARMUP_MIN_DELAY_SECONDS": "2",
+                "WARMUP_MISSING_AFTER_SECONDS": "600",
+            }
+        )
+        workspace_id, _ = issue_key(access_store.get(), f"bench-warmup-{uuid.uuid4().hex[:6]}")
+        now = datetime.now(UTC)
+        warmup = {
+            "emails_per_day": PER_DAY,
+            "is_rampup_enabled": False,
+            "reply_rate_percentage": 20,
+        }
+        seed_members(workspace_id, addresses, server, warmup, lambda _i: now)
+        uninstall = counter.install()
+        started = time.monotonic()
+        with counted_invocations() as invoked:
+            planner_runs = 0
+            while time.monotonic() - started < ENGINE_DAY_SECONDS * 0.95 or not settled():
+                run_planner()
+                planner_runs += 1
+                time.sleep(1.0)
+                if time.monotonic() - started > ENGINE_DAY_SECONDS * 3:
+                    break
+        uninstall()
+        log = (server.root / "dovecot.log").read_text()
+        messages = [m for m in table_items("MSG#") if m["sender_workspace_id"] == workspace_id]
+        sent = [m for m in messages if m["status"] == "sent"]
+        received = [m for m in sent if m.get("placement") in ("inbox", "spam")]
+        emails = len(sent)
+        row(
+            f"warm-up engine: {MEMBERS} members at {PER_DAY}/day, one {ENGINE_DAY_SECONDS} s day",
+            f"{emails} sent",
+        )
+        row(
+            "  planned / dropped (day ended, limit) / placed",
+            f"{len(messages)} / {sum(m['status'] == 'dropped' for m in messages)} / "
+            f"{sum('placement' in m for m in messages)}",
+        )
+        row("  SMTP sessions per email sent (goal 1)", f"{logins(log, 'submission') / emails:.2f}")
+        row(
+            "  IMAP sessions per received message (goal <= 0.25)",
+            f"{logins(log, 'imap') / max(1, len(received)):.2f}",
+        )
+        invocations = sum(invoked.values()) + planner_runs
+        row("  Lambda invocations per email (planner runs included)", f"{invocations / emails:.2f}")
+        row("  SQS messages per email", f"{counter.sqs_messages / emails:.2f}")
+        row(
+            "  DynamoDB reads / writes per email",
+            f"{counter.dynamodb(True) / emails:.1f} / {counter.dynamodb(False) / emails:.1f}",
+        )
+    finally:
+        server.stop()
+
+
+def planner_cost(members: int) -> tuple[float, float, int]:
+    """(milliseconds, AWS requests) per member planned over one compressed day, members."""
+    from sender_accounts.access.api_keys import issue_key
+    from sender_accounts.composition import access_store
+
+    set_environment({"WARMUP_DAY_SECONDS": str(PLANNER_DAY_SECONDS)})
+    workspace_id, _ = issue_key(access_store.get(), f"bench-planner-{uuid.uuid4().hex[:6]}")
+    addresses = [f"p{i:05d}@d{i % 11}.planner.bench" for i in range(members)]
+    start = datetime.now(UTC) + timedelta(seconds=5)
+
+    def day_begins(index: int) -> datetime:  # spread over the day, as in a steady state
+        return start + timedelta(seconds=PLANNER_DAY_SECONDS * index / members)
+
+    warmup = {"emails_per_day": PLANNER_PER_DAY, "is_rampup_enabled": False}
+    seed_members(workspace_id, addresses, None, warmup, day_begins)
+    counter = CallCounter()
+    uninstall = counter.install()
+    spent, planned = 0.0, 0
+    end = time.monotonic() + 5 + PLANNER_DAY_SECONDS
+    while time.monotonic() < end or planned < members:
+        began = time.perf_counter()
+        planned += int(run_planner()["members_planned"])
+        spent += time.perf_counter() - began
+        time.sleep(max(0.0, PLANNER_DAY_SECONDS / 20 - (time.perf_counter() - began)))
+        if time.monotonic() > end + 4 * PLANNER_DAY_SECONDS:
+            break
+    uninstall()
+    requests = sum(counter.calls.values())
+    return 1000 * spent / max(1, planned), requests / max(1, planned), planned
+
+
+def print_warmup_table(pki: Any, row: Row) -> None:
+    # The background scheduler stays out of the way: these runs drive the planner themselves.
+    os.environ["LOCAL_SCHEDULE_SECONDS"] = "100000"
+    engine_run(pki, row)
+    small, large = planner_cost(1000), planner_cost(10000)
+    for label, (ms, requests, planned) in (("1,000", small), ("10,000", large)):
+        row(f"planner, {label} members: ms / AWS requests per member", f"{ms:.1f} / {requests:.1f}")
+        assert planned >= 0
+    row("planner per member, 10k vs 1k (goal <= 1.3)", f"{large[0] / small[0]:.2f}x")
+
+
+def main() -> int:
+    """`python -m tests.bench.warmup`: these figures alone."""
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from local_stack.pki import make_pki
+    from local_stack.template import PROJECT_ROOT
+
+    sys.path.insert(0, str(PROJECT_ROOT / "layers" / "sender_accounts"))
+    pki = make_pki(Path(tempfile.mkdtemp(prefix="bench-pki-")))
+    os.environ["SSL_CERT_FILE"] = str(pki.ca_cert)
+    os.environ["LOCAL_SCHEDULE_SECONDS"] = "100000"
+    from local_stack.runtime import start_local_runtime
+
+    runtime = start_local_runtime()
+    try:
+        print_warmup_table(pki, lambda name, value: print(f"| {name:<60} | {value:>16} |"))
+    finally:
+        runtime.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
