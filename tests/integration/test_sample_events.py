@@ -42,6 +42,8 @@ SAMPLE_STATUS = {
     "CreateOAuthAuthorizationFunction": 422,  # likewise
     "OAuthCallbackFunction": 400,  # a state never issued
     "GetWarmupReportFunction": 404,
+    "BulkWarmupSenderAccountsFunction": 202,
+    "GetBulkWarmupJobProgressFunction": 404,
 }
 # Queue consumers answer a partial-batch response. The samples name no existing job: the
 # dead-letter consumer has nothing to fail, and the validator cannot open the sample's
@@ -53,6 +55,7 @@ QUEUE_FAILURES = {
     "HealthCheckWorkerFunction": 0,  # the sample's inbox does not exist: nothing to check
     "WarmupSendWorkerFunction": 0,  # the sample's send was never planned: nothing to send
     "WarmupReceiveWorkerFunction": 0,  # nothing is expected in the sample's mailbox
+    "BulkWarmupWorkerFunction": 0,  # the sample's inbox does not exist: its row is skipped
 }
 
 SCHEDULED = {

@@ -5,6 +5,7 @@ nothing. Each test drives the workers with the planner's own messages."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -168,3 +169,39 @@ def test_an_auth_failure_pauses_and_a_member_that_leaves_is_sent_nothing(
         ]
     finally:
         set_password(server, "e@five.test", PASSWORD)
+
+
+def test_a_bulk_warmup_job_turns_warmup_off_and_on_and_keeps_the_settings(
+    runtime: LocalRuntime,
+    workspace: Callable[..., ApiClient],
+    server: MailServer,
+    long_days: None,
+) -> None:
+    client = workspace()
+    ids = pair(client, server, "a@one.test", "b@two.test")
+    listed = [*ids.values(), "no-such-inbox"]
+
+    def job(body: dict[str, Any]) -> dict[str, Any]:
+        accepted = client.call("POST", "/sender-accounts/bulk/warmup", body)
+        assert accepted.status == 202, accepted.body
+        path = f"/sender-accounts/bulk/warmup/{accepted.json()['job_id']}/progress"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            progress = client.call("GET", path).json()["job"]
+            if progress["status"] == "COMPLETED":
+                return dict(progress)
+            time.sleep(0.2)
+        raise AssertionError("the bulk warm-up job did not complete")
+
+    off = job({"inbox_ids": listed, "enabled": False})
+    assert (off["success_count"], off["skipped_count"], off["failed_count"]) == (2, 1, 0)
+    assert [r["status"] for r in off["results"]] == ["SUCCESS", "SUCCESS", "SKIPPED"]
+    for inbox_id in ids.values():
+        shown = client.call("GET", f"/sender-accounts/{inbox_id}").json()
+        assert shown["warmup_status"] == "INACTIVE"
+        assert shown["warmup"]["reply_rate_percentage"] == 100  # kept
+    on = job({"status": "ACTIVE", "enabled": True})
+    assert on["success_count"] == 2
+    assert {report(client, i)["warmup_status"] for i in ids.values()} == {"ACTIVE"}
+    refused = client.call("POST", "/sender-accounts/bulk/warmup", {"enabled": True})
+    assert refused.status in (400, 422), refused.body

@@ -3,16 +3,22 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from sender_accounts.adapters.observability import logger
 from sender_accounts.bulk.models import BulkJobAccepted
-from sender_accounts.common.statuses import JobStatus
-from sender_accounts.errors import DependencyUnavailable
+from sender_accounts.common.clock import utc_now
+from sender_accounts.common.statuses import JobStatus, JobType
+from sender_accounts.errors import DependencyUnavailable, FieldRuleViolated
 from sender_accounts.store.bulk_jobs import expiry
-from sender_accounts.store.ports import BulkJobs
+from sender_accounts.store.inbox_lists import ListSpec
+from sender_accounts.store.list_index import choose_index
+from sender_accounts.store.ports import BulkJobs, InboxListing
+from sender_accounts.store.records import JobRecord, RowRecord
 
 SQS_BATCH = 10
 
@@ -83,3 +89,64 @@ def job_accepted(
     )
     accepted.warnings = repeated_ids(rows) or None
     return accepted
+
+
+def selected_ids(
+    lists: InboxListing,
+    workspace_id: str,
+    inbox_ids: list[str] | None,
+    status: str | None,
+    bound: int,
+) -> list[str]:
+    """A bulk job's inboxes: the listed ids, or every inbox in `status` (oldest first, at most
+    `bound`; more is refused with a hint to list ids)."""
+    if (inbox_ids is None) == (status is None):
+        raise FieldRuleViolated("inbox_ids", "give either inbox_ids or status, not both")
+    if inbox_ids is not None:
+        return list(inbox_ids)
+    assert status is not None
+    index = choose_index(workspace_id, None, status, "created_at")
+    ids = lists.inbox_ids(ListSpec(index, forward=True), bound + 1)
+    if len(ids) > bound:
+        raise FieldRuleViolated(
+            "status", f"more than {bound} inboxes are {status}: send them in batches with inbox_ids"
+        )
+    return ids
+
+
+def start_job(
+    jobs: BulkJobs,
+    queue: tuple[Any, str],
+    job_type: JobType,
+    workspace_id: str,
+    ids: list[str],
+    counters: dict[str, int],
+    message: Callable[[str, int, str], str],
+) -> BulkJobAccepted:
+    """A job over listed ids: its record and rows stored, one message a pending row on the
+    queue (`queue`: the SQS client and URL; `message(job_id, row, inbox_id)`: its body), the
+    202 answer. `counters`: the job's own counters at zero (skipped and failed are added)."""
+    job_id, now = str(uuid.uuid4()), utc_now()
+    rows = id_rows(ids)
+    queued = [r for r in rows if r["status"] == "PENDING"]
+    skipped = len(rows) - len(queued)
+    job = JobRecord.model_validate(
+        {
+            "job_id": job_id,
+            "job_type": job_type,
+            "workspace_id": workspace_id,
+            "status": JobStatus.PENDING,  # a job with nothing queued completes when first read
+            "total_rows": len(rows),
+            "processed_count": skipped,
+            "skipped_count": skipped,
+            "failed_count": 0,
+            "created_at": now,
+            "expires_at": expiry(),
+            **counters,
+        }
+    )
+    jobs.create(job, [RowRecord.model_validate(r) for r in rows])
+    bodies = [(r["row"], message(job_id, r["row"], r["inbox_id"])) for r in queued]
+    sqs, queue_url = queue
+    enqueue_rows(sqs, queue_url, jobs, job_id, bodies, now)
+    return job_accepted(job_type.value.removeprefix("BULK_").lower(), job_id, rows, len(queued))

@@ -39,6 +39,7 @@ class JobType(StrEnum):
     BULK_SMTP_CREATE = "BULK_SMTP_CREATE"
     BULK_DELETE = "BULK_DELETE"
     BULK_CHECK = "BULK_CHECK"
+    BULK_WARMUP = "BULK_WARMUP"
 
 
 class JobStatus(StrEnum):

@@ -37,6 +37,7 @@ from sender_accounts.composition.health import (
 )
 from sender_accounts.composition.oauth import consents, oauth_accounts, oauth_apps, stored_logins
 from sender_accounts.composition.warmup import (
+    bulk_warmups,
     warmup_planner,
     warmup_receiver,
     warmup_reports,
@@ -54,6 +55,7 @@ __all__ = [
     "bulk_intake",
     "bulk_jobs",
     "bulk_validator",
+    "bulk_warmups",
     "connection_capacity",
     "consents",
     "dead_letters",

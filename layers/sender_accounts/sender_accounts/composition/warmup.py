@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING
 from sender_accounts.adapters.aws_clients import client
 from sender_accounts.common.clock import utc_now
 from sender_accounts.components import Component, env
-from sender_accounts.composition.core import connection_capacity, events, repository
+from sender_accounts.composition.core import bulk_jobs, connection_capacity, events, repository
 from sender_accounts.composition.oauth import stored_logins
 from sender_accounts.config import get_settings
 
 if TYPE_CHECKING:
     from sender_accounts.store.warmup_messages import WarmupMessages
     from sender_accounts.store.warmup_schedule import WarmupSchedule
+    from sender_accounts.warmup.bulk import BulkWarmupService
+    from sender_accounts.warmup.engine import EngineParts
     from sender_accounts.warmup.planner import WarmupPlanner
     from sender_accounts.warmup.receiver import WarmupReceiver
     from sender_accounts.warmup.safety import WarmupSafety
@@ -62,36 +64,32 @@ def _planner() -> WarmupPlanner:
     )
 
 
-def _sender() -> WarmupSender:
-    from sender_accounts.sending.test_email import real_transport
-    from sender_accounts.warmup.sender import WarmupSender
+def _parts() -> EngineParts:
+    from sender_accounts.warmup.engine import EngineParts
 
-    return WarmupSender(
+    return EngineParts(
         repository.get(),
         warmup_messages.get(),
         warmup_schedule.get(),
         stored_logins.get(),
         connection_capacity.get(),
         warmup_safety.get(),
-        real_transport,
         get_settings(),
         now,
     )
+
+
+def _sender() -> WarmupSender:
+    from sender_accounts.sending.test_email import real_transport
+    from sender_accounts.warmup.sender import WarmupSender
+
+    return WarmupSender(warmup_parts.get(), real_transport)
 
 
 def _receiver() -> WarmupReceiver:
     from sender_accounts.warmup.receiver import WarmupReceiver
 
-    return WarmupReceiver(
-        repository.get(),
-        warmup_messages.get(),
-        warmup_schedule.get(),
-        stored_logins.get(),
-        connection_capacity.get(),
-        warmup_safety.get(),
-        get_settings(),
-        now,
-    )
+    return WarmupReceiver(warmup_parts.get())
 
 
 def _reports() -> WarmupReports:
@@ -100,19 +98,36 @@ def _reports() -> WarmupReports:
     return WarmupReports(repository.get(), warmup_messages.get(), get_settings(), now)
 
 
+def _bulk_warmups() -> BulkWarmupService:
+    from sender_accounts.store.inbox_lists import InboxLists
+    from sender_accounts.warmup.bulk import BulkWarmupService
+
+    lists = InboxLists(client("dynamodb"), env("TABLE_NAME"))
+    queue = env("WARMUP_BULK_QUEUE_URL")
+    return BulkWarmupService(
+        bulk_jobs.get(), repository.get(), lists, client("sqs"), queue, events.get()
+    )
+
+
 warmup_messages = Component(_messages, ("WARMUP_TABLE_NAME",))
 warmup_schedule = Component(_schedule, ("WARMUP_TABLE_NAME",))
 warmup_safety = Component(_safety, uses=(repository, events))
 _queues = ("TABLE_NAME", "WARMUP_SEND_QUEUE_URL", "WARMUP_RECEIVE_QUEUE_URL")
 warmup_planner = Component(_planner, _queues, uses=(warmup_messages, warmup_schedule))
-_workers = (
-    repository,
-    warmup_messages,
-    warmup_schedule,
-    stored_logins,
-    connection_capacity,
-    warmup_safety,
+warmup_parts = Component(
+    _parts,
+    uses=(
+        repository,
+        warmup_messages,
+        warmup_schedule,
+        stored_logins,
+        connection_capacity,
+        warmup_safety,
+    ),
 )
-warmup_sender = Component(_sender, uses=_workers)
-warmup_receiver = Component(_receiver, uses=_workers)
+warmup_sender = Component(_sender, uses=(warmup_parts,))
+warmup_receiver = Component(_receiver, uses=(warmup_parts,))
 warmup_reports = Component(_reports, uses=(repository, warmup_messages))
+bulk_warmups = Component(
+    _bulk_warmups, ("TABLE_NAME", "WARMUP_BULK_QUEUE_URL"), uses=(bulk_jobs, repository, events)
+)

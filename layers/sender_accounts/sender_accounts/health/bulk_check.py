@@ -7,29 +7,24 @@ message is redelivered, which changes nothing its conditional write does not all
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from sender_accounts.adapters.observability import metrics
 from sender_accounts.adapters.ports import EventBus
 from sender_accounts.bulk.completion import finish_jobs
-from sender_accounts.bulk.enqueueing import enqueue_rows, id_rows, job_accepted
+from sender_accounts.bulk.enqueueing import selected_ids, start_job
 from sender_accounts.bulk.models import BulkJobAccepted
 from sender_accounts.bulk.progress import read_job
-from sender_accounts.common.clock import utc_now
-from sender_accounts.common.statuses import JobStatus, JobType, StoredRowStatus
-from sender_accounts.errors import FieldRuleViolated, NotFound
+from sender_accounts.common.statuses import JobType, StoredRowStatus
+from sender_accounts.errors import NotFound
 from sender_accounts.health.health_check import HealthCheckService
 from sender_accounts.health.models import (
     BulkCheckProgress,
     BulkCheckRequest,
     HealthCheckMessage,
 )
-from sender_accounts.store.bulk_jobs import expiry
-from sender_accounts.store.inbox_lists import ListSpec
-from sender_accounts.store.list_index import choose_index
 from sender_accounts.store.ports import BulkJobs, InboxListing
-from sender_accounts.store.records import JobRecord, RowDecision, RowRecord
+from sender_accounts.store.records import RowDecision
 
 JOB_TYPE = JobType.BULK_CHECK
 # A job by status covers at most this many inboxes (the oldest first); more is refused.
@@ -53,53 +48,21 @@ class BulkCheckService:
         self._events = events
 
     def _ids(self, workspace_id: str, request: BulkCheckRequest) -> list[str]:
-        if (request.inbox_ids is None) == (request.status is None):
-            raise FieldRuleViolated("inbox_ids", "give either inbox_ids or status, not both")
-        if request.inbox_ids is not None:
-            return list(request.inbox_ids)
-        assert request.status is not None
-        index = choose_index(workspace_id, None, request.status.value, "created_at")
-        ids = self._lists.inbox_ids(ListSpec(index, forward=True), STATUS_JOB_BOUND + 1)
-        if len(ids) > STATUS_JOB_BOUND:
-            raise FieldRuleViolated(
-                "status", f"more than {STATUS_JOB_BOUND} inboxes are {request.status.value}: "
-                "check them in batches with inbox_ids",
-            )  # fmt: skip
-        return ids
+        status = request.status.value if request.status is not None else None
+        return selected_ids(self._lists, workspace_id, request.inbox_ids, status, STATUS_JOB_BOUND)
 
     def create_job(self, workspace_id: str, request: BulkCheckRequest) -> BulkJobAccepted:
+        def message(job_id: str, row: int, inbox_id: str) -> str:
+            return HealthCheckMessage(
+                workspace_id=workspace_id, inbox_id=inbox_id, job_id=job_id, row=row
+            ).model_dump_json(exclude_none=True)
+
+        counters = {"healthy_count": 0, "unhealthy_count": 0}
         ids = self._ids(workspace_id, request)
-        job_id, now = str(uuid.uuid4()), utc_now()
-        rows = id_rows(ids)
-        queued = [r for r in rows if r["status"] == "PENDING"]
-        skipped = len(rows) - len(queued)
-        job = JobRecord(
-            job_id=job_id,
-            job_type=JOB_TYPE,
-            workspace_id=workspace_id,
-            status=JobStatus.PENDING,  # a job with nothing queued completes when first read
-            total_rows=len(rows),
-            processed_count=skipped,
-            healthy_count=0,
-            unhealthy_count=0,
-            skipped_count=skipped,
-            failed_count=0,
-            created_at=now,
-            expires_at=expiry(),
-        )
-        self._jobs.create(job, [RowRecord.model_validate(r) for r in rows])
-        bodies = [
-            (
-                r["row"],
-                HealthCheckMessage(
-                    workspace_id=workspace_id, inbox_id=r["inbox_id"], job_id=job_id, row=r["row"]
-                ).model_dump_json(exclude_none=True),
-            )
-            for r in queued
-        ]
-        enqueue_rows(self._sqs, self._queue_url, self._jobs, job_id, bodies, now)
+        queue = (self._sqs, self._queue_url)
+        accepted = start_job(self._jobs, queue, JOB_TYPE, workspace_id, ids, counters, message)
         metrics.add_metric(name="BulkCheckJobsAccepted", unit="Count", value=1)
-        return job_accepted("check", job_id, rows, len(queued))
+        return accepted
 
     def progress(self, workspace_id: str, job_id: str) -> BulkCheckProgress:
         return read_job(self._jobs, self._events, workspace_id, job_id, JOB_TYPE, BulkCheckProgress)

@@ -9,7 +9,8 @@ and a UID EXPUNGE of that one UID where UIDPLUS is offered, and no expunge at al
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import aioimaplib
@@ -86,13 +87,22 @@ async def _move_to_inbox(client: PinnedImapClient, uid: str) -> None:
         await _checked(client, protocol.expunge(uid, by_uid=True), "UID EXPUNGE")
 
 
+def rescue_all(found: set[str]) -> set[str]:
+    return found
+
+
 async def tend_warmup_mail(
     login: MailServerLogin,
     policy: OutboundPolicy,
     step_timeout: float,
     message_ids: Sequence[str],
+    before_rescue: Callable[[set[str]], set[str]] = rescue_all,
 ) -> MailboxReport:
-    """Look for `message_ids`, rescue them from spam and mark them, in one session."""
+    """Look for `message_ids`, rescue them from spam and mark them, in one session.
+
+    `before_rescue(found in spam)` runs (in a thread) before anything is moved and answers which
+    of them this session moves: the caller records their placement first, so another session
+    that finds them in INBOX a moment later cannot record them as delivered there."""
     client = await logged_in_session(login, policy, step_timeout)
     try:
         # Servers offer more after login (Dovecot: MOVE, UIDPLUS): ask again.
@@ -106,11 +116,10 @@ async def tend_warmup_mail(
         missing = [m for m in message_ids if m not in report.in_inbox]
         if report.spam_folder and missing:
             await _select(client, report.spam_folder)
-            for message_id in missing:
-                uid = await _uid_of(client, message_id)
-                if uid:
-                    await _move_to_inbox(client, uid)
-                    report.rescued.add(message_id)
+            in_spam = {m: uid for m in missing if (uid := await _uid_of(client, m))}
+            report.rescued = await asyncio.to_thread(before_rescue, set(in_spam))
+            for message_id in report.rescued:
+                await _move_to_inbox(client, in_spam[message_id])
             await _select(client, "INBOX")
         uids = [uid for m in report.in_inbox | report.rescued if (uid := await _uid_of(client, m))]
         if uids:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Annotated
+
 from pydantic import ConfigDict, Field
 
+from sender_accounts.bulk.models import JobProgress
 from sender_accounts.common.model import Model
-from sender_accounts.common.statuses import WarmupStatus
+from sender_accounts.common.request_bodies import PostBody
+from sender_accounts.common.statuses import InboxStatus, WarmupStatus
+from sender_accounts.common.text_rules import JsonBool
 
 
 class SendMessage(Model):
@@ -77,3 +83,50 @@ class WarmupReport(Model):
         description="Inbox placements of its own warm-up emails over the last 7 days, as a "
         "percentage of inbox, spam and missing; null below 10 placements"
     )
+
+
+class BulkWarmupRequest(PostBody):
+    """POST /sender-accounts/bulk/warmup: listed inboxes (1-100), or every inbox in one
+    status, warm-up turned on or off (the other warm-up settings are kept)."""
+
+    inbox_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
+        default=None, min_length=1, max_length=100
+    )
+    status: InboxStatus | None = None
+    enabled: JsonBool
+
+
+class WarmupRowMessage(Model):
+    """The bulk warm-up queue's message: one row of a job."""
+
+    job_id: str
+    workspace_id: str
+    row: int
+    inbox_id: str
+    enabled: bool
+
+
+class WarmupRowStatus(StrEnum):
+    PENDING = "PENDING"
+    SUCCESS = "SUCCESS"  # warm-up is now as asked (it may have been already)
+    SKIPPED = "SKIPPED"  # no such inbox in the workspace, or listed twice
+    FAILED = "FAILED"  # could not be changed after its retries
+
+
+class BulkWarmupRowResult(Model):
+    row: int
+    inbox_id: str
+    status: WarmupRowStatus
+    error: str | None = None
+
+
+class BulkWarmupProgress(JobProgress):
+    success_count: int
+    skipped_count: int
+    failed_count: int
+    results: list[BulkWarmupRowResult]
+
+
+class BulkWarmupProgressResponse(Model):
+    success: bool = True
+    job: BulkWarmupProgress

@@ -187,13 +187,20 @@ class WarmupPlanner:
         lease = stamp(after(now, max(60, min(900, self._settings.warmup_day_seconds // 4))))
         sends: list[str] = []
         checks: list[str] = []
+        checked: set[str] = set()
         for shard in due_shards():
             for work in self._schedule.due(shard, stamp(now), DUE_PER_SHARD):
+                if not work.send_id and work.pk in checked:
+                    # One check a recipient a run: it looks for every arrival due by now, so a
+                    # second slot due at once has nothing left (two sessions would only race).
+                    self._schedule.check_done(work)
+                    continue
                 if not self._schedule.claim(work, lease):
                     continue
                 if work.send_id:
                     sends.append(SendMessage(send_id=work.send_id).model_dump_json())
                 else:
+                    checked.add(work.pk)
                     workspace_id, inbox_id = work.recipient
                     check = ReceiveMessage(
                         workspace_id=workspace_id, inbox_id=inbox_id, slot=work.sk

@@ -8,60 +8,35 @@ the jitter of its first look) have passed since it was sent."""
 from __future__ import annotations
 
 import asyncio
-import random
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sender_accounts.accounts.connection_capacity import (
-    ConnectionCapacity,
     Purpose,
     bounded_connections,
 )
 from sender_accounts.adapters.observability import metrics
 from sender_accounts.common.statuses import WarmupStatus
-from sender_accounts.config import Settings
 from sender_accounts.errors import ConcurrentUpdate, NotFound
-from sender_accounts.oauth.inbox_tokens import RefreshFailed, StoredLogins
-from sender_accounts.store.ports import Inboxes
+from sender_accounts.oauth.inbox_tokens import RefreshFailed
 from sender_accounts.store.records import InboxChanges, InboxRecord
 from sender_accounts.store.warmup_members import is_member
-from sender_accounts.store.warmup_messages import DayCount, WarmupMessages
+from sender_accounts.store.warmup_messages import DayCount
 from sender_accounts.store.warmup_records import Placement, SendStatus, WarmupMessage
-from sender_accounts.store.warmup_schedule import DueWork, WarmupSchedule
+from sender_accounts.store.warmup_schedule import DueWork
 from sender_accounts.warmup.corpus import reply_text
+from sender_accounts.warmup.engine import EngineWorker
 from sender_accounts.warmup.ramp import warmup_day
 from sender_accounts.warmup.replies import DEFAULT_REPLY_RATE, answers
-from sender_accounts.warmup.safety import WarmupSafety
 from sender_accounts.warmup.sender import day_count, login_refused
 from sender_accounts.warmup.timing import after, check_slot, parse, stamp
 
 MailboxWork = Callable[..., Any]  # mail/warmup_mailbox.py's tend_warmup_mail, or a test's
 
 
-class WarmupReceiver:
-    def __init__(
-        self,
-        inboxes: Inboxes,
-        messages: WarmupMessages,
-        schedule: WarmupSchedule,
-        logins: StoredLogins,
-        capacity: ConnectionCapacity | None,
-        safety: WarmupSafety,
-        settings: Settings,
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._inboxes = inboxes
-        self._messages = messages
-        self._schedule = schedule
-        self._logins = logins
-        self._capacity = capacity
-        self._safety = safety
-        self._settings = settings
-        self._clock = clock
-        self._rng = random.SystemRandom()
-
+class WarmupReceiver(EngineWorker):
     def process(self, workspace_id: str, inbox_id: str, slot: str) -> int:
         """Look at the recipient's mailbox; how many placements were recorded."""
         work = DueWork(f"CHECK#{workspace_id}#{inbox_id}", slot, slot)
@@ -76,8 +51,14 @@ class WarmupReceiver:
             self._missing_only(expected, now)
             self._schedule.check_done(work)
             return 0
+        by_id = {m.message_id: m for m in expected}
+
+        def placed_in_spam(found: set[str]) -> set[str]:
+            """Recorded before they are moved: those this check placed are the ones it moves."""
+            return {m for m in found if self._place(by_id[m], recipient, Placement.SPAM, True, now)}
+
         try:
-            report = self._look(workspace_id, recipient, [m.message_id for m in expected])
+            report = self._look(workspace_id, recipient, list(by_id), placed_in_spam)
         except BaseException as error:
             if login_refused(error) or isinstance(error, RefreshFailed):
                 self._safety.pause(workspace_id, inbox_id, "AUTH_FAILED")
@@ -86,12 +67,12 @@ class WarmupReceiver:
                 return 0
             raise  # passing: the queue retries, the slot's lease brings it back otherwise
         self._note_spam_folder(workspace_id, recipient, report.spam_folder is not None)
-        placed = 0
+        placed = len(report.rescued)
         for message in expected:
             if message.message_id in report.in_inbox:
                 placed += self._place(message, recipient, Placement.INBOX, False, now)
             elif message.message_id in report.rescued:
-                placed += self._place(message, recipient, Placement.SPAM, True, now)
+                continue
             elif self._overdue(message, now):
                 placed += self._place(message, None, Placement.MISSING, False, now)
             else:
@@ -100,7 +81,13 @@ class WarmupReceiver:
         metrics.add_metric(name="WarmupPlacements", unit="Count", value=placed)
         return placed
 
-    def _look(self, workspace_id: str, recipient: InboxRecord, message_ids: list[str]) -> Any:
+    def _look(
+        self,
+        workspace_id: str,
+        recipient: InboxRecord,
+        message_ids: list[str],
+        before_rescue: Callable[[set[str]], set[str]],
+    ) -> Any:
         from sender_accounts.mail.warmup_mailbox import tend_warmup_mail
 
         _smtp, imap, _secrets = self._logins.logins(workspace_id, recipient)
@@ -111,7 +98,11 @@ class WarmupReceiver:
                 self._capacity, workspace_id, Purpose.CHECK, (imap,), cfg, queued=True
             ):
                 return await tend_warmup_mail(
-                    imap, cfg.outbound_policy, cfg.mail_step_timeout_seconds, message_ids
+                    imap,
+                    cfg.outbound_policy,
+                    cfg.mail_step_timeout_seconds,
+                    message_ids,
+                    before_rescue,
                 )
 
         return asyncio.run(asyncio.wait_for(look(), cfg.validation_deadline_seconds * 2))

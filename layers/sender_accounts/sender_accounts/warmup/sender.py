@@ -10,34 +10,28 @@ sender. Anything else passing gives the send back, for the queue to retry."""
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import aiosmtplib
 
 from sender_accounts.accounts.connection_capacity import (
-    ConnectionCapacity,
     Purpose,
     bounded_connections,
 )
 from sender_accounts.adapters.observability import logger, metrics
-from sender_accounts.config import Settings
 from sender_accounts.errors import NotFound
 from sender_accounts.mail.endpoints import MailServerLogin
 from sender_accounts.mail.failures import ProbeFailure
 from sender_accounts.mail.outcome import ErrorCode
 from sender_accounts.mail.policy import OutboundPolicy
-from sender_accounts.oauth.inbox_tokens import RefreshFailed, StoredLogins
-from sender_accounts.store.ports import Inboxes
+from sender_accounts.oauth.inbox_tokens import RefreshFailed
 from sender_accounts.store.records import InboxRecord
 from sender_accounts.store.warmup_members import is_member
-from sender_accounts.store.warmup_messages import DayCount, WarmupMessages
+from sender_accounts.store.warmup_messages import DayCount
 from sender_accounts.store.warmup_records import SendStatus, WarmupMessage
-from sender_accounts.store.warmup_schedule import WarmupSchedule
+from sender_accounts.warmup.engine import EngineParts, EngineWorker
 from sender_accounts.warmup.ramp import day_start
-from sender_accounts.warmup.safety import WarmupSafety
 from sender_accounts.warmup.timing import after, check_slot, parse, stamp
 
 if TYPE_CHECKING:
@@ -72,29 +66,11 @@ def day_count(inbox: InboxRecord, day: int, day_seconds: int, **counts: int) -> 
     return DayCount(inbox.inbox_id, day, date, counts)
 
 
-class WarmupSender:
-    def __init__(
-        self,
-        inboxes: Inboxes,
-        messages: WarmupMessages,
-        schedule: WarmupSchedule,
-        logins: StoredLogins,
-        capacity: ConnectionCapacity | None,
-        safety: WarmupSafety,
-        transport: Transport,
-        settings: Settings,
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._inboxes = inboxes
-        self._messages = messages
-        self._schedule = schedule
-        self._logins = logins
-        self._capacity = capacity
-        self._safety = safety
+class WarmupSender(EngineWorker):
+    def __init__(self, parts: EngineParts, transport: Transport) -> None:
+        """`transport`: test_email's real_transport in production."""
+        super().__init__(parts)
         self._transport = transport
-        self._settings = settings
-        self._clock = clock
-        self._rng = random.SystemRandom()
 
     def process(self, send_id: str) -> str:
         """What became of the send: sent, dropped, bounced, paused or skipped (done before)."""
