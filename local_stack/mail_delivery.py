@@ -57,7 +57,8 @@ class DeliveringRelay(RelaySink):
         self.refuse_others = refuse_others
         self.lmtp_port = 0
         self.refused: list[str] = []
-        self.refused_recipients: set[str] = set()  # users a test makes bounce
+        self.refused_recipients: set[str] = set()  # users a test makes bounce at RCPT
+        self.bounced_after_accepting: set[str] = set()  # users whose mail comes back as a DSN
         self.delivered: list[tuple[str, list[str]]] = []
 
     def _local(self, address: str) -> bool:
@@ -73,14 +74,48 @@ class DeliveringRelay(RelaySink):
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
+    def _deliver_dsn(self, sender: str, recipient: str, original: bytes) -> None:
+        if self._local(sender):
+            with smtplib.LMTP("127.0.0.1", self.lmtp_port) as lmtp:
+                lmtp.sendmail("", [sender], dsn(sender, recipient, original))
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         content = envelope.original_content or envelope.content
-        local = [r for r in envelope.rcpt_tos if self._local(r)]
+        for address in [r for r in envelope.rcpt_tos if r.lower() in self.bounced_after_accepting]:
+            self._deliver_dsn(envelope.mail_from, address, content)
+        local = [
+            r
+            for r in envelope.rcpt_tos
+            if self._local(r) and r.lower() not in self.bounced_after_accepting
+        ]
         if local:
             with smtplib.LMTP("127.0.0.1", self.lmtp_port) as lmtp:
                 lmtp.sendmail(envelope.mail_from, local, content)
             self.delivered.append((envelope.mail_from, local))
         return await super().handle_DATA(server, session, envelope)
+
+
+def dsn(sender: str, recipient: str, original: bytes) -> bytes:
+    """A delivery status notification (RFC 3464) as an MTA sends one after accepting mail it
+    then cannot deliver: the failure for `recipient`, and the original's headers."""
+    from email.message import EmailMessage
+    from email.parser import BytesHeaderParser
+
+    headers = BytesHeaderParser().parsebytes(original)
+    report = EmailMessage()
+    report["From"] = "MAILER-DAEMON@localhost"
+    report["To"] = sender
+    report["Subject"] = "Undelivered Mail Returned to Sender"
+    report.set_content(f"Your message could not be delivered to {recipient}.")
+    status = EmailMessage()
+    status.set_content(f"Final-Recipient: rfc822; {recipient}\nAction: failed\nStatus: 5.1.1\n")
+    report.add_attachment(
+        status.get_content(), subtype="plain", filename="delivery-status.txt", cte="7bit"
+    )
+    report.add_attachment(
+        str(headers), subtype="plain", filename="original-headers.txt", cte="7bit"
+    )
+    return report.as_bytes()
 
 
 def delivery_config(root: Path, delivery: Delivery, lmtp_port: int) -> str:

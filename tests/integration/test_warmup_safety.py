@@ -32,7 +32,16 @@ PASSWORD = "Safety-mailbox-pw-3"
 NEW_PASSWORD = "Changed-by-admin-pw-9"
 SCAN.register(PASSWORD)
 SCAN.register(NEW_PASSWORD)
-USERS = ("a@one.test", "b@two.test", "c@three.test", "d@four.test", "e@five.test", "f@six.test")
+USERS = (
+    "a@one.test",
+    "b@two.test",
+    "c@three.test",
+    "d@four.test",
+    "e@five.test",
+    "f@six.test",
+    "g@seven.test",
+    "h@eight.test",
+)
 SEND, RECEIVE, PLAN = (
     "WarmupSendWorkerFunction",
     "WarmupReceiveWorkerFunction",
@@ -205,3 +214,45 @@ def test_a_bulk_warmup_job_turns_warmup_off_and_on_and_keeps_the_settings(
     assert {report(client, i)["warmup_status"] for i in ids.values()} == {"ACTIVE"}
     refused = client.call("POST", "/sender-accounts/bulk/warmup", {"enabled": True})
     assert refused.status in (400, 422), refused.body
+
+
+def test_a_dsn_in_the_senders_inbox_counts_as_a_bounce(
+    runtime: LocalRuntime,
+    workspace: Callable[..., ApiClient],
+    server: MailServer,
+    long_days: None,
+) -> None:
+    client = workspace()
+    ids = pair(client, server, "g@seven.test", "h@eight.test")
+    relay: Any = server.relay
+    relay.bounced_after_accepting.add("h@eight.test")  # accepted, then returned as a DSN
+    try:
+        to_h, to_g = planned_from(ids["g@seven.test"]), planned_from(ids["h@eight.test"])
+        assert send(to_h["send_id"]) == {"batchItemFailures": []}
+        assert planned_from(ids["g@seven.test"])["status"] == "sent"  # SMTP said nothing
+        assert send(to_g["send_id"]) == {"batchItemFailures": []}
+    finally:
+        relay.bounced_after_accepting.clear()
+    dsns = [
+        m
+        for m in stored_mail(server.root)
+        if m.owner == "g@seven.test" and m.sender == "MAILER-DAEMON@localhost"
+    ]
+    assert len(dsns) == 1
+    check = next(i for i in table_items("CHECK#") if ids["g@seven.test"] in i["pk"])
+    slot = {
+        "workspace_id": client.workspace_id,
+        "inbox_id": ids["g@seven.test"],
+        "slot": check["sk"],
+    }
+    assert invoke_function(RECEIVE, queue_event(slot)) == {"batchItemFailures": []}
+    g, h = report(client, ids["g@seven.test"]), report(client, ids["h@eight.test"])
+    assert (g["warmup_status"], g["pause_reason"]) == ("PAUSED_BY_SAFETY", "BOUNCE")
+    assert g["daily"][0]["bounced"] == 1
+    assert (h["warmup_status"], h["pause_reason"]) == ("PAUSED_BY_SAFETY", "RECIPIENT_BOUNCED")
+    statuses = {m["send_id"]: m["status"] for m in table_items("MSG#")}
+    assert statuses[to_h["send_id"]] == "bounced"
+    # The DSN itself is the user's: not moved, not marked.
+    assert [m.flags for m in stored_mail(server.root) if m.sender == "MAILER-DAEMON@localhost"] == [
+        ""
+    ]

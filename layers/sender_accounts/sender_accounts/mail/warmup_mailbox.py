@@ -31,11 +31,13 @@ MARKS = "(\\Seen \\Flagged)"
 @dataclass
 class MailboxReport:
     """Where each expected message was: `in_inbox` as delivered, `rescued` found in spam and
-    moved; `spam_folder` None when the mailbox shows none."""
+    moved; `spam_folder` None when the mailbox shows none; `bounced`: which of the mailbox's
+    own sends a message in its INBOX names in its body (a delivery status notification)."""
 
     spam_folder: str | None = None
     in_inbox: set[str] = field(default_factory=set)
     rescued: set[str] = field(default_factory=set)
+    bounced: set[str] = field(default_factory=set)  # of the mailbox's own sends: a DSN names them
 
 
 def spam_folder_of(mailboxes: list[tuple[set[str], str]]) -> str | None:
@@ -62,10 +64,11 @@ async def _select(client: PinnedImapClient, name: str) -> None:
     await _checked(client, client.protocol.select(wire_name(name)), "SELECT")
 
 
-async def _uid_of(client: PinnedImapClient, message_id: str) -> str | None:
-    search = client.protocol.search(
-        "HEADER", "Message-ID", imap_quoted(message_id), charset=None, by_uid=True
-    )
+async def _uid_of(client: PinnedImapClient, message_id: str, where: str = "HEADER") -> str | None:
+    """The UID of the message whose Message-ID header (or, `where="BODY"`, whose body) holds
+    `message_id`."""
+    criteria = ("HEADER", "Message-ID") if where == "HEADER" else ("BODY",)
+    search = client.protocol.search(*criteria, imap_quoted(message_id), charset=None, by_uid=True)
     # aioimaplib hands over an untagged `* SEARCH 3 5` as `3 5`; the last line is the tagged
     # response's text.
     for line in (await _checked(client, search, "SEARCH"))[:-1]:
@@ -97,6 +100,7 @@ async def tend_warmup_mail(
     step_timeout: float,
     message_ids: Sequence[str],
     before_rescue: Callable[[set[str]], set[str]] = rescue_all,
+    own_sends: Sequence[str] = (),
 ) -> MailboxReport:
     """Look for `message_ids`, rescue them from spam and mark them, in one session.
 
@@ -113,6 +117,11 @@ async def tend_warmup_mail(
         for message_id in message_ids:
             if await _uid_of(client, message_id):
                 report.in_inbox.add(message_id)
+        # A DSN carries the bounced message's headers in its body; a reply only names it in its
+        # own headers (In-Reply-To), so a body that holds an own Message-ID is a bounce.
+        for message_id in own_sends:
+            if await _uid_of(client, message_id, "BODY"):
+                report.bounced.add(message_id)
         missing = [m for m in message_ids if m not in report.in_inbox]
         if report.spam_folder and missing:
             await _select(client, report.spam_folder)

@@ -5,18 +5,20 @@ in the same transaction as the step they count.
 Due work is found through `due-by-time` (keys only; `due_shard` = `WD#00`..`WD#15` and `due_at`):
 a planned message is due at its send time, a recipient's check slot (`CHECK#…`) when its mailbox
 is to be looked at. A recipient's expected messages are in `arrivals` (`arrival_pk` = `IN#<id>`,
-`arrival_at` the time to look): a check handles every arrival due in one IMAP session."""
+`arrival_at` the time to look): a check handles every arrival due in one IMAP session. A
+sender's own messages not found yet are in `outgoing` (`OUT#<id>`): its checks look for DSNs
+naming them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from sender_accounts.store.dynamo import Dynamo, deserialize, put, serialize
 from sender_accounts.store.warmup_records import (
+    DayCount,
     DayStatistics,
     Placement,
     SendStatus,
@@ -25,39 +27,12 @@ from sender_accounts.store.warmup_records import (
     message_key,
     plan_key,
     received_count_key,
-    statistics_key,
 )
 from sender_accounts.store.warmup_schedule import due_shard
 
 ARRIVALS_INDEX = "arrivals"
+OUTGOING_INDEX = "outgoing"
 KEEP_SECONDS = 45 * 86400  # messages and statistics outlive the 30 days GET shows
-
-
-@dataclass(frozen=True)
-class DayCount:
-    """Statistics to add to one inbox's day when a step happens."""
-
-    inbox_id: str
-    day: int
-    date: str
-    counts: dict[str, int]
-
-    def update(self, table: str, expires_at: int) -> dict[str, Any]:
-        names = {f"#c{i}": name for i, name in enumerate(self.counts)}
-        adds = ", ".join(f"#c{i} :c{i}" for i in range(len(self.counts)))
-        values = {f":c{i}": n for i, n in enumerate(self.counts.values())}
-        return {
-            "Update": {
-                "TableName": table,
-                "Key": serialize(statistics_key(self.inbox_id, self.day)),
-                "UpdateExpression": f"SET #day = :day, #date = if_not_exists(#date, :date),"
-                f" expires_at = :exp ADD {adds}",
-                "ExpressionAttributeNames": {**names, "#day": "day", "#date": "date"},
-                "ExpressionAttributeValues": serialize(
-                    {**values, ":day": self.day, ":date": self.date, ":exp": expires_at}
-                ),
-            }
-        }
 
 
 class WarmupMessages:
@@ -163,11 +138,13 @@ class WarmupMessages:
         """Claim the send; from here its arrival is expected at the recipient."""
         return self._step(
             message.send_id,
-            "SET #st = :sending, arrival_pk = :in, arrival_at = :at REMOVE due_shard, due_at",
+            "SET #st = :sending, arrival_pk = :in, arrival_at = :at, outgoing_pk = :out,"
+            " outgoing_at = :at REMOVE due_shard, due_at",
             "#st = :planned",
             {
                 ":sending": SendStatus.SENDING,
                 ":planned": SendStatus.PLANNED,
+                ":out": f"OUT#{message.sender_id}",
                 ":in": f"IN#{message.recipient_id}",
                 ":at": look_at,
             },
@@ -186,7 +163,7 @@ class WarmupMessages:
         """A send that failed for a passing reason goes back to planned, for a retry."""
         return self._step(
             message.send_id,
-            "SET #st = :planned REMOVE arrival_pk, arrival_at",
+            "SET #st = :planned REMOVE arrival_pk, arrival_at, outgoing_pk, outgoing_at",
             "#st = :sending",
             {":planned": SendStatus.PLANNED, ":sending": SendStatus.SENDING},
         )
@@ -202,7 +179,8 @@ class WarmupMessages:
     def bounced(self, message: WarmupMessage, count: DayCount) -> bool:
         return self._step(
             message.send_id,
-            "SET #st = :bounced REMOVE arrival_pk, arrival_at, due_shard, due_at",
+            "SET #st = :bounced REMOVE arrival_pk, arrival_at, outgoing_pk, outgoing_at, due_shard,"
+            " due_at",
             "#st IN (:sending, :sent)",
             {
                 ":bounced": SendStatus.BOUNCED,
@@ -223,6 +201,16 @@ class WarmupMessages:
         }
         return [WarmupMessage.model_validate(i) for i in self._db.query_all(**request)]
 
+    def awaiting(self, sender_id: str) -> list[WarmupMessage]:
+        """The sender's own messages sent and not found yet: a DSN may name them."""
+        request = {
+            "TableName": self._table,
+            "IndexName": OUTGOING_INDEX,
+            "KeyConditionExpression": "outgoing_pk = :out",
+            "ExpressionAttributeValues": serialize({":out": f"OUT#{sender_id}"}),
+        }
+        return [WarmupMessage.model_validate(i) for i in self._db.query_all(**request)]
+
     def place(
         self,
         message: WarmupMessage,
@@ -233,7 +221,8 @@ class WarmupMessages:
         """Record where the message was found (once) and count it."""
         return self._step(
             message.send_id,
-            "SET placement = :where, rescued = :rescued REMOVE arrival_pk, arrival_at",
+            "SET placement = :where, rescued = :rescued"
+            " REMOVE arrival_pk, arrival_at, outgoing_pk, outgoing_at",
             "attribute_not_exists(placement) AND #st IN (:sending, :sent)",
             {
                 ":where": placement,

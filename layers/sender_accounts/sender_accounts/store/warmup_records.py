@@ -5,9 +5,11 @@ indexes over these items (store/warmup_messages.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
+from sender_accounts.store.dynamo import serialize
 from sender_accounts.store.records import Record
 
 DAY_STATISTICS = (
@@ -94,3 +96,30 @@ def received_count_key(inbox_id: str) -> dict[str, str]:
 
 def check_key(workspace_id: str, inbox_id: str, at: str) -> dict[str, str]:
     return {"pk": f"CHECK#{workspace_id}#{inbox_id}", "sk": at}
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """Statistics to add to one inbox's day when a step happens."""
+
+    inbox_id: str
+    day: int
+    date: str
+    counts: dict[str, int]
+
+    def update(self, table: str, expires_at: int) -> dict[str, Any]:
+        names = {f"#c{i}": name for i, name in enumerate(self.counts)}
+        adds = ", ".join(f"#c{i} :c{i}" for i in range(len(self.counts)))
+        values = {f":c{i}": n for i, n in enumerate(self.counts.values())}
+        return {
+            "Update": {
+                "TableName": table,
+                "Key": serialize(statistics_key(self.inbox_id, self.day)),
+                "UpdateExpression": f"SET #day = :day, #date = if_not_exists(#date, :date),"
+                f" expires_at = :exp ADD {adds}",
+                "ExpressionAttributeNames": {**names, "#day": "day", "#date": "date"},
+                "ExpressionAttributeValues": serialize(
+                    {**values, ":day": self.day, ":date": self.date, ":exp": expires_at}
+                ),
+            }
+        }

@@ -27,10 +27,10 @@ from sender_accounts.store.warmup_messages import DayCount
 from sender_accounts.store.warmup_records import Placement, SendStatus, WarmupMessage
 from sender_accounts.store.warmup_schedule import DueWork
 from sender_accounts.warmup.corpus import reply_text
-from sender_accounts.warmup.engine import EngineWorker
+from sender_accounts.warmup.engine import EngineWorker, day_count
 from sender_accounts.warmup.ramp import warmup_day
 from sender_accounts.warmup.replies import DEFAULT_REPLY_RATE, answers
-from sender_accounts.warmup.sender import day_count, login_refused
+from sender_accounts.warmup.sender import login_refused
 from sender_accounts.warmup.timing import after, check_slot, parse, stamp
 
 MailboxWork = Callable[..., Any]  # mail/warmup_mailbox.py's tend_warmup_mail, or a test's
@@ -52,13 +52,14 @@ class WarmupReceiver(EngineWorker):
             self._schedule.check_done(work)
             return 0
         by_id = {m.message_id: m for m in expected}
+        own = {m.message_id: m for m in self._messages.awaiting(inbox_id)}
 
         def placed_in_spam(found: set[str]) -> set[str]:
             """Recorded before they are moved: those this check placed are the ones it moves."""
             return {m for m in found if self._place(by_id[m], recipient, Placement.SPAM, True, now)}
 
         try:
-            report = self._look(workspace_id, recipient, list(by_id), placed_in_spam)
+            report = self._look(workspace_id, recipient, list(by_id), placed_in_spam, list(own))
         except BaseException as error:
             if login_refused(error) or isinstance(error, RefreshFailed):
                 self._safety.pause(workspace_id, inbox_id, "AUTH_FAILED")
@@ -67,6 +68,8 @@ class WarmupReceiver(EngineWorker):
                 return 0
             raise  # passing: the queue retries, the slot's lease brings it back otherwise
         self._note_spam_folder(workspace_id, recipient, report.spam_folder is not None)
+        for message_id in report.bounced:
+            self._bounced(own[message_id], recipient)
         placed = len(report.rescued)
         for message in expected:
             if message.message_id in report.in_inbox:
@@ -87,6 +90,7 @@ class WarmupReceiver(EngineWorker):
         recipient: InboxRecord,
         message_ids: list[str],
         before_rescue: Callable[[set[str]], set[str]],
+        own_sends: list[str],
     ) -> Any:
         from sender_accounts.mail.warmup_mailbox import tend_warmup_mail
 
@@ -103,6 +107,7 @@ class WarmupReceiver(EngineWorker):
                     cfg.mail_step_timeout_seconds,
                     message_ids,
                     before_rescue,
+                    own_sends,
                 )
 
         return asyncio.run(asyncio.wait_for(look(), cfg.validation_deadline_seconds * 2))

@@ -28,11 +28,9 @@ from sender_accounts.mail.policy import OutboundPolicy
 from sender_accounts.oauth.inbox_tokens import RefreshFailed
 from sender_accounts.store.records import InboxRecord
 from sender_accounts.store.warmup_members import is_member
-from sender_accounts.store.warmup_messages import DayCount
 from sender_accounts.store.warmup_records import SendStatus, WarmupMessage
-from sender_accounts.warmup.engine import EngineParts, EngineWorker
-from sender_accounts.warmup.ramp import day_start
-from sender_accounts.warmup.timing import after, check_slot, parse, stamp
+from sender_accounts.warmup.engine import EngineParts, EngineWorker, day_count
+from sender_accounts.warmup.timing import after, check_slot, stamp
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -58,12 +56,6 @@ def login_refused(error: BaseException) -> bool:
     if isinstance(error, aiosmtplib.SMTPAuthenticationError):
         return True
     return isinstance(error, ProbeFailure) and error.code is ErrorCode.AUTH_FAILED
-
-
-def day_count(inbox: InboxRecord, day: int, day_seconds: int, **counts: int) -> DayCount:
-    started = parse(inbox.warmup_started_at) if inbox.warmup_started_at else None
-    date = stamp(day_start(started, day, day_seconds)) if started else ""
-    return DayCount(inbox.inbox_id, day, date, counts)
 
 
 class WarmupSender(EngineWorker):
@@ -118,12 +110,7 @@ class WarmupSender(EngineWorker):
         except BaseException as error:
             self._inboxes.release_send(workspace_id, sender.inbox_id, today)
             if refused_for_good(error):
-                count = day_count(sender, message.sender_day, self._day_seconds, bounced=1)
-                self._messages.bounced(message, count)
-                self._safety.pause(workspace_id, sender.inbox_id, "BOUNCE")
-                self._safety.pause(
-                    message.recipient_workspace_id, message.recipient_id, "RECIPIENT_BOUNCED"
-                )
+                self._bounced(message, sender)
                 return "bounced"
             self._messages.unsent(message)
             if login_refused(error) or isinstance(error, RefreshFailed):
