@@ -166,7 +166,7 @@ def test_settings_update_with_field_rules(
         {
             "display_name": "New Name",
             "daily_limit": 30,
-            "warmup": {"enabled": True, "daily_rampup": 5},
+            "warmup": {"enabled": True, "daily_rampup": 5, "pool": "workspace"},
         },
     )
     assert changed.status == 200, changed.body
