@@ -5,6 +5,7 @@ nothing. Each test drives the workers with the planner's own messages."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -256,3 +257,37 @@ def test_a_dsn_in_the_senders_inbox_counts_as_a_bounce(
     assert [m.flags for m in stored_mail(server.root) if m.sender == "MAILER-DAEMON@localhost"] == [
         ""
     ]
+
+
+def test_inboxes_stored_with_warmup_on_before_the_engine_start_warming_up(
+    runtime: LocalRuntime,
+    workspace: Callable[..., ApiClient],
+    server: MailServer,
+    long_days: None,
+) -> None:
+    import boto3
+
+    client = workspace()
+    db, table = boto3.client("dynamodb"), os.environ["TABLE_NAME"]
+    ids = []
+    for address in ("c@three.test", "d@four.test"):
+        body = member_account(server, address, PASSWORD, 0, start_per_day=1)
+        ids.append(client.call("POST", "/sender-accounts/smtp", body).json()["inbox_id"])
+        # As an inbox was stored before warm-up ran: enabled, but in no pool
+        db.update_item(
+            TableName=table,
+            Key={"pk": {"S": f"WS#{client.workspace_id}"}, "sk": {"S": f"INBOX#{ids[-1]}"}},
+            UpdateExpression="REMOVE warmup_shard, warmup_plan_at, warmup_member,"
+            " warmup_started_at",
+        )
+    db.delete_item(
+        TableName=os.environ["WARMUP_TABLE_NAME"],
+        Key={"pk": {"S": "ONCE#adopt-stored-members"}, "sk": {"S": "ONCE"}},
+    )
+    result = invoke_function(PLAN, {"detail": {}})
+    assert result["adopted"] >= 2
+    for inbox_id in ids:
+        assert report(client, inbox_id)["warmup_started_at"]
+        assert planned_from(inbox_id)["status"] in {"planned", "sending", "sent"}
+    # Once per deployment: the next run scans nothing.
+    assert invoke_function(PLAN, {"detail": {}})["adopted"] == 0

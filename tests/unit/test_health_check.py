@@ -264,3 +264,26 @@ def test_a_native_inbox_whose_domain_is_pending_keeps_its_status_but_says_why() 
     answer = rig.check()
     assert answer["overall_status"] == "ACTIVE"
     assert rig.stored().connection_errors[0]["error_code"] == "DOMAIN_VERIFICATION_PENDING"
+
+
+def test_an_inbox_health_disables_stops_warming_up_until_the_user_enables_it_again() -> None:
+    rig = Rig(settings={"dkim_selector": "s1", "warmup": {"enabled": True, "pool": "workspace"}})
+    rig.fail_with(auth_failure("imap"))
+    rig.check()
+    stored = rig.stored()
+    assert stored.overall_status == "DISABLED"
+    assert (stored.warmup_state, stored.warmup_pause_reason) == (
+        "PAUSED_BY_SAFETY",
+        "INBOX_DISABLED",
+    )
+    assert stored.settings["warmup"] == {"enabled": False, "pool": "workspace"}  # the rest kept
+    paused = [d for t, d in rig.events.published if t == "WarmupPaused"]
+    assert [p["reason"] for p in paused] == ["INBOX_DISABLED"]
+
+
+def test_warmup_reputation_becomes_a_factor_once_it_has_data() -> None:
+    rig = Rig(warmup_reputation=62.5)
+    factors = {f["factor"]: f for f in rig.check()["health_factors"]}
+    assert factors["WARMUP"]["ok"] is False
+    assert "62.5 %" in factors["WARMUP"]["detail"]
+    assert "WARMUP" not in {f["factor"] for f in Rig().check()["health_factors"]}
