@@ -185,7 +185,9 @@ def engine_run(pki: Any, row: Row) -> None:
         started = time.monotonic()
         with counted_invocations() as invoked:
             planner_runs = 0
-            while time.monotonic() - started < ENGINE_DAY_SECONDS * 0.95 or not settled():
+            while time.monotonic() - started < ENGINE_DAY_SECONDS * 0.95 or not settled(
+                workspace_id
+            ):
                 run_planner()
                 planner_runs += 1
                 time.sleep(1.0)

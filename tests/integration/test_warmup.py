@@ -80,11 +80,11 @@ def test_members_warm_each_other_on_the_ramp_and_rescue_from_spam(
         assert left.status == 200, left.body
         assert left.json()["warmup_status"] == "INACTIVE"
         assert left.json()["warmup"]["emails_per_day"] == RAMP["emails_per_day"]  # kept
-    run_planner_until(settled, 60)
+    run_planner_until(lambda: settled(client.workspace_id), 60)
 
     reports = {a: client.call("GET", f"/sender-accounts/{i}/warmup").json() for a, i in ids.items()}
     mail = stored_mail(delivering_server.root)
-    messages = table_items("MSG#")
+    messages = [m for m in table_items("MSG#") if m["sender_workspace_id"] == client.workspace_id]
     by_message_id = {m["message_id"]: m for m in messages}
     warmups = [m for m in mail if by_message_id[m.message_id]["kind"] == "warmup"]
 

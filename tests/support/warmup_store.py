@@ -114,9 +114,10 @@ def table_items(prefix: str) -> list[dict[str, Any]]:
     return warmup_items(boto3.client("dynamodb"), os.environ["WARMUP_TABLE_NAME"], prefix)
 
 
-def settled() -> bool:
-    """Every message sent or being sent has been placed; nothing is waiting to be sent."""
-    messages = table_items("MSG#")
+def settled(workspace_id: str) -> bool:
+    """Every message of the workspace's members sent or being sent has been placed; nothing is
+    waiting to be sent (other tests' members are not this test's to wait for)."""
+    messages = [m for m in table_items("MSG#") if m["sender_workspace_id"] == workspace_id]
     waiting = [m for m in messages if m["status"] in ("planned", "sending")]
     unplaced = [m for m in messages if m["status"] == "sent" and "placement" not in m]
     return not waiting and not unplaced
