@@ -30,7 +30,7 @@ PASSWORD = "Warm-up-mailbox-pw-7"
 SCAN.register(PASSWORD)
 JUNKED = "jay@junky.test"
 MEMBERS = ("ann@alpha.test", "bob@beta.test", "cy@gamma.test", JUNKED)
-DAY_SECONDS = 12  # long enough that a loaded machine still sends each day's mail in its day
+DAY_SECONDS = 15  # long enough that a loaded machine still sends each day's mail in its day
 RAMP = {"start_per_day": 1, "daily_rampup": 2, "emails_per_day": 3}  # 1, then the cap: 3
 REPLY_RATE = 50
 PLANNER = "WarmupPlannerFunction"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from sender_accounts.store.dynamo import serialize
 from sender_accounts.store.records import Record
@@ -56,6 +56,47 @@ class WarmupMessage(Record):
     placement: Placement | None = None
     rescued: bool = False
     drop_reason: str | None = None
+
+
+class Party(NamedTuple):
+    """One end of a warm-up message."""
+
+    workspace_id: str
+    inbox_id: str
+    email_address: str
+
+
+def planned_message(
+    send_id: str,
+    kind: Literal["warmup", "reply"],
+    ends: tuple[Party, Party],
+    sender_day: int,
+    text: tuple[str, str],
+    window: tuple[str, str],
+    in_reply_to: str | None = None,
+) -> WarmupMessage:
+    """A message as planned: from `ends[0]` to `ends[1]`, (subject, body), due at `window[0]`
+    and dropped after `window[1]`; its Message-ID on the sender's domain, chosen now."""
+    sender, recipient = ends
+    domain = sender.email_address.rsplit("@", 1)[-1].lower()
+    return WarmupMessage(
+        send_id=send_id,
+        kind=kind,
+        status=SendStatus.PLANNED,
+        sender_workspace_id=sender.workspace_id,
+        sender_id=sender.inbox_id,
+        sender_email=sender.email_address,
+        sender_day=sender_day,
+        recipient_workspace_id=recipient.workspace_id,
+        recipient_id=recipient.inbox_id,
+        recipient_email=recipient.email_address,
+        message_id=f"<{send_id}@{domain}>",
+        subject=text[0],
+        body=text[1],
+        in_reply_to=in_reply_to,
+        send_at=window[0],
+        not_after=window[1],
+    )
 
 
 class DayStatistics(Record):

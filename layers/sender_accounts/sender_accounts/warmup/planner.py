@@ -20,7 +20,7 @@ from sender_accounts.adapters.queue_sending import send_all
 from sender_accounts.config import Settings
 from sender_accounts.store.warmup_members import PoolMember, WarmupMembers
 from sender_accounts.store.warmup_messages import WarmupMessages
-from sender_accounts.store.warmup_records import SendStatus, WarmupMessage
+from sender_accounts.store.warmup_records import Party, WarmupMessage, planned_message
 from sender_accounts.store.warmup_schedule import WarmupSchedule, due_shards
 from sender_accounts.warmup.corpus import warmup_text
 from sender_accounts.warmup.models import PlannerReport, ReceiveMessage, SendMessage
@@ -33,7 +33,10 @@ from sender_accounts.warmup.timing import after, parse, stamp
 SAMPLE_PER_SEND = 4  # candidates looked at per send of a member's day
 DUE_PER_SHARD = 1000
 ADOPTION = "adopt-stored-members"
-SPREAD_SHARE = 0.8  # of the day's rest that sends are spread over
+# Sends are spread over the day's rest less a margin for queueing (a planner tick, the queue):
+# ten minutes of a real day, two fifths of a day of seconds.
+MARGIN_SECONDS = 600
+MARGIN_SHARE = 0.4
 
 
 def receive_cap(target: int) -> int:
@@ -127,7 +130,8 @@ class WarmupPlanner:
         # What is left of the day (a member planned late sends in the rest of it), less a
         # margin, so a send queued a little late still goes out within its day.
         begin = max(start, pool.now)
-        spread = max(1, int((end - begin).total_seconds() * SPREAD_SHARE))
+        rest = (end - begin).total_seconds()
+        spread = max(1, int(rest - min(rest * MARGIN_SHARE, MARGIN_SECONDS)))
         times = send_times(begin, spread, len(chosen), self._rng)
         key = member.key
         messages = [
@@ -163,25 +167,12 @@ class WarmupPlanner:
         not_after: str,
         key: str,
     ) -> WarmupMessage:
-        subject, body = warmup_text(self._rng, key)
-        send_id = str(uuid.uuid4())
-        return WarmupMessage(
-            send_id=send_id,
-            kind="warmup",
-            status=SendStatus.PLANNED,
-            sender_workspace_id=sender.workspace_id,
-            sender_id=sender.inbox_id,
-            sender_email=sender.email_address,
-            sender_day=day,
-            recipient_workspace_id=recipient.workspace_id,
-            recipient_id=recipient.inbox_id,
-            recipient_email=recipient.email_address,
-            message_id=f"<{send_id}@{sender.domain}>",
-            subject=subject,
-            body=body,
-            send_at=send_at,
-            not_after=not_after,
+        ends = (
+            Party(sender.workspace_id, sender.inbox_id, sender.email_address),
+            Party(recipient.workspace_id, recipient.inbox_id, recipient.email_address),
         )
+        text = warmup_text(self._rng, key)
+        return planned_message(str(uuid.uuid4()), "warmup", ends, day, text, (send_at, not_after))
 
     def _dispatch(self, now: datetime) -> tuple[int, int]:
         lease = stamp(after(now, max(60, min(900, self._settings.warmup_day_seconds // 4))))

@@ -24,7 +24,7 @@ from sender_accounts.oauth.inbox_tokens import RefreshFailed
 from sender_accounts.store.records import InboxChanges, InboxRecord
 from sender_accounts.store.warmup_members import is_member
 from sender_accounts.store.warmup_messages import DayCount
-from sender_accounts.store.warmup_records import Placement, SendStatus, WarmupMessage
+from sender_accounts.store.warmup_records import Party, Placement, WarmupMessage, planned_message
 from sender_accounts.store.warmup_schedule import DueWork
 from sender_accounts.warmup.corpus import reply_text
 from sender_accounts.warmup.engine import EngineWorker, day_count
@@ -181,26 +181,21 @@ class WarmupReceiver(EngineWorker):
         day = warmup_day(parse(recipient.warmup_started_at or stamp(now)), now, day_seconds)
         subject, body = reply_text(self._rng, message.subject, recipient.warmup_key_id or "")
         send_at = after(now, self._rng.uniform(0, self._settings.warmup_min_delay_seconds))
-        domain = recipient.email_address.rsplit("@", 1)[-1]
         reply_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"reply:{message.send_id}"))
+        ends = (
+            Party(message.recipient_workspace_id, recipient.inbox_id, recipient.email_address),
+            Party(message.sender_workspace_id, message.sender_id, message.sender_email),
+        )
+        window = (stamp(send_at), stamp(after(now, day_seconds)))
         self._messages.add_reply(
-            WarmupMessage(
-                send_id=reply_id,
-                kind="reply",
-                status=SendStatus.PLANNED,
-                sender_workspace_id=message.recipient_workspace_id,
-                sender_id=recipient.inbox_id,
-                sender_email=recipient.email_address,
-                sender_day=day,
-                recipient_workspace_id=message.sender_workspace_id,
-                recipient_id=message.sender_id,
-                recipient_email=message.sender_email,
-                message_id=f"<{reply_id}@{domain}>",
-                subject=subject,
-                body=body,
+            planned_message(
+                reply_id,
+                "reply",
+                ends,
+                day,
+                (subject, body),
+                window,
                 in_reply_to=message.message_id,
-                send_at=stamp(send_at),
-                not_after=stamp(after(now, day_seconds)),
             )
         )
 
