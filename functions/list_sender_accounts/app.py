@@ -17,6 +17,7 @@ from sender_accounts.accounts.models import (
     ListSenderAccountsResponse,
     SortField,
     SortOrder,
+    WarmupStatus,
 )
 from sender_accounts.common.text_rules import SingleLine
 from sender_accounts.composition import account_lists
@@ -31,7 +32,8 @@ app = create_resolver()
     f"{API_PREFIX}/sender-accounts",
     summary="List sender accounts",
     description=(
-        "Filters (inbox_type, status, search, health_below), sort, and page or cursor pagination; "
+        "Filters (inbox_type, status, search, health_below, warmup_status), sort (also by "
+        "warmup_reputation), and page or cursor pagination; "
         "every page costs what it shows."
     ),
     tags=["accounts"],
@@ -47,6 +49,7 @@ def list_sender_accounts(
     sort_by: Annotated[SortField, Query()] = SortField.CREATED_AT,
     sort_order: Annotated[SortOrder, Query()] = SortOrder.DESC,
     health_below: Annotated[int | None, Query(ge=0, le=100)] = None,
+    warmup_status: Annotated[WarmupStatus | None, Query()] = None,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> ListSenderAccountsResponse:
     principal = caller(app, READ_SCOPE)
@@ -59,6 +62,7 @@ def list_sender_accounts(
         sort_by=sort_by,
         sort_order=sort_order,
         health_below=health_below,
+        warmup_status=warmup_status,
         cursor=cursor,
     )
     return service.list(principal.workspace_id, query)

@@ -57,7 +57,7 @@ def seed(workspace_id: str, count: int) -> None:
         for item in inbox_creation(table, workspace_id, inbox):
             if "Put" in item:
                 puts.append(item["Put"]["Item"])
-        for name in membership(inbox.inbox_type, inbox.overall_status, inbox.health_score):
+        for name in membership(inbox):
             counts[name] = counts.get(name, 0) + 1
     backend = dynamodb_backends[ACCOUNT_ID][REGION]
     for attributes in puts:

@@ -261,3 +261,158 @@ def test_search_finds_any_part_of_the_address_by_page_and_by_cursor(
     _remove(client, gone["inbox_id"])
     found = client.call("GET", "/sender-accounts", query={"search": "walker010"}).json()
     assert found["sender_accounts"] == []
+
+
+WARMUP_CASES = (
+    # (settings.warmup.enabled, overall_status, warmup_state) -> the warm-up status it lists as
+    (True, "ACTIVE", None),  # ACTIVE
+    (True, "ACTIVE", "SPAM_FOLDER_UNKNOWN"),
+    (False, "ACTIVE", "PAUSED_BY_SAFETY"),
+    (False, "ACTIVE", None),  # INACTIVE
+    (True, "PAUSED", None),  # INACTIVE: not a member
+)
+
+
+def _warm_inbox(index: int) -> dict[str, Any]:
+    enabled, status, state = WARMUP_CASES[index % len(WARMUP_CASES)]
+    reputations = (None, 40.0, 87.5, 87.5, 100.0, 0.0, None)  # ties and nulls
+    return _inbox(
+        index,
+        overall_status=status,
+        settings={"warmup": {"enabled": enabled}},
+        warmup_state=state,
+        warmup_reputation=reputations[index % len(reputations)],
+    )
+
+
+def _warmup_status(inbox: dict[str, Any]) -> str:
+    enabled, status, state = (
+        inbox["settings"]["warmup"]["enabled"],
+        inbox["overall_status"],
+        inbox["warmup_state"],
+    )
+    if state == "PAUSED_BY_SAFETY":
+        return "PAUSED_BY_SAFETY"
+    if not enabled or status != "ACTIVE":
+        return "INACTIVE"
+    return state or "ACTIVE"
+
+
+def _by_reputation(inbox: dict[str, Any]) -> tuple[float, str]:
+    reputation = inbox["warmup_reputation"]
+    return (-1.0 if reputation is None else reputation, inbox["inbox_id"])  # none sorts lowest
+
+
+def test_warmup_status_filters_and_the_reputation_order_agree_with_a_brute_force_sort(
+    workspace: Callable[..., ApiClient],
+) -> None:
+    # Given inboxes in every warm-up status, with tied and missing reputations
+    client = workspace()
+    stored = [_warm_inbox(i) for i in range(31)]
+    for inbox in stored:
+        _store(client, inbox)
+    statuses = ("ACTIVE", "SPAM_FOLDER_UNKNOWN", "PAUSED_BY_SAFETY", "INACTIVE")
+    cases: list[tuple[dict[str, Any], Callable[[dict[str, Any]], Any]]] = [
+        ({"sort_by": "warmup_reputation"}, _by_reputation),
+        ({"sort_by": "warmup_reputation", "inbox_type": "OUTLOOK_365"}, _by_reputation),
+        ({"sort_by": "warmup_reputation", "status": "PAUSED"}, _by_reputation),
+        ({"sort_by": "warmup_reputation", "health_below": 9}, _by_reputation),
+        *[({"sort_by": "warmup_reputation", "warmup_status": s}, _by_reputation) for s in statuses],
+        ({"sort_by": "created_at", "warmup_status": "INACTIVE"}, _sort_key("created_at")),
+        ({"sort_by": "health_score", "warmup_status": "ACTIVE"}, _sort_key("health_score")),
+        ({"sort_by": "email_address", "warmup_status": "INACTIVE", "status": "PAUSED"},
+         _sort_key("email_address")),
+        ({"sort_by": "warmup_reputation", "search": "alpha"}, _by_reputation),
+        ({"sort_by": "email_address", "search": "walker0", "warmup_status": "ACTIVE"},
+         _sort_key("email_address")),
+    ]  # fmt: skip
+    for filters, key in cases:
+        wanted = [
+            i for i in stored
+            if filters.get("warmup_status") in (None, _warmup_status(i))
+            and filters.get("inbox_type") in (None, i["inbox_type"])
+            and filters.get("status") in (None, i["overall_status"])
+            and i["health_score"] < filters.get("health_below", 101)
+            and filters.get("search", "") in i["email_address"]
+        ]  # fmt: skip
+        assert wanted, filters
+        for order in ("asc", "desc"):
+            expected = [i["inbox_id"] for i in sorted(wanted, key=key, reverse=order == "desc")]
+            query = {"limit": 7, "sort_order": order, **filters}
+            # When it is walked by cursor and by page
+            by_cursor = [i["inbox_id"] for i in _walk(client, query)]
+            assert by_cursor == expected, (filters, order)
+            by_offset: list[str] = []
+            for page in range(1, 10 if order == "asc" else 2):
+                body = client.call("GET", "/sender-accounts", query={**query, "page": page}).json()
+                assert body["pagination"]["total"] == len(wanted), (filters, order)
+                by_offset += [i["inbox_id"] for i in body["sender_accounts"]]
+                if not body["pagination"]["has_next"]:
+                    break
+            # Then both give the brute-force order, each inbox once, and the total counts them
+            assert by_offset == expected[: len(by_offset)], (filters, order)
+            assert order == "desc" or len(by_offset) == len(expected)
+    # And every entry shows its warm-up status and reputation
+    shown = _walk(client, {"limit": 100, "sort_by": "warmup_reputation"})
+    by_id = {i["inbox_id"]: i for i in stored}
+    for entry in shown:
+        assert entry["warmup_status"] == _warmup_status(by_id[entry["inbox_id"]])
+        assert entry["warmup_reputation"] == by_id[entry["inbox_id"]]["warmup_reputation"]
+
+
+def test_warmup_lists_follow_a_pause_a_new_reputation_and_a_stored_inbox_backfilled(
+    workspace: Callable[..., ApiClient],
+) -> None:
+    import os
+
+    import boto3
+
+    from sender_accounts.store.list_backfill import WarmupListBackfill
+    from sender_accounts.store.warmup_members import PoolMember, WarmupMembers
+
+    client = workspace()
+    db, table = boto3.client("dynamodb"), os.environ["TABLE_NAME"]
+    stored = [_inbox(i, settings={"warmup": {"enabled": True}}) for i in range(3)]
+    stored = [{**i, "overall_status": "ACTIVE"} for i in stored]
+    for inbox in stored:
+        _store(client, inbox)
+
+    def listed(query: dict[str, Any]) -> tuple[list[str], int]:
+        body = client.call("GET", "/sender-accounts", query={"limit": 100, **query}).json()
+        return [i["inbox_id"] for i in body["sender_accounts"]], body["pagination"]["total"]
+
+    first, second, third = (i["inbox_id"] for i in stored)
+    assert listed({"warmup_status": "ACTIVE"})[1] == 3
+    # A PATCH that turns warm-up off moves the inbox and its count
+    response = client.call("PATCH", f"/sender-accounts/{first}", {"warmup": {"enabled": False}})
+    assert response.status == 200, response.body
+    assert listed({"warmup_status": "INACTIVE"}) == ([first], 1)
+    assert listed({"warmup_status": "ACTIVE"})[1] == 2
+    # A reputation the planner keeps moves the inbox in the reputation order
+    members = WarmupMembers(db, table)
+    for inbox_id, reputation in ((second, 20.0), (third, 95.0)):
+        member = PoolMember(client.workspace_id, inbox_id, "", "", "", "", {}, "")
+        members.set_reputation(member, reputation)
+    ids, _ = listed({"warmup_status": "ACTIVE", "sort_by": "warmup_reputation"})
+    assert ids == [third, second]  # descending by default
+    members.set_reputation(PoolMember(client.workspace_id, third, "", "", "", "", {}, ""), None)
+    ids, _ = listed({"sort_by": "warmup_reputation", "sort_order": "asc"})
+    assert ids[-1] == second  # no reputation sorts lowest
+    detail = client.call("GET", f"/sender-accounts/{second}").json()
+    assert detail["warmup_reputation"] == 20.0
+    # An inbox stored before the warm-up list index: no keys, not counted
+    key = {"pk": {"S": f"WS#{client.workspace_id}"}, "sk": {"S": f"INBOX#{second}"}}
+    old = "REMOVE lk_w, ls_wrep, summary.warmup_status, summary.warmup_reputation"
+    db.update_item(TableName=table, Key=key, UpdateExpression=old)
+    db.update_item(
+        TableName=table,
+        Key={"pk": {"S": f"WS#{client.workspace_id}"}, "sk": {"S": "COUNTS"}},
+        UpdateExpression="ADD w_ACTIVE :minus",
+        ExpressionAttributeValues={":minus": {"N": "-1"}},
+    )
+    assert listed({"warmup_status": "ACTIVE"}) == ([third], 1)
+    # When the one-off backfill runs, it is listed and counted again, once
+    assert WarmupListBackfill(db, table).run() >= 1
+    assert WarmupListBackfill(db, table).run() == 0
+    assert sorted(listed({"warmup_status": "ACTIVE"})[0]) == sorted([second, third])
+    assert listed({"warmup_status": "ACTIVE"})[1] == 2

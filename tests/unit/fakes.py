@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from sender_accounts.adapters.password_vault import MailboxPasswords, encryption_context
 from sender_accounts.common.events import LifecycleEvent
-from sender_accounts.common.statuses import JobStatus, StoredRowStatus
+from sender_accounts.common.statuses import JobStatus, StoredRowStatus, WarmupStatus
 from sender_accounts.config import Settings
 from sender_accounts.errors import (
     ConcurrentUpdate,
@@ -38,8 +38,8 @@ from sender_accounts.store.records import (
     DomainRecord,
     InboxChanges,
     InboxRecord,
-    InboxSummary,
     JobRecord,
+    ListedInbox,
     OAuthAppRecord,
     RowDecision,
     RowRecord,
@@ -131,6 +131,8 @@ class FakeInboxLists:
                 continue
             if spec.health_below is not None and inbox.health_score >= spec.health_below:
                 continue
+            if any(entry["summary"].get(field) != value for field, value in spec.equal):
+                continue
             entries.append(entry)
         entries.sort(key=lambda e: e[index.sort_attribute], reverse=not spec.forward)
         return entries
@@ -147,20 +149,47 @@ class FakeInboxLists:
         shown = entries[:limit]
         self.reads += len(shown) + skip
         last = {sort: shown[-1][sort]} if len(entries) > limit else None
-        items = [InboxSummary.model_validate(e["summary"]) for e in shown]
+        items = [ListedInbox.model_validate(e["summary"]) for e in shown]
         return Chunk(items, last, len(shown))
 
-    def count(self, workspace_id: str, inbox_type: str | None, status: str | None) -> int:
+    def merged_page(
+        self, specs: list[ListSpec], limit: int, beyond: str | None = None, skip: int = 0
+    ) -> Chunk:
+        sort, forward = specs[0].index.sort_attribute, specs[0].forward
+        entries = sorted(
+            (e for spec in specs for e in self._entries(spec)),
+            key=lambda e: e[sort],
+            reverse=not forward,
+        )
+        if beyond is not None:
+            entries = [e for e in entries if (e[sort] > beyond if forward else e[sort] < beyond)]
+        entries = entries[skip:]
+        shown = entries[:limit]
+        self.reads += len(shown) + skip
+        last = {"beyond": shown[-1][sort]} if len(entries) > limit else None
+        items = [ListedInbox.model_validate(e["summary"]) for e in shown]
+        return Chunk(items, last, len(shown))
+
+    def count(
+        self,
+        workspace_id: str,
+        inbox_type: str | None,
+        status: str | None,
+        warmup: WarmupStatus | None = None,
+    ) -> int:
+        from sender_accounts.store.list_index import listed
+
         return sum(
             1
             for (ws, _), inbox in self.store.inboxes.items()
             if ws == workspace_id
             and (inbox_type is None or inbox.inbox_type == inbox_type)
             and (status is None or inbox.overall_status == status)
+            and (warmup is None or listed(inbox).warmup_status == warmup)
         )
 
-    def count_matching(self, spec: ListSpec) -> int:
-        return len(self._entries(spec))
+    def count_matching(self, specs: list[ListSpec]) -> int:
+        return sum(len(self._entries(spec)) for spec in specs)
 
     def inbox_ids(self, spec: ListSpec, bound: int) -> list[str]:
         from sender_accounts.store.keys import INBOX_PREFIX
@@ -181,9 +210,11 @@ class FakeInboxSearch:
     def __init__(self, store: FakeInboxStore) -> None:
         self.store = store
 
-    def matching(self, workspace_id: str, text: str, bound: int) -> tuple[list[InboxSummary], int]:
+    def matching(self, workspace_id: str, text: str, bound: int) -> tuple[list[ListedInbox], int]:
+        from sender_accounts.store.list_index import listed
+
         found = [
-            InboxSummary.model_validate(inbox.model_dump())
+            listed(inbox)
             for (ws, _), inbox in self.store.inboxes.items()
             if ws == workspace_id and text.lower() in inbox.email_lower
         ][:bound]

@@ -1,7 +1,8 @@
 """GET /sender-accounts: a page costs what it shows, whatever the workspace's size.
 
-Pages come from the list index of the query's filters and order (store/list_index.py); the
-total from the workspace's counters; `cursor` continues a walk where the previous page ended
+Pages come from the list index of the query's filters and order (store/list_index.py), or the
+merged partitions of the warm-up index for the reputation order; the total from the workspace's
+counters; `cursor` continues a walk where the previous page ended
 (signed, bound to the workspace and the query), `page` counts from the start.
 """
 
@@ -13,14 +14,19 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sender_accounts.accounts.models import ListQuery, ListSenderAccountsResponse, SortOrder
+from sender_accounts.accounts.models import (
+    ListQuery,
+    ListSenderAccountsResponse,
+    SortField,
+    SortOrder,
+)
 from sender_accounts.accounts.views import summary
 from sender_accounts.common.cursor import decode_cursor, encode_cursor
 from sender_accounts.common.pagination import Pagination
 from sender_accounts.store.inbox_lists import SEARCH_READ_BOUND, ListSpec
-from sender_accounts.store.list_index import choose_index, index_attributes
+from sender_accounts.store.list_index import SORT_KEYS, choose_index, sort_keys, warmup_indexes
 from sender_accounts.store.ports import AddressSearch, InboxListing
-from sender_accounts.store.records import InboxSummary
+from sender_accounts.store.records import ListedInbox
 
 
 def query_fingerprint(query: ListQuery) -> str:
@@ -30,10 +36,29 @@ def query_fingerprint(query: ListQuery) -> str:
         "status": query.status.value if query.status else None,
         "search": query.search.lower() if query.search else None,
         "health_below": query.health_below,
+        "warmup_status": query.warmup_status.value if query.warmup_status else None,
         "sort": query.sort_by.value,
         "order": query.sort_order.value,
     }
     return hashlib.sha256(json.dumps(selection, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def list_specs(workspace_id: str, query: ListQuery) -> list[ListSpec]:
+    """The index partitions that serve the query (several: their walks are merged), with
+    the filters their keys do not answer."""
+    inbox_type = query.inbox_type.value if query.inbox_type else None
+    status = query.status.value if query.status else None
+    forward = query.sort_order is SortOrder.ASC
+    if query.sort_by is SortField.WARMUP_REPUTATION:
+        equal = (("inbox_type", inbox_type), ("overall_status", status))
+        kept = tuple((field, value) for field, value in equal if value)
+        return [
+            ListSpec(index, forward, query.health_below, kept)
+            for index in warmup_indexes(workspace_id, query.warmup_status)
+        ]
+    index = choose_index(workspace_id, inbox_type, status, query.sort_by.value)
+    warmup = (("warmup_status", query.warmup_status.value),) if query.warmup_status else ()
+    return [ListSpec(index, forward, query.health_below, warmup)]
 
 
 class SenderAccountListing:
@@ -45,9 +70,6 @@ class SenderAccountListing:
         self._cursor_key = cursor_key
 
     def list(self, workspace_id: str, query: ListQuery) -> ListSenderAccountsResponse:
-        inbox_type = query.inbox_type.value if query.inbox_type else None
-        status = query.status.value if query.status else None
-        index = choose_index(workspace_id, inbox_type, status, query.sort_by.value)
         fingerprint = query_fingerprint(query)
         position: dict[str, Any] = {}
         if query.cursor is not None:
@@ -55,20 +77,7 @@ class SenderAccountListing:
         if query.search:
             items, total, after = _search_page(self._search, workspace_id, query, position)
         else:
-            spec = ListSpec(
-                index, forward=query.sort_order is SortOrder.ASC, health_below=query.health_below
-            )
-            if query.cursor is not None:
-                chunk = self._lists.page(spec, query.limit, start=position.get("after"))
-            else:
-                chunk = self._lists.page(spec, query.limit, skip=(query.page - 1) * query.limit)
-            if query.health_below is not None and (inbox_type or status):
-                total = self._lists.count_matching(spec)  # bands are counted per workspace only
-            elif query.health_below is not None:
-                total = self._lists.count_below(workspace_id, query.health_below)
-            else:
-                total = self._lists.count(workspace_id, inbox_type, status)
-            items, after = chunk.items, ({"after": chunk.last_key} if chunk.last_key else None)
+            items, total, after = _index_page(self._lists, workspace_id, query, position)
         next_cursor = None
         if after is not None:
             next_cursor = encode_cursor(self._cursor_key(), workspace_id, fingerprint, after)
@@ -89,9 +98,37 @@ class SenderAccountListing:
         )
 
 
+def _index_page(
+    lists: InboxListing, workspace_id: str, query: ListQuery, position: dict[str, Any]
+) -> tuple[list[ListedInbox], int, dict[str, Any] | None]:
+    specs = list_specs(workspace_id, query)
+    skip = 0 if query.cursor is not None else (query.page - 1) * query.limit
+    if len(specs) > 1:
+        chunk = lists.merged_page(specs, query.limit, position.get("beyond"), skip)
+        after = chunk.last_key
+    else:
+        chunk = lists.page(specs[0], query.limit, position.get("after"), skip)
+        after = {"after": chunk.last_key} if chunk.last_key else None
+    return chunk.items, _total(lists, workspace_id, query, specs), after
+
+
+def _total(lists: InboxListing, workspace_id: str, query: ListQuery, specs: list[ListSpec]) -> int:
+    """From the counters where one holds the filters' total; else counted within the read
+    bound (health bands and warm-up statuses are counted per workspace only)."""
+    inbox_type = query.inbox_type.value if query.inbox_type else None
+    status = query.status.value if query.status else None
+    if query.health_below is not None and (inbox_type or status or query.warmup_status):
+        return lists.count_matching(specs)
+    if query.warmup_status and (inbox_type or status):
+        return lists.count_matching(specs)
+    if query.health_below is not None:
+        return lists.count_below(workspace_id, query.health_below)
+    return lists.count(workspace_id, inbox_type, status, query.warmup_status)
+
+
 def _search_page(
     search: AddressSearch, workspace_id: str, query: ListQuery, position: dict[str, Any]
-) -> tuple[list[InboxSummary], int, dict[str, Any] | None]:
+) -> tuple[list[ListedInbox], int, dict[str, Any] | None]:
     """Through the address search keys: the matches (at most SEARCH_READ_BOUND), the other
     filters applied to them, in the query's order; a cursor holds the offset reached."""
     matches, _ = search.matching(workspace_id, query.search or "", SEARCH_READ_BOUND)
@@ -100,10 +137,11 @@ def _search_page(
         if (query.inbox_type is None or m.inbox_type == query.inbox_type.value)
         and (query.status is None or m.overall_status == query.status.value)
         and (query.health_below is None or m.health_score < query.health_below)
+        and (query.warmup_status is None or m.warmup_status == query.warmup_status)
     ]  # fmt: skip
-    sort_attribute = choose_index(workspace_id, None, None, query.sort_by.value).sort_attribute
+    sort_attribute = SORT_KEYS[query.sort_by.value]
     wanted.sort(
-        key=lambda m: index_attributes(workspace_id, m)[sort_attribute],
+        key=lambda m: sort_keys(m)[sort_attribute],
         reverse=query.sort_order is SortOrder.DESC,
     )
     start = int(position.get("offset", (query.page - 1) * query.limit))

@@ -173,6 +173,10 @@ class SenderAccountSummary(Model):
     emails_sent_today: int = 0
     health_score: float = 0
     created_at: datetime
+    warmup_status: WarmupStatus = WarmupStatus.INACTIVE
+    warmup_reputation: float | None = Field(
+        default=None, description="Inbox placements of its own warm-up sends, 7 days, %"
+    )
 
 
 class SenderAccountDetail(SenderAccountSummary, SmartLeadSettings):
@@ -202,7 +206,6 @@ class SenderAccountDetail(SenderAccountSummary, SmartLeadSettings):
     disconnected_at: datetime | None = None
     next_check_at: datetime | None = None
     # Warm-up (GET .../warmup has its statistics).
-    warmup_status: WarmupStatus = WarmupStatus.INACTIVE
     warmup_key_id: str | None = None
     warmup_started_at: datetime | None = None
 
@@ -212,6 +215,7 @@ class SortField(StrEnum):
     INBOX_TYPE = "inbox_type"
     CREATED_AT = "created_at"
     HEALTH_SCORE = "health_score"
+    WARMUP_REPUTATION = "warmup_reputation"  # no reputation yet sorts lowest
 
 
 class SortOrder(StrEnum):
@@ -228,6 +232,7 @@ class ListQuery(Model):
     sort_by: SortField = SortField.CREATED_AT
     sort_order: SortOrder = SortOrder.DESC
     health_below: int | None = Field(default=None, ge=0, le=100)
+    warmup_status: WarmupStatus | None = None
     cursor: str | None = Field(default=None, max_length=2048)
 
 

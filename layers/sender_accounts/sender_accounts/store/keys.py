@@ -59,3 +59,13 @@ def oauth_app_key(workspace_id: str, oauth_app_id: str) -> dict[str, str]:
 
 def consent_state_key(state_hash: str) -> dict[str, str]:
     return {"pk": f"OAUTHSTATE#{state_hash}", "sk": "OAUTHSTATE"}
+
+
+def health_key(score: float) -> str:
+    # Fixed width, so the string order is the numeric order over 0..100.
+    return f"{max(0.0, min(100.0, score)):07.3f}"
+
+
+def reputation_key(reputation: float | None) -> str:
+    """No reputation yet sorts below every reputation ("-" sorts before the digits)."""
+    return "-" if reputation is None else health_key(reputation)

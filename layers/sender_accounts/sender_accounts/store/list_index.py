@@ -7,6 +7,10 @@ A filter scope (every inbox, one status, one type, one type in one status) and a
 select one index: its partition key is the scope's value, its sort key the order's value ending
 with the inbox id (ties never reorder a walk). Sorting by type within one type is sorting by
 creation: the creation index serves it. The email index also serves address-prefix search.
+
+Warm-up has one index: partitioned by workspace and warm-up status, sorted by reputation. A
+`warmup_status` filter reads one of its partitions; the reputation order over every status merges
+the four partitions' walks. Filters an index's keys cannot answer are applied on the way.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sender_accounts.store.keys import workspace_key
-from sender_accounts.store.records import InboxRecord, InboxSummary
+from sender_accounts.common.statuses import WarmupStatus
+from sender_accounts.store.keys import health_key, reputation_key, workspace_key
+from sender_accounts.store.records import InboxRecord, InboxSummary, ListedInbox
+from sender_accounts.store.warmup_members import warmup_status
 
-SORTS = ("email_address", "created_at", "inbox_type", "health_score")
+SORTS = ("email_address", "created_at", "inbox_type", "health_score", "warmup_reputation")
 # scope name -> the attribute holding its partition value ("pk" is the workspace's own key)
 SCOPE_KEYS = {"all": "pk", "status": "lk_s", "type": "lk_t", "type_status": "lk_ts"}
 SORT_KEYS = {
@@ -26,7 +32,10 @@ SORT_KEYS = {
     "created_at": "ls_created",
     "inbox_type": "ls_type",
     "health_score": "ls_health",
+    "warmup_reputation": "ls_wrep",
 }
+WARMUP_INDEX = "warmup-by-reputation"
+WARMUP_SCOPE_KEY = "lk_w"
 COUNTS_SK = "COUNTS"
 
 
@@ -60,28 +69,53 @@ def choose_index(
     return ListIndex(index_name(scope, sort), SCOPE_KEYS[scope], value, SORT_KEYS[sort])
 
 
-def health_key(score: float) -> str:
-    # Fixed width, so the string order is the numeric order over 0..100.
-    return f"{max(0.0, min(100.0, score)):07.3f}"
+def warmup_indexes(workspace_id: str, status: WarmupStatus | None) -> list[ListIndex]:
+    """The warm-up index's partition of one warm-up status, or of each of them."""
+    statuses = [status] if status else list(WarmupStatus)
+    ws = workspace_key(workspace_id)
+    return [ListIndex(WARMUP_INDEX, WARMUP_SCOPE_KEY, f"{ws}#{s}", "ls_wrep") for s in statuses]
+
+
+def listed(inbox: InboxSummary) -> ListedInbox:
+    """What a list shows of an inbox; warm-up's part derived from the full record."""
+    fields = InboxSummary.model_validate(inbox.model_dump()).model_dump()
+    if isinstance(inbox, InboxRecord):
+        fields |= {
+            "warmup_status": warmup_status(inbox),
+            "warmup_reputation": inbox.warmup_reputation,
+        }
+    elif isinstance(inbox, ListedInbox):
+        fields |= {
+            "warmup_status": inbox.warmup_status,
+            "warmup_reputation": inbox.warmup_reputation,
+        }
+    return ListedInbox.model_validate(fields)
+
+
+def sort_keys(inbox: ListedInbox) -> dict[str, str]:
+    """The sort key of every order, each ending with the inbox id (ties never reorder a walk)."""
+    tie = inbox.inbox_id
+    return {
+        "ls_email": f"{inbox.email_address.lower()}#{tie}",
+        "ls_created": f"{inbox.created_at}#{tie}",
+        "ls_type": f"{inbox.inbox_type}#{inbox.created_at}#{tie}",
+        "ls_health": f"{health_key(inbox.health_score)}#{tie}",
+        "ls_wrep": f"{reputation_key(inbox.warmup_reputation)}#{tie}",
+    }
 
 
 def index_attributes(workspace_id: str, inbox: InboxSummary) -> dict[str, Any]:
     """What puts the inbox in every list index, and what those indexes show of it."""
     ws = workspace_key(workspace_id)
-    tie = inbox.inbox_id
+    shown = listed(inbox)
     return {
         "lk_s": f"{ws}#{inbox.overall_status}",
         "lk_t": f"{ws}#{inbox.inbox_type}",
         "lk_ts": f"{ws}#{inbox.inbox_type}#{inbox.overall_status}",
-        "ls_email": f"{inbox.email_address.lower()}#{tie}",
-        "ls_created": f"{inbox.created_at}#{tie}",
-        "ls_type": f"{inbox.inbox_type}#{inbox.created_at}#{tie}",
-        "ls_health": f"{health_key(inbox.health_score)}#{tie}",
+        WARMUP_SCOPE_KEY: f"{ws}#{shown.warmup_status}",
+        **sort_keys(shown),
         # What list pages show, and the lower-cased address search tests.
-        "summary": {
-            **InboxSummary.model_validate(inbox.model_dump()).item(),
-            "email_lower": inbox.email_address.lower(),
-        },
+        "summary": {**shown.item(), "email_lower": inbox.email_address.lower()},
     }
 
 
@@ -97,7 +131,11 @@ def changed_index_attributes(
 # --- counters: one item per workspace, attributes per filter --------------------------------
 
 
-def count_names(inbox_type: str | None, status: str | None) -> str:
+def count_names(
+    inbox_type: str | None, status: str | None, warmup: WarmupStatus | None = None
+) -> str:
+    if warmup:
+        return f"w_{warmup}"
     if inbox_type and status:
         return f"ts_{inbox_type}_{status}"
     if inbox_type:
@@ -135,28 +173,29 @@ def health_band(score: float) -> str:
     return f"h_{min(100, max(0, math.floor(score)))}"
 
 
-def membership(inbox_type: str, status: str, health_score: float = 0) -> list[str]:
-    """Every counter an inbox of this type, status and health is counted in."""
+def membership(inbox: InboxSummary) -> list[str]:
+    """Every counter an inbox is counted in: by type, status, health band and warm-up status."""
+    shown = listed(inbox)
     return [
         count_names(None, None),
-        count_names(inbox_type, None),
-        count_names(None, status),
-        count_names(inbox_type, status),
-        health_band(health_score),
+        count_names(inbox.inbox_type, None),
+        count_names(None, inbox.overall_status),
+        count_names(inbox.inbox_type, inbox.overall_status),
+        health_band(inbox.health_score),
+        count_names(None, None, shown.warmup_status),
     ]
 
 
 def inbox_counted(table: str, workspace_id: str, inbox: InboxSummary, delta: int) -> dict[str, Any]:
-    counted = membership(inbox.inbox_type, inbox.overall_status, inbox.health_score)
-    return count_change(table, workspace_id, dict.fromkeys(counted, delta))
+    return count_change(table, workspace_id, dict.fromkeys(membership(inbox), delta))
 
 
 def counters_moved(
     table: str, workspace_id: str, before: InboxSummary, after: InboxSummary
 ) -> dict[str, Any] | None:
-    """The counter change of an inbox whose status or health band changed; None if neither."""
-    old = membership(before.inbox_type, before.overall_status, before.health_score)
-    new = membership(after.inbox_type, after.overall_status, after.health_score)
+    """The counter change of an inbox whose status, health band or warm-up status changed;
+    None if none did."""
+    old, new = membership(before), membership(after)
     deltas = {name: -1 for name in old if name not in new}
     deltas |= {name: 1 for name in new if name not in old}
     return count_change(table, workspace_id, deltas) if deltas else None

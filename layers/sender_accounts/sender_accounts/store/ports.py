@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from sender_accounts.common.statuses import WarmupStatus
 from sender_accounts.store.bulk_jobs import RowOutcome
 from sender_accounts.store.inbox_lists import Chunk, ListSpec
 from sender_accounts.store.records import (
@@ -14,8 +15,8 @@ from sender_accounts.store.records import (
     DomainRecord,
     InboxChanges,
     InboxRecord,
-    InboxSummary,
     JobRecord,
+    ListedInbox,
     OAuthAppRecord,
     RowDecision,
     RowRecord,
@@ -90,11 +91,21 @@ class InboxListing(Protocol):
 
     def inbox_ids(self, spec: ListSpec, bound: int) -> list[str]: ...
 
-    def count(self, workspace_id: str, inbox_type: str | None, status: str | None) -> int: ...
+    def merged_page(
+        self, specs: list[ListSpec], limit: int, beyond: str | None = None, skip: int = 0
+    ) -> Chunk: ...
+
+    def count(
+        self,
+        workspace_id: str,
+        inbox_type: str | None,
+        status: str | None,
+        warmup: WarmupStatus | None = None,
+    ) -> int: ...
 
     def count_below(self, workspace_id: str, health_below: int) -> int: ...
 
-    def count_matching(self, spec: ListSpec) -> int: ...
+    def count_matching(self, specs: list[ListSpec]) -> int: ...
 
 
 class AddressSearch(Protocol):
@@ -102,7 +113,7 @@ class AddressSearch(Protocol):
 
     def matching(
         self, workspace_id: str, text: str, bound: int
-    ) -> tuple[list[InboxSummary], int]: ...
+    ) -> tuple[list[ListedInbox], int]: ...
 
 
 class Domains(Protocol):

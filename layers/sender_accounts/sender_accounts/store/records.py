@@ -19,6 +19,7 @@ from sender_accounts.common.statuses import (
     JobStatus,
     JobType,
     StoredRowStatus,
+    WarmupStatus,
 )
 
 
@@ -43,6 +44,14 @@ class InboxSummary(Record):
     sent_day: str | None = None
     health_score: float = 0
     created_at: str
+
+
+class ListedInbox(InboxSummary):
+    """A list entry: the summary and warm-up's status and reputation, derived from the record
+    when it is written (list_index.py)."""
+
+    warmup_status: WarmupStatus = WarmupStatus.INACTIVE
+    warmup_reputation: float | None = None
 
 
 class InboxRecord(InboxSummary):

@@ -14,7 +14,7 @@ from typing import Any
 
 from sender_accounts.store.dynamo import Dynamo, delete, deserialize, put, serialize
 from sender_accounts.store.keys import inbox_key, workspace_key
-from sender_accounts.store.records import InboxSummary
+from sender_accounts.store.records import InboxSummary, ListedInbox
 
 SUFFIX_PREFIX = "SFX#"
 SEPARATOR = "\u0001"  # search text never holds a control character (text_rules)
@@ -47,7 +47,7 @@ class InboxSearch:
         self._db = Dynamo(dynamodb)
         self._table = table_name
 
-    def matching(self, workspace_id: str, text: str, bound: int) -> tuple[list[InboxSummary], int]:
+    def matching(self, workspace_id: str, text: str, bound: int) -> tuple[list[ListedInbox], int]:
         """The inboxes whose address contains `text` (at most `bound` of them), and how many
         items were read."""
         ids: dict[str, None] = {}
@@ -72,7 +72,7 @@ class InboxSearch:
         summaries = self._summaries(workspace_id, list(ids)[:bound])
         return summaries, read + len(summaries)
 
-    def _summaries(self, workspace_id: str, inbox_ids: list[str]) -> list[InboxSummary]:
+    def _summaries(self, workspace_id: str, inbox_ids: list[str]) -> list[ListedInbox]:
         keys = [inbox_key(workspace_id, i) for i in inbox_ids]
         items = self._db.batch_get(self._table, keys, ("summary",))
-        return [InboxSummary.model_validate(item["summary"]) for item in items]
+        return [ListedInbox.model_validate(item["summary"]) for item in items]

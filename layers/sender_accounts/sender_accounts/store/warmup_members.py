@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 from sender_accounts.common.statuses import InboxStatus, WarmupStatus
 from sender_accounts.common.warmup_words import warmup_key
 from sender_accounts.store.dynamo import Dynamo, serialize, set_fields
-from sender_accounts.store.keys import INBOX_PREFIX, inbox_key, workspace_key
+from sender_accounts.store.keys import INBOX_PREFIX, inbox_key, reputation_key, workspace_key
 from sender_accounts.store.records import InboxRecord
 
 WARMUP_INDEX = "warmup-members"
@@ -181,25 +181,22 @@ class WarmupMembers:
         return True
 
     def set_reputation(self, member: PoolMember, reputation: float | None) -> None:
-        """The member's warm-up reputation, kept on its inbox for health and lists."""
-        key = serialize(inbox_key(member.workspace_id, member.inbox_id))
+        """The member's warm-up reputation, kept on its inbox for health, and in its list
+        entry and the warm-up list index's sort key (list_index.py) for lists."""
+        expression = "SET ls_wrep = :k, #sm.warmup_reputation = :r"
+        expression += (
+            " REMOVE warmup_reputation" if reputation is None else ", warmup_reputation = :r"
+        )
+        values = {":k": f"{reputation_key(reputation)}#{member.inbox_id}", ":r": reputation}
         try:
-            if reputation is None:
-                self._db.call(
-                    "update_item",
-                    TableName=self._table,
-                    Key=key,
-                    UpdateExpression="REMOVE warmup_reputation",
-                    ConditionExpression="attribute_exists(pk)",
-                )
-                return
             self._db.call(
                 "update_item",
                 TableName=self._table,
-                Key=key,
-                UpdateExpression="SET warmup_reputation = :r",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeValues=serialize({":r": reputation}),
+                Key=serialize(inbox_key(member.workspace_id, member.inbox_id)),
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(pk) AND attribute_exists(#sm)",
+                ExpressionAttributeNames={"#sm": "summary"},
+                ExpressionAttributeValues=serialize(values),
             )
         except ClientError:  # deleted meanwhile
             return

@@ -33,6 +33,7 @@ from sender_accounts.warmup.timing import after, parse, stamp
 SAMPLE_PER_SEND = 4  # candidates looked at per send of a member's day
 DUE_PER_SHARD = 1000
 ADOPTION = "adopt-stored-members"
+LIST_BACKFILL = "warmup-list-keys"
 # Sends are spread over the day's rest less a margin for queueing (a planner tick, the queue):
 # ten minutes of a real day, two fifths of a day of seconds.
 MARGIN_SECONDS = 600
@@ -75,8 +76,11 @@ class WarmupPlanner:
         settings: Settings,
         clock: Callable[[], datetime],
         rng: random.Random | None = None,
+        list_backfill: Callable[[], int] | None = None,
     ) -> None:
-        """`queues`: the send queue's URL and the receive queue's."""
+        """`queues`: the send queue's URL and the receive queue's; `list_backfill` gives the
+        inboxes stored before warm-up's list index its keys (run once per deployment)."""
+        self._list_backfill = list_backfill
         self._members = members
         self._messages = messages
         self._schedule = schedule
@@ -93,6 +97,9 @@ class WarmupPlanner:
         if not self._adopted and not self._schedule.done(ADOPTION):
             report.adopted = self._members.adopt_stored(stamp(now))
             self._schedule.mark_done(ADOPTION)
+        if not self._adopted and self._list_backfill and not self._schedule.done(LIST_BACKFILL):
+            report.listed = self._list_backfill()
+            self._schedule.mark_done(LIST_BACKFILL)
         self._adopted = True
         due = self._members.due(stamp(now))
         if due:
