@@ -118,3 +118,29 @@ def test_the_reply_share_is_exact_to_within_one_message(rate: int) -> None:
     for received in range(1, 501):
         answered += answers(received - 1, rate)
         assert abs(answered - received * rate / 100) < 1
+
+
+def test_a_workspace_pool_member_draws_its_candidates_from_its_own_workspace() -> None:
+    # Given a deployment of 300 network members and a workspace pool of three
+    from sender_accounts.store.warmup_members import PoolMember
+    from sender_accounts.warmup.planner import Pool
+
+    def member(ws: str, n: int, pool: str) -> PoolMember:
+        started = "2026-01-01T00:00:00.000Z"
+        settings = {"pool": pool}
+        return PoolMember(ws, f"{ws}-{n}", f"m{n}@{ws}.test", "CUSTOM_SMTP", started, "", settings,
+                          started)  # fmt: skip
+
+    network = [member(f"ws{n % 30}", n, "network") for n in range(300)]
+    own = [member("mine", n, "workspace") for n in range(3)]
+    pool = Pool(network + own, datetime(2026, 1, 1, tzinfo=UTC), 86400)
+    # When the candidates of each kind of member are drawn
+    mine = pool.candidates(own[0])
+    theirs = pool.candidates(network[0])
+    # Then the workspace member sees only its own workspace's others, never itself, and the
+    # network member sees every network member of other workspaces and its own workspace's
+    assert {m.inbox_id for m in mine} == {"mine-1", "mine-2"}
+    assert own[0] not in theirs
+    assert network[0] not in theirs
+    assert len(theirs) == 299
+    assert all(may_pair(pool.pairing_member(network[0]), pool.pairing_member(m)) for m in theirs)

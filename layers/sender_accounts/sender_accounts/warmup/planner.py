@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from sender_accounts.adapters.observability import logger, metrics
@@ -57,12 +58,36 @@ class Pool:
     def day_of(self, member: PoolMember) -> int:
         return warmup_day(parse(member.started_at), self.now, self.day_seconds)
 
+    @cached_property
+    def _network(self) -> list[PoolMember]:
+        return [m for m in self.members if not _workspace_pool(m)]
+
+    @cached_property
+    def _by_workspace(self) -> dict[str, list[PoolMember]]:
+        grouped: dict[str, list[PoolMember]] = {}
+        for m in self.members:
+            grouped.setdefault(m.workspace_id, []).append(m)
+        return grouped
+
+    def candidates(self, member: PoolMember) -> list[PoolMember]:
+        """The members `member` may send to (pairing.may_pair), sampled from afterwards: a
+        sample of the whole pool could hold none of a workspace pool's own members."""
+        own = self._by_workspace.get(member.workspace_id, [])
+        if _workspace_pool(member):
+            return [m for m in own if m.inbox_id != member.inbox_id]
+        others = [m for m in self._network if m.workspace_id != member.workspace_id]
+        return [m for m in own if m.inbox_id != member.inbox_id] + others
+
     def pairing_member(self, member: PoolMember) -> Member:
         cap = receive_cap(Ramp.from_settings(member.warmup).target(self.day_of(member)))
-        pool: PoolName = "workspace" if member.warmup.get("pool") == "workspace" else "network"
+        pool: PoolName = "workspace" if _workspace_pool(member) else "network"
         return Member(
             member.inbox_id, member.workspace_id, member.domain, member.provider, pool, cap
         )
+
+
+def _workspace_pool(member: PoolMember) -> bool:
+    return member.warmup.get("pool") == "workspace"
 
 
 class WarmupPlanner:
@@ -121,7 +146,7 @@ class WarmupPlanner:
         target = Ramp.from_settings(member.warmup).target(day)
         self._keep_reputation(member, day)
         sender = pool.pairing_member(member)
-        candidates = [m for m in pool.members if m.inbox_id != member.inbox_id]
+        candidates = pool.candidates(member)
         sample = self._rng.sample(candidates, min(len(candidates), SAMPLE_PER_SEND * target + 8))
         unseen = {m.inbox_id: pool.day_of(m) for m in sample if m.inbox_id not in pool.received}
         pool.received.update(self._messages.inbound(unseen) if unseen else {})
