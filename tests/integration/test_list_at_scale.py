@@ -4,6 +4,7 @@ sort of the same data."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import uuid
 from collections.abc import Callable
@@ -283,19 +284,15 @@ def _store_quiet_member(client: ApiClient, inbox: dict[str, Any]) -> None:
 
     _store(client, inbox)
     db = boto3.client("dynamodb")
-    try:
+    key = {"pk": {"S": f"WS#{client.workspace_id}"}, "sk": {"S": f"INBOX#{inbox['inbox_id']}"}}
+    with contextlib.suppress(db.exceptions.ConditionalCheckFailedException):  # not a member
         db.update_item(
             TableName=os.environ["TABLE_NAME"],
-            Key={
-                "pk": {"S": f"WS#{client.workspace_id}"},
-                "sk": {"S": f"INBOX#{inbox['inbox_id']}"},
-            },
+            Key=key,
             UpdateExpression="SET warmup_plan_at = :later",
             ConditionExpression="attribute_exists(warmup_shard)",
             ExpressionAttributeValues={":later": {"S": "9999-12-31T00:00:00.000Z"}},
         )
-    except db.exceptions.ConditionalCheckFailedException:
-        pass  # not a member
 
 
 def _warm_inbox(index: int) -> dict[str, Any]:
