@@ -95,8 +95,12 @@ sam-build: sam-cli
 	@test -n "$(PY312_BIN)" || { echo "sam build needs Python 3.12 (the Lambda runtime)"; exit 1; }
 	PATH="$(PY312_BIN):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM) build --parallel --cached
 
+# Two processes, each with its own local stack and mail servers, a test file each at a time
+# (pytest-xdist); the contract fuzzing after them in one process (under xdist its operations are
+# not each run).
 pytest: venv sam-cli mail-server browser
-	$(PY) -m pytest --durations=15
+	$(PY) -m pytest -n 2 --dist loadfile --ignore=tests/contract --durations=15
+	$(PY) -m pytest tests/contract -q
 
 # The unit tier alone: use cases against in-memory fakes, no network, no AWS emulation.
 unit: venv

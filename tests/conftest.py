@@ -5,11 +5,14 @@ loaded by the tiers that use them, and import nothing until a test asks for them
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,15 +48,48 @@ def secret_scan() -> Iterator[None]:
     root.setLevel(previous)
 
 
+# The scans of a parallel run's workers (pytest-xdist), added up by the controller.
+_WORKER_SCANS: list[dict[str, Any]] = []
+
+
+def _scan_summary() -> dict[str, Any]:
+    spellings = sorted(hashlib.sha256(s.encode()).hexdigest() for s in SCAN.secrets)
+    return {
+        "responses": SCAN.responses,
+        "log_records": SCAN.log_records,
+        "spellings": spellings,
+        "findings": SCAN.findings,
+    }
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """A worker of a parallel run ended: its scan counts toward the run's verdict."""
+    summary = getattr(node, "workeroutput", {}).get("secret_scan")
+    if summary:
+        _WORKER_SCANS.append(json.loads(summary))
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """The secret scan's verdict; and in CI a skipped test is a test that did not run."""
-    if SCAN.secrets:
+    """The secret scan's verdict; and in CI a skipped test is a test that did not run. A
+    worker of a parallel run hands its scan to the controller, which gives the verdict."""
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:
+        worker_output["secret_scan"] = json.dumps(_scan_summary())
+        return
+    scans = [_scan_summary(), *_WORKER_SCANS]
+    responses = sum(scan["responses"] for scan in scans)
+    log_records = sum(scan["log_records"] for scan in scans)
+    spellings = len({spelling for scan in scans for spelling in scan["spellings"]})
+    findings = [finding for scan in scans for finding in scan["findings"]]
+    if spellings:
         print(
-            f"\nsecret scan: {SCAN.responses} responses and {SCAN.log_records} log records "
-            f"checked for {len(SCAN.secrets)} secret spellings: {len(SCAN.findings)} found"
+            f"\nsecret scan: {responses} responses and {log_records} log records "
+            f"checked for {spellings} secret spellings: {len(findings)} found"
         )
-    if SCAN.findings:
-        print("\n".join(SCAN.findings[:20]))
+    if findings:
+        print("\n".join(findings[:20]))
         session.exitstatus = 1
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
