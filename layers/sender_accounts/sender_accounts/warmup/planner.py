@@ -33,6 +33,7 @@ from sender_accounts.warmup.timing import after, parse, stamp
 
 SAMPLE_PER_SEND = 4  # candidates looked at per send of a member's day
 DUE_PER_SHARD = 1000
+POOL_REFRESH_SECONDS = 300
 ADOPTION = "adopt-stored-members"
 LIST_BACKFILL = "warmup-list-keys"
 # Sends are spread over the day's rest less a margin for queueing (a planner tick, the queue):
@@ -115,6 +116,7 @@ class WarmupPlanner:
         self._clock = clock
         self._rng = rng or random.SystemRandom()
         self._adopted = False
+        self._pool_read: tuple[datetime, list[PoolMember], set[str]] | None = None
 
     def run(self) -> PlannerReport:
         now = self._clock()
@@ -128,7 +130,7 @@ class WarmupPlanner:
         self._adopted = True
         due = self._members.due(stamp(now))
         if due:
-            pool = Pool(self._members.pool(), now, self._settings.warmup_day_seconds)
+            pool = Pool(self._pool_members(now, due), now, self._settings.warmup_day_seconds)
             for member in due:
                 report.planned += self._plan(member, pool)
                 report.members_planned += 1
@@ -136,6 +138,22 @@ class WarmupPlanner:
         metrics.add_metric(name="WarmupSendsPlanned", unit="Count", value=report.planned)
         logger.info("warm-up planner", extra=report.model_dump())
         return report
+
+    def _pool_members(self, now: datetime, due: list[PoolMember]) -> list[PoolMember]:
+        """The pool, read again once it is older than a twentieth of a day (at most
+        POOL_REFRESH_SECONDS) or when a due member is not in it (one that just joined plans
+        its day with the pool as it is now): a run then costs what its due members do, not
+        the pool's size. A recipient chosen from a pool read a little earlier that has left
+        since is sent nothing (the send worker checks both ends)."""
+        refresh = min(POOL_REFRESH_SECONDS, self._settings.warmup_day_seconds / 20)
+        if self._pool_read is not None:
+            read_at, members, ids = self._pool_read
+            fresh = (now - read_at).total_seconds() < refresh
+            if fresh and all(member.inbox_id in ids for member in due):
+                return members
+        members = self._members.pool()
+        self._pool_read = (now, members, {member.inbox_id for member in members})
+        return members
 
     def _plan(self, member: PoolMember, pool: Pool) -> int:
         day_seconds = pool.day_seconds
