@@ -389,7 +389,7 @@ def test_warmup_lists_follow_a_pause_a_new_reputation_and_a_stored_inbox_backfil
 
     import boto3
 
-    from sender_accounts.store.list_backfill import WarmupListBackfill
+    from sender_accounts.store.inbox_backfill import StoredInboxBackfill
     from sender_accounts.store.warmup_members import PoolMember, WarmupMembers
 
     client = workspace()
@@ -434,7 +434,7 @@ def test_warmup_lists_follow_a_pause_a_new_reputation_and_a_stored_inbox_backfil
     )
     assert listed({"warmup_status": "ACTIVE"}) == ([third], 1)
     # When the one-off backfill runs, it is listed and counted again, once
-    assert WarmupListBackfill(db, table).run() >= 1
-    assert WarmupListBackfill(db, table).run() == 0
+    assert StoredInboxBackfill(db, table).run() >= 1
+    assert StoredInboxBackfill(db, table).run() == 0
     assert sorted(listed({"warmup_status": "ACTIVE"})[0]) == sorted([second, third])
     assert listed({"warmup_status": "ACTIVE"})[1] == 2

@@ -287,8 +287,7 @@ def test_inboxes_stored_with_warmup_on_before_the_engine_start_warming_up(
     # A new deployment's planner: one that already ran in this process (a scheduled run
     # meanwhile) has done its one-off step.
     reset_process_caches()
-    result = invoke_function(PLAN, {"detail": {}})
-    assert result["adopted"] >= 2
+    invoke_function(PLAN, {"detail": {}})  # (a scheduled run may be the one that adopts them)
     for inbox_id in ids:
         assert report(client, inbox_id)["warmup_started_at"]
         assert planned_from(inbox_id)["status"] in {"planned", "sending", "sent"}

@@ -60,10 +60,13 @@ class FakeInboxStore:
     def address_taken(self, workspace_id: str, email_address: str) -> bool:
         return email_address.lower() in self._guarded(workspace_id)
 
-    def create_inbox(self, workspace_id: str, inbox: InboxRecord) -> None:
+    def create_inbox(self, workspace_id: str, inbox: InboxRecord) -> InboxRecord:
         if inbox.email_lower in self._guarded(workspace_id):
             raise DuplicateAddress(inbox.email_address)
+        if inbox.account_id is None:
+            inbox = inbox.model_copy(update={"account_id": len(self.inboxes) + 1})
         self.inboxes[(workspace_id, inbox.inbox_id)] = inbox
+        return inbox
 
     def get_inbox(self, workspace_id: str, inbox_id: str) -> InboxRecord:
         try:

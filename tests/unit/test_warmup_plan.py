@@ -135,8 +135,9 @@ def test_a_workspace_pool_member_draws_its_candidates_from_its_own_workspace() -
     own = [member("mine", n, "workspace") for n in range(3)]
     pool = Pool(network + own, datetime(2026, 1, 1, tzinfo=UTC), 86400)
     # When the candidates of each kind of member are drawn
-    mine = pool.candidates(own[0])
-    theirs = pool.candidates(network[0])
+    everyone = 1000  # a sample at least as large as the pool: every candidate
+    mine = pool.candidates(own[0], everyone, random.Random(1))  # noqa: S311 - repeatable
+    theirs = pool.candidates(network[0], everyone, random.Random(2))  # noqa: S311 - repeatable
     # Then the workspace member sees only its own workspace's others, never itself, and the
     # network member sees every network member of other workspaces and its own workspace's
     assert {m.inbox_id for m in mine} == {"mine-1", "mine-2"}
@@ -144,3 +145,7 @@ def test_a_workspace_pool_member_draws_its_candidates_from_its_own_workspace() -
     assert network[0] not in theirs
     assert len(theirs) == 299
     assert all(may_pair(pool.pairing_member(network[0]), pool.pairing_member(m)) for m in theirs)
+    # And a smaller sample holds only candidates, each once
+    few = pool.candidates(network[0], 12, random.Random(3))  # noqa: S311 - repeatable
+    assert len(few) == len({m.inbox_id for m in few}) == 12
+    assert {m.inbox_id for m in few} <= {m.inbox_id for m in theirs}

@@ -180,6 +180,9 @@ class SenderAccountSummary(Model):
 
 
 class SenderAccountDetail(SenderAccountSummary, SmartLeadSettings):
+    account_id: int | None = Field(
+        default=None, description="The integer id of SmartLead's API (its account_id)"
+    )
     auth_type: Literal["PASSWORD", "OAUTH2"] = "PASSWORD"
     oauth_app_id: str | None = None
     smtp_host: str | None = None

@@ -48,7 +48,7 @@ def _safety() -> WarmupSafety:
 
 
 def _planner() -> WarmupPlanner:
-    from sender_accounts.store.list_backfill import WarmupListBackfill
+    from sender_accounts.store.inbox_backfill import StoredInboxBackfill
     from sender_accounts.store.warmup_members import WarmupMembers
     from sender_accounts.warmup.planner import WarmupPlanner
 
@@ -62,7 +62,7 @@ def _planner() -> WarmupPlanner:
         queues,
         get_settings(),
         now,
-        list_backfill=WarmupListBackfill(client("dynamodb"), env("TABLE_NAME")).run,
+        backfill=StoredInboxBackfill(client("dynamodb"), env("TABLE_NAME")).run,
     )
 
 

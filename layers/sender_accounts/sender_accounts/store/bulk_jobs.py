@@ -24,6 +24,7 @@ from sender_accounts.common.ids import known_form
 from sender_accounts.common.model import Model
 from sender_accounts.common.statuses import StoredRowStatus
 from sender_accounts.errors import DependencyUnavailable, NotFound
+from sender_accounts.store.account_ids import AccountIds
 from sender_accounts.store.dynamo import Dynamo, cancellation_reasons, deserialize, serialize
 from sender_accounts.store.inboxes import inbox_creation, inbox_deletion
 from sender_accounts.store.keys import address_key
@@ -80,6 +81,7 @@ class BulkJobStore:
         self._db = Dynamo(dynamodb)
         self._jobs = jobs_table
         self._accounts = accounts_table
+        self._ids = AccountIds(self._db, accounts_table)
 
     # Intake ---------------------------------------------------------------------------------
 
@@ -209,7 +211,10 @@ class BulkJobStore:
     def complete_row_success(
         self, workspace_id: str, job_id: str, row: int, inbox: InboxRecord
     ) -> RowOutcome:
-        """Create the inbox with its address guard; EFFECT_REFUSED means a duplicate address."""
+        """Create the inbox with its address guard and integer id; EFFECT_REFUSED means a
+        duplicate address."""
+        if inbox.account_id is None:
+            inbox = inbox.model_copy(update={"account_id": self._ids.allocate()})
         creation = tuple(inbox_creation(self._accounts, workspace_id, inbox))
         values = RowDecision(status=StoredRowStatus.SUCCESS, inbox_id=inbox.inbox_id)
         return self.decide_row(job_id, row, values, "success_count", creation)

@@ -22,6 +22,7 @@ from sender_accounts.errors import (
     FieldRuleViolated,
     NotFound,
 )
+from sender_accounts.store.account_ids import AccountIds, lookup_deleted, lookup_written
 from sender_accounts.store.daily_sends import DailySends
 from sender_accounts.store.due_index import due_attributes
 from sender_accounts.store.dynamo import (
@@ -55,6 +56,7 @@ class InboxStore:
         self._db = Dynamo(dynamodb)
         self._table = table_name
         self._sends = DailySends(self._db, table_name, self.get_inbox)
+        self._ids = AccountIds(self._db, table_name)
 
     def address_taken(self, workspace_id: str, email_address: str) -> bool:
         response = self._db.call(
@@ -66,9 +68,12 @@ class InboxStore:
         )
         return "Item" in response
 
-    def create_inbox(self, workspace_id: str, inbox: InboxRecord) -> None:
-        """Store the inbox and its address guard together; DuplicateAddress if either exists,
-        DomainNotActive when a native inbox's domain is no longer ACTIVE."""
+    def create_inbox(self, workspace_id: str, inbox: InboxRecord) -> InboxRecord:
+        """Store the inbox and its address guard together, with its integer id; the inbox as
+        stored. DuplicateAddress if either exists, DomainNotActive when a native inbox's domain
+        is no longer ACTIVE."""
+        if inbox.account_id is None:
+            inbox = inbox.model_copy(update={"account_id": self._ids.allocate()})
         try:
             self._db.transact(inbox_creation(self._table, workspace_id, inbox))
         except ClientError as exc:
@@ -78,6 +83,7 @@ class InboxStore:
                 domain = inbox.email_address.rsplit("@", 1)[1]
                 raise DomainNotActive(domain, "no longer ACTIVE") from exc
             raise DuplicateAddress(inbox.email_address) from exc
+        return inbox
 
     def get_inbox(self, workspace_id: str, inbox_id: str) -> InboxRecord:
         known_form(inbox_id, "Sender account")
@@ -193,6 +199,7 @@ def inbox_creation(table: str, workspace_id: str, inbox: InboxRecord) -> list[di
         *oauth_app_count(table, workspace_id, inbox, +1),
         inbox_counted(table, workspace_id, inbox, +1),
         *search_entries_written(table, workspace_id, inbox),
+        *lookup_written(table, workspace_id, inbox),
     ]
 
 
@@ -204,6 +211,7 @@ def inbox_deletion(table: str, workspace_id: str, inbox: InboxRecord) -> list[di
         *oauth_app_count(table, workspace_id, inbox, -1),
         inbox_counted(table, workspace_id, inbox, -1),
         *search_entries_deleted(table, workspace_id, inbox),
+        *lookup_deleted(table, inbox),
     ]
 
 

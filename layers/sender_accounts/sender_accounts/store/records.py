@@ -100,6 +100,7 @@ class InboxRecord(InboxSummary):
     warmup_state: str | None = None
     warmup_pause_reason: str | None = None
     warmup_reputation: float | None = None  # set by the planner each warm-up day
+    account_id: int | None = None  # the integer id (account_ids.py), given when stored
 
     def public(self) -> dict[str, Any]:
         """Every attribute but the secrets."""

@@ -32,7 +32,7 @@ class PlannerReport(Model):
     model_config = ConfigDict(validate_assignment=False)
 
     adopted: int = 0
-    listed: int = 0  # stored inboxes given warm-up's list keys (once per deployment)
+    backfilled: int = 0  # stored inboxes given what later additions give (once per deployment)
     members_planned: int = 0
     planned: int = 0
     sends_queued: int = 0

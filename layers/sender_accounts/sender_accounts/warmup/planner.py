@@ -35,7 +35,7 @@ SAMPLE_PER_SEND = 4  # candidates looked at per send of a member's day
 DUE_PER_SHARD = 1000
 POOL_REFRESH_SECONDS = 300
 ADOPTION = "adopt-stored-members"
-LIST_BACKFILL = "warmup-list-keys"
+BACKFILL = "stored-inbox-backfill"
 # Sends are spread over the day's rest less a margin for queueing (a planner tick, the queue):
 # ten minutes of a real day, two fifths of a day of seconds.
 MARGIN_SECONDS = 600
@@ -70,14 +70,22 @@ class Pool:
             grouped.setdefault(m.workspace_id, []).append(m)
         return grouped
 
-    def candidates(self, member: PoolMember) -> list[PoolMember]:
-        """The members `member` may send to (pairing.may_pair), sampled from afterwards: a
-        sample of the whole pool could hold none of a workspace pool's own members."""
+    def candidates(self, member: PoolMember, count: int, rng: random.Random) -> list[PoolMember]:
+        """A sample of up to `count` members `member` may send to (pairing.may_pair): its own
+        workspace's others, and with `network` the network members of other workspaces. Drawn
+        from each list, never filtering the whole pool: its cost follows `count`, and a
+        workspace pool is never starved by a large network."""
         own = self._by_workspace.get(member.workspace_id, [])
-        if _workspace_pool(member):
-            return [m for m in own if m.inbox_id != member.inbox_id]
-        others = [m for m in self._network if m.workspace_id != member.workspace_id]
-        return [m for m in own if m.inbox_id != member.inbox_id] + others
+        lists = [own] if _workspace_pool(member) else [own, self._network]
+        drawn: dict[str, PoolMember] = {}
+        for members in lists:
+            for m in rng.sample(members, min(len(members), count + 1)):
+                if m.inbox_id == member.inbox_id:
+                    continue
+                if members is own or m.workspace_id != member.workspace_id:
+                    drawn[m.inbox_id] = m
+        found = list(drawn.values())
+        return rng.sample(found, min(len(found), count))
 
     def pairing_member(self, member: PoolMember) -> Member:
         cap = receive_cap(Ramp.from_settings(member.warmup).target(self.day_of(member)))
@@ -102,11 +110,11 @@ class WarmupPlanner:
         settings: Settings,
         clock: Callable[[], datetime],
         rng: random.Random | None = None,
-        list_backfill: Callable[[], int] | None = None,
+        backfill: Callable[[], int] | None = None,
     ) -> None:
-        """`queues`: the send queue's URL and the receive queue's; `list_backfill` gives the
-        inboxes stored before warm-up's list index its keys (run once per deployment)."""
-        self._list_backfill = list_backfill
+        """`queues`: the send queue's URL and the receive queue's; `backfill` gives inboxes
+        stored before later additions what those give new inboxes (once per deployment)."""
+        self._backfill = backfill
         self._members = members
         self._messages = messages
         self._schedule = schedule
@@ -124,9 +132,9 @@ class WarmupPlanner:
         if not self._adopted and not self._schedule.done(ADOPTION):
             report.adopted = self._members.adopt_stored(stamp(now))
             self._schedule.mark_done(ADOPTION)
-        if not self._adopted and self._list_backfill and not self._schedule.done(LIST_BACKFILL):
-            report.listed = self._list_backfill()
-            self._schedule.mark_done(LIST_BACKFILL)
+        if not self._adopted and self._backfill and not self._schedule.done(BACKFILL):
+            report.backfilled = self._backfill()
+            self._schedule.mark_done(BACKFILL)
         self._adopted = True
         due = self._members.due(stamp(now))
         if due:
@@ -164,8 +172,7 @@ class WarmupPlanner:
         target = Ramp.from_settings(member.warmup).target(day)
         self._keep_reputation(member, day)
         sender = pool.pairing_member(member)
-        candidates = pool.candidates(member)
-        sample = self._rng.sample(candidates, min(len(candidates), SAMPLE_PER_SEND * target + 8))
+        sample = pool.candidates(member, SAMPLE_PER_SEND * target + 8, self._rng)
         unseen = {m.inbox_id: pool.day_of(m) for m in sample if m.inbox_id not in pool.received}
         pool.received.update(self._messages.inbound(unseen) if unseen else {})
         by_id = {m.inbox_id: m for m in sample}
