@@ -19,6 +19,7 @@ from typing import Any
 from sender_accounts.adapters.observability import logger, metrics
 from sender_accounts.adapters.queue_sending import send_all
 from sender_accounts.config import Settings
+from sender_accounts.errors import DependencyUnavailable
 from sender_accounts.store.warmup_members import PoolMember, WarmupMembers
 from sender_accounts.store.warmup_messages import WarmupMessages
 from sender_accounts.store.warmup_records import Party, WarmupMessage, planned_message
@@ -129,13 +130,8 @@ class WarmupPlanner:
     def run(self) -> PlannerReport:
         now = self._clock()
         report = PlannerReport()
-        if not self._adopted and not self._schedule.done(ADOPTION):
-            report.adopted = self._members.adopt_stored(stamp(now))
-            self._schedule.mark_done(ADOPTION)
-        if not self._adopted and self._backfill and not self._schedule.done(BACKFILL):
-            report.backfilled = self._backfill()
-            self._schedule.mark_done(BACKFILL)
-        self._adopted = True
+        if not self._adopted:
+            self._adopted = self._one_off_steps(report, now)
         due = self._members.due(stamp(now))
         if due:
             pool = Pool(self._pool_members(now, due), now, self._settings.warmup_day_seconds)
@@ -146,6 +142,24 @@ class WarmupPlanner:
         metrics.add_metric(name="WarmupSendsPlanned", unit="Count", value=report.planned)
         logger.info("warm-up planner", extra=report.model_dump())
         return report
+
+    def _one_off_steps(self, report: PlannerReport, now: datetime) -> bool:
+        """Once per deployment: adopt inboxes stored with warm-up on, and backfill what later
+        additions give new inboxes. A failure (a scan cut short) is logged and tried again on
+        the next run; it never keeps this run from planning."""
+        try:
+            if not self._schedule.done(ADOPTION):
+                report.adopted = self._members.adopt_stored(stamp(now))
+                self._schedule.mark_done(ADOPTION)
+            if self._backfill and not self._schedule.done(BACKFILL):
+                report.backfilled = self._backfill()
+                self._schedule.mark_done(BACKFILL)
+        except DependencyUnavailable as exc:
+            logger.warning(
+                "one-off step not finished; next run tries again", extra={"error": str(exc)}
+            )
+            return False
+        return True
 
     def _pool_members(self, now: datetime, due: list[PoolMember]) -> list[PoolMember]:
         """The pool, read again once it is older than a twentieth of a day (at most
