@@ -73,20 +73,18 @@ def warmup_indexes(workspace_id: str, status: WarmupStatus | None) -> list[ListI
     """The warm-up index's partition of one warm-up status, or of each of them."""
     statuses = [status] if status else list(WarmupStatus)
     ws = workspace_key(workspace_id)
-    return [ListIndex(WARMUP_INDEX, WARMUP_SCOPE_KEY, f"{ws}#{s}", "ls_wrep") for s in statuses]
+    sort = SORT_KEYS["warmup_reputation"]
+    return [ListIndex(WARMUP_INDEX, WARMUP_SCOPE_KEY, f"{ws}#{s}", sort) for s in statuses]
 
 
 def listed(inbox: InboxSummary) -> ListedInbox:
     """What a list shows of an inbox; warm-up's part derived from the full record."""
+    if isinstance(inbox, ListedInbox):
+        return inbox
     fields = InboxSummary.model_validate(inbox.model_dump()).model_dump()
     if isinstance(inbox, InboxRecord):
         fields |= {
             "warmup_status": warmup_status(inbox),
-            "warmup_reputation": inbox.warmup_reputation,
-        }
-    elif isinstance(inbox, ListedInbox):
-        fields |= {
-            "warmup_status": inbox.warmup_status,
             "warmup_reputation": inbox.warmup_reputation,
         }
     return ListedInbox.model_validate(fields)
