@@ -15,11 +15,9 @@ from typing import Any
 
 from .apigateway import authorizer_context, authorizer_request_event, policy_allows, proxy_event
 from .functions import invoke
-from .template import ApiRoute, StackTemplate
+from .template import ApiRoute, AuthorizerSpec, StackTemplate
 
 _log = logging.getLogger("local_stack.gateway")
-
-IDENTITY_HEADER = "x-api-key"
 
 
 @dataclass(frozen=True)
@@ -59,17 +57,9 @@ class LocalApiGateway:
         self._routes = sorted(
             (_compile(r) for r in template.api_routes()), key=lambda c: -c.literal_segments
         )
-        self._authorizer = template.authorizer_function()
+        self._authorizers = template.authorizers()
         self._responses = template.gateway_responses()
-        self._cache_ttl = self._authorizer_cache_ttl()
-        self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
-
-    def _authorizer_cache_ttl(self) -> int:
-        for api in self.template.of_type("AWS::Serverless::Api").values():
-            auth = api["Properties"].get("Auth", {})
-            for authorizer in auth.get("Authorizers", {}).values():
-                return int(authorizer.get("Identity", {}).get("ReauthorizeEvery", 300))
-        return 0
+        self._cache: dict[tuple[str, ...], tuple[float, dict[str, Any]]] = {}
 
     def _gateway_response(self, kind: str, default_status: int) -> GatewayResponse:
         spec = self._responses.get(kind) or self._responses.get(
@@ -92,20 +82,37 @@ class LocalApiGateway:
                 return compiled.route, found.groupdict()
         return None
 
-    def _authorize(self, event: dict[str, Any], api_key: str) -> dict[str, Any] | None:
-        cached = self._cache.get(api_key)
+    def _authorize(
+        self, spec: AuthorizerSpec, event: dict[str, Any], identity: tuple[str, ...]
+    ) -> dict[str, Any] | None:
+        """The authorizer's policy (None for its 401), cached by the identity sources' values
+        as API Gateway caches it; an authorizer without sources is never cached."""
+        cache_key = (spec.function, *identity)
+        cached = self._cache.get(cache_key)
         if cached and cached[0] > time.monotonic():
             return cached[1]
-        assert self._authorizer is not None
         try:
-            policy = invoke(self.template, self._authorizer, authorizer_request_event(event))
+            policy = invoke(self.template, spec.function, authorizer_request_event(event))
         except Exception as exc:  # the authorizer's way of saying 401
             if str(exc) == "Unauthorized":
                 return None
             raise
-        if self._cache_ttl:
-            self._cache[api_key] = (time.monotonic() + self._cache_ttl, policy)
+        if spec.cache_seconds and identity:
+            self._cache[cache_key] = (time.monotonic() + spec.cache_seconds, policy)
         return dict(policy)
+
+    @staticmethod
+    def _identity(
+        spec: AuthorizerSpec,
+        headers: dict[str, list[str]] | None,
+        query: dict[str, list[str]] | None,
+    ) -> tuple[str, ...] | None:
+        """The declared identity sources' values; None when one is missing or empty (API
+        Gateway then answers 401 without calling the authorizer)."""
+        lowered = {k.lower(): v for k, v in (headers or {}).items()}
+        values = [(lowered.get(name) or [""])[-1] for name in spec.headers]
+        values += [((query or {}).get(name) or [""])[-1] for name in spec.query_strings]
+        return None if not all(values) else tuple(values)
 
     def handle(
         self,
@@ -124,13 +131,13 @@ class LocalApiGateway:
             method.upper(), path, route.path, path_parameters, query, headers, body,
             source_ip=source_ip,
         )  # fmt: skip
-        if self._authorizer is not None and route.authorized:
-            lowered = {k.lower(): v for k, v in (headers or {}).items()}
-            api_key = (lowered.get(IDENTITY_HEADER) or [""])[-1]
-            if not api_key:
+        spec = self._authorizers.get(route.authorizer)
+        if spec is not None and route.authorized:
+            identity = self._identity(spec, headers, query)
+            if identity is None:
                 return self._gateway_response("UNAUTHORIZED", 401)
             try:
-                policy = self._authorize(event, api_key)
+                policy = self._authorize(spec, event, identity)
             except Exception:
                 return self._gateway_response("AUTHORIZER_FAILURE", 500)
             if policy is None:

@@ -60,6 +60,20 @@ class ApiRoute:
     path: str
     # False for a route whose event says `Auth: {Authorizer: NONE}`: no API key is asked.
     authorized: bool = True
+    # The authorizer the route's event names; None: the API's default.
+    authorizer: str | None = None
+
+
+@dataclass(frozen=True)
+class AuthorizerSpec:
+    """A REQUEST authorizer as API Gateway applies it: the function, its result cache, and the
+    identity sources it declares (a request lacking one is refused before the function runs;
+    none declared, the function always runs and nothing is cached)."""
+
+    function: str
+    cache_seconds: int
+    headers: tuple[str, ...]
+    query_strings: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -126,7 +140,8 @@ class StackTemplate:
                     props = event["Properties"]
                     authorizer = props.get("Auth", {}).get("Authorizer")
                     route = ApiRoute(name, props["Method"].upper(), props["Path"])
-                    routes.append(replace(route, authorized=authorizer != "NONE"))
+                    named = authorizer if authorizer not in (None, "NONE") else None
+                    routes.append(replace(route, authorized=authorizer != "NONE", authorizer=named))
         return routes
 
     def queue_sources(self) -> list[QueueSource]:
@@ -168,6 +183,25 @@ class StackTemplate:
                 reference = arn["Fn::GetAtt"][0] if "Fn::GetAtt" in arn else arn["Ref"]
                 return str(reference).split(".")[0]
         return None
+
+    def authorizers(self) -> dict[str | None, AuthorizerSpec]:
+        """Every authorizer of the API by name, the default also under the key None."""
+        found: dict[str | None, AuthorizerSpec] = {}
+        for api in self.of_type("AWS::Serverless::Api").values():
+            auth = api["Properties"].get("Auth", {})
+            for name, spec in auth.get("Authorizers", {}).items():
+                arn = spec["FunctionArn"]
+                reference = arn["Fn::GetAtt"][0] if "Fn::GetAtt" in arn else arn["Ref"]
+                identity = spec.get("Identity", {})
+                found[name] = AuthorizerSpec(
+                    function=str(reference).split(".")[0],
+                    cache_seconds=int(identity.get("ReauthorizeEvery", 300)),
+                    headers=tuple(h.lower() for h in identity.get("Headers", ())),
+                    query_strings=tuple(identity.get("QueryStrings", ())),
+                )
+            if auth.get("DefaultAuthorizer"):
+                found[None] = found[auth["DefaultAuthorizer"]]
+        return found
 
     def gateway_responses(self) -> dict[str, Any]:
         for api in self.of_type("AWS::Serverless::Api").values():

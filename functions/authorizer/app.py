@@ -1,4 +1,5 @@
-"""REQUEST authorizer: X-API-Key to workspace and scopes, for every route of the API."""
+"""REQUEST authorizer: an API key to workspace and scopes, for every route of the API. The key
+comes in the X-API-Key header, or (SmartLead's surface) in the `api_key` query parameter."""
 
 import sender_accounts  # noqa: F401  imported first: it pauses garbage collection for the init
 
@@ -22,7 +23,8 @@ require(access_store)
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
 def authorize(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
     headers = {k.lower(): v for k, v in (event.headers or {}).items()}
-    principal = authenticate(access_store.get(), headers.get("x-api-key"))
+    query = event.query_string_parameters or {}
+    principal = authenticate(access_store.get(), headers.get("x-api-key") or query.get("api_key"))
     if principal is None:
         logger.info("request refused: unknown or missing API key")
         raise Exception("Unauthorized")  # API Gateway's contract for a 401 from an authorizer
@@ -33,8 +35,8 @@ def authorize(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -
         aws_account_id=arn.aws_account_id,
         api_id=arn.api_id,
         stage=arn.stage,
-        # The result is cached per key for every route, so the policy covers the whole API;
-        # scopes are enforced by each function from the context below.
+        # ColdSend's routes cache the result per key for every route, so the policy covers the
+        # whole API; scopes are enforced by each function from the context below.
         context={
             "workspace_id": principal.workspace_id,
             "scopes": " ".join(sorted(principal.scopes)),

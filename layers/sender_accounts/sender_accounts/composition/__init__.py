@@ -9,7 +9,8 @@ instead of switching a feature off. Builders import their classes when first cal
 function imports only what its route uses. The machinery is in components.py.
 
 One module a capability, each importing only those below it: `core` (adapters and stores),
-`oauth`, then `accounts`, `bulk`, `domains`, `health`, `warmup`. This package re-exports every
+`oauth`, then `accounts`, `bulk`, `domains`, `health`, `warmup`, `smartlead` (SmartLead's
+surface over the same use cases). This package re-exports every
 component, so a function imports `from sender_accounts.composition import <component>`.
 """
 
@@ -36,6 +37,17 @@ from sender_accounts.composition.health import (
     health_worker,
 )
 from sender_accounts.composition.oauth import consents, oauth_accounts, oauth_apps, stored_logins
+from sender_accounts.composition.smartlead import (
+    smartlead_changes,
+    smartlead_deletes,
+    smartlead_ids,
+    smartlead_lists,
+    smartlead_oauth_saves,
+    smartlead_reads,
+    smartlead_reconnects,
+    smartlead_saves,
+    smartlead_stats,
+)
 from sender_accounts.composition.warmup import (
     bulk_warmups,
     warmup_planner,
@@ -76,6 +88,15 @@ __all__ = [
     "require",
     "reset",
     "signing_key",
+    "smartlead_changes",
+    "smartlead_deletes",
+    "smartlead_ids",
+    "smartlead_lists",
+    "smartlead_oauth_saves",
+    "smartlead_reads",
+    "smartlead_reconnects",
+    "smartlead_saves",
+    "smartlead_stats",
     "stored_logins",
     "test_emails",
     "updates",

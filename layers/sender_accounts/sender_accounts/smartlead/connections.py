@@ -1,0 +1,58 @@
+"""SmartLead's two connection routes besides save: an OAuth2 account from SmartLead's token
+object (through the workspace's OAuth app for its provider), and re-checking every failed
+account (ColdSend's bulk health check by status)."""
+
+from __future__ import annotations
+
+from sender_accounts.common.statuses import InboxStatus, InboxType
+from sender_accounts.errors import FieldRuleViolated
+from sender_accounts.health.bulk_check import BulkCheckService
+from sender_accounts.health.models import BulkCheckRequest
+from sender_accounts.oauth.apps import OAuthAppService
+from sender_accounts.oauth.connect import OAuthAccountService
+from sender_accounts.oauth.providers import Provider
+from sender_accounts.smartlead import translation
+from sender_accounts.smartlead.accounts import saved_answer
+from sender_accounts.smartlead.answers import ReconnectAnswer, SaveAnswer
+from sender_accounts.smartlead.fields import SaveOAuthRequest
+from sender_accounts.store.ports import Inboxes
+
+PROVIDERS = {InboxType.GOOGLE_WORKSPACE: Provider.GOOGLE, InboxType.OUTLOOK_365: Provider.MICROSOFT}
+
+
+class SmartLeadOAuthSave:
+    def __init__(
+        self, apps: OAuthAppService, accounts: OAuthAccountService, inboxes: Inboxes
+    ) -> None:
+        self._apps = apps
+        self._accounts = accounts
+        self._inboxes = inboxes
+
+    def save(self, workspace_id: str, body: SaveOAuthRequest) -> SaveAnswer:
+        provider = PROVIDERS[body.type]
+        apps = [a for a in self._apps.list(workspace_id).oauth_apps if a.provider is provider]
+        if not apps:
+            raise FieldRuleViolated(
+                "type",
+                f"This workspace has no {provider.value} OAuth app to refresh the token with: "
+                "create one with POST /api/public/v1/oauth/apps",
+            )
+        request = translation.oauth_creation(body, apps[0].oauth_app_id)
+        created = self._accounts.create_with_tokens(workspace_id, request)
+        inbox = self._inboxes.get_inbox(workspace_id, created.inbox_id)
+        return saved_answer(inbox, "Email account added successfully!")
+
+
+class SmartLeadReconnect:
+    def __init__(self, checks: BulkCheckService) -> None:
+        self._checks = checks
+
+    def reconnect_failed(self, workspace_id: str) -> ReconnectAnswer:
+        """A failed account is a DISABLED inbox: its health check logs in again and, when both
+        logins succeed, makes it ACTIVE."""
+        job = self._checks.create_job(workspace_id, BulkCheckRequest(status=InboxStatus.DISABLED))
+        return ReconnectAnswer(
+            message=f"Reconnecting {job.total_rows} failed email account(s)",
+            job_id=job.job_id,
+            accounts_to_check=job.total_rows,
+        )
