@@ -21,6 +21,12 @@ DOCUMENT_PATH = PROJECT_ROOT / "docs" / "openapi.json"
 TITLE = "Sender-accounts API"
 VERSION = "1.0.0"
 TAGS = ("accounts", "sending", "bulk", "native", "domains", "health", "warmup", "oauth")
+SMARTLEAD_TAG = {
+    "name": "smartlead",
+    "description": "SmartLead's email-account API at /api/v1 over the same inboxes: the key in "
+    "the api_key query parameter (or X-API-Key), integer ids, SmartLead's fields and answers "
+    "(docs/coming-from-smartlead.md).",
+}
 
 
 def _placeholder_environment(template: StackTemplate) -> None:
@@ -56,6 +62,8 @@ def build_document(template: StackTemplate | None = None) -> dict[str, Any]:
             responses = operation["responses"]
             if "401" in responses:  # every operation with an API key, not the OAuth callback
                 operation["security"] = [{"ApiKey": []}]
+            if "smartlead" in operation.get("tags", ()):  # either way SmartLead clients send it
+                operation["security"] = [{"ApiKey": []}, {"ApiKeyQuery": []}]
             operation["responses"] = dict(sorted(responses.items()))
     schemas["Error"] = ERROR_SCHEMA
     return {
@@ -66,11 +74,14 @@ def build_document(template: StackTemplate | None = None) -> dict[str, Any]:
             "description": "Connect SMTP/IMAP mailboxes, validated for real; secrets under KMS.",
         },
         "servers": [{"url": "/"}],
-        "tags": [{"name": name} for name in TAGS],
+        "tags": [*({"name": name} for name in TAGS), SMARTLEAD_TAG],
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": dict(sorted(schemas.items())),
-            "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}},
+            "securitySchemes": {
+                "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+                "ApiKeyQuery": {"type": "apiKey", "in": "query", "name": "api_key"},
+            },
         },
     }
 

@@ -44,6 +44,18 @@ SAMPLE_STATUS = {
     "GetWarmupReportFunction": 404,
     "BulkWarmupSenderAccountsFunction": 202,
     "GetBulkWarmupJobProgressFunction": 404,
+    # SmartLead's surface: a failed validation is stored, as SmartLead does (200); the samples'
+    # account id 4242 is not in the sample workspace.
+    "SmartLeadSaveAccountFunction": 200,
+    "SmartLeadSaveOAuthAccountFunction": 422,  # the sample workspace has no Google OAuth app
+    "SmartLeadListAccountsFunction": 200,
+    "SmartLeadGetAccountFunction": 404,
+    "SmartLeadUpdateAccountFunction": 404,
+    "SmartLeadDeleteAccountFunction": 404,
+    "SmartLeadWarmupSettingsFunction": 404,
+    "SmartLeadWarmupStatsFunction": 404,
+    "SmartLeadSuspensionFunction": 400,  # SmartLead answers an unknown id here with a 400
+    "SmartLeadReconnectFailedFunction": 200,
 }
 # Queue consumers answer a partial-batch response. The samples name no existing job: the
 # dead-letter consumer has nothing to fail, and the validator cannot open the sample's

@@ -51,7 +51,8 @@ def test_save_validates_for_real_and_the_account_reads_as_smartlead_shows_it(
     saved = _saved(client, body)
     assert saved["data"]["is_smtp_success"] is True
     assert saved["data"]["is_imap_success"] is True
-    assert saved["warmupKey"] and saved["data"]["warmup_details"]["status"] == "ACTIVE"
+    assert saved["warmupKey"]
+    assert saved["data"]["warmup_details"]["status"] == "ACTIVE"
     account_id = saved["id"]
 
     for path in (f"/email-accounts/{account_id}", f"/email-accounts/{account_id}/"):
@@ -71,7 +72,8 @@ def test_save_validates_for_real_and_the_account_reads_as_smartlead_shows_it(
         assert account["warmup_details"]["reply_rate"] == 30
         assert account["warmup_details"]["warmup_reputation"] == "100%"
         assert (account["campaign_ids"], account["tags"], account["campaign_count"]) == ([], [], 0)
-        assert "password" not in account and "imap_password" not in account
+        assert "password" not in account
+        assert "imap_password" not in account
 
     # ColdSend's surface reads the same inbox, its integer id included.
     listed = coldsend.call("GET", "/sender-accounts").json()["sender_accounts"]
@@ -116,7 +118,8 @@ def test_upsert_by_id_form_bodies_and_updates_through_post_and_patch(
     assert accounts[0]["max_email_per_day"] == 25
     # A DISABLED account (its logins failed) is not paused: the same rule as ColdSend's PATCH.
     refused = client.call("PUT", f"/email-accounts/suspend/{account_id}")
-    assert refused.status == 400 and "DISABLED" in refused.json()["message"]
+    assert refused.status == 400
+    assert "DISABLED" in refused.json()["message"]
     for method, path, limit in (("POST", f"/email-accounts/{account_id}", 30),
                                 ("PATCH", f"/email-accounts/{account_id}/", "31")):  # fmt: skip
         changed = client.call(method, path, {"max_email_per_day": limit, "bcc": "b@acme.test"})
@@ -128,7 +131,8 @@ def test_upsert_by_id_form_bodies_and_updates_through_post_and_patch(
     bad = client.call("POST", f"/email-accounts/{account_id}", {"max_email_per_day": "many"})
     assert bad.status == 422, bad.body
     problem = bad.json()
-    assert problem["ok"] is False and "max_email_per_day" in problem["message"]
+    assert problem["ok"] is False
+    assert "max_email_per_day" in problem["message"]
     assert isinstance(problem["error"], str)
 
 
@@ -146,7 +150,8 @@ def test_list_pages_by_offset_and_refuses_limit_101(workspace: Callable[..., Api
     assert client.call("GET", "/email-accounts", query={"esp": "GMAIL"}).json() == []
     too_many = client.call("GET", "/email-accounts", query={"limit": 101})
     assert too_many.status == 422
-    assert "limit" in too_many.json()["message"] and "100" in too_many.json()["message"]
+    assert "limit" in too_many.json()["message"]
+    assert "100" in too_many.json()["message"]
 
 
 def test_one_inbox_two_surfaces_and_tenancy_across_both(
@@ -186,7 +191,8 @@ def test_one_inbox_two_surfaces_and_tenancy_across_both(
     assert mine.call("GET", f"/sender-accounts/{inbox_id}").json()["overall_status"] == "ACTIVE"
     assert mine.call("DELETE", f"/sender-accounts/{inbox_id}").status == 200
     gone = client.call("DELETE", f"/email-accounts/{saved['id']}")
-    assert gone.status == 404 and gone.json()["emailAccountId"] == saved["id"]
+    assert gone.status == 404
+    assert gone.json()["emailAccountId"] == saved["id"]
 
     # Made through ColdSend's surface: renamed, suspended and deleted through SmartLead's.
     created = mine.call("POST", "/sender-accounts/smtp", smtp_account(mail_server))
@@ -216,12 +222,14 @@ def test_keys_errors_and_routes_outside_the_surface(workspace: Callable[..., Api
         refused = client.call("GET", "/email-accounts", key=key)
         assert refused.status == 401
         body = refused.json()
-        assert isinstance(body["message"], str) and isinstance(body["error"], str)
+        assert isinstance(body["message"], str)
+        assert isinstance(body["error"], str)
     # The header works too, as on ColdSend's surface.
     header = coldsend.runtime.gateway.handle(
         "GET", "/api/v1/email-accounts", {}, {"X-API-Key": [coldsend.api_key]}, None
     )
-    assert header.status == 200 and header.json() == []
+    assert header.status == 200
+    assert header.json() == []
     missing = client.call("PUT", "/email-accounts/suspend/999999999")
     assert missing.status == 400
     assert missing.json()["success"] is False
@@ -250,7 +258,8 @@ def test_warmup_settings_reach_the_engine(workspace: Callable[..., ApiClient]) -
     assert stats["id"] == account_id
     assert (stats["sent_count"], stats["spam_count"], stats["stats_by_date"]) == ("0", "0", [])
     missing = client.call("POST", f"/email-accounts/{account_id}/warmup", {"daily_rampup": 2})
-    assert missing.status == 422 and "warmup_enabled" in missing.json()["message"]
+    assert missing.status == 422
+    assert "warmup_enabled" in missing.json()["message"]
 
 
 def test_no_api_key_from_a_query_string_is_stored_anywhere(
