@@ -24,7 +24,7 @@ app = create_resolver()
     summary="Suspend an email account (SmartLead)",
     description="Pauses it (status PAUSED); an unknown id is a 400, as SmartLead answers.",
     tags=["smartlead"],
-    responses=documented(200, 400, 409),
+    responses=documented(200, 400, 404, 409),
 )
 def suspend(
     service: Annotated[SmartLeadAccounts, Depends(smartlead_changes.get)], account_id: int
@@ -38,7 +38,7 @@ def suspend(
     summary="Unsuspend an email account (SmartLead)",
     description="Resumes it (status ACTIVE); an unknown id is a 400, as SmartLead answers.",
     tags=["smartlead"],
-    responses=documented(200, 400, 409),
+    responses=documented(200, 400, 404, 409),
 )
 def unsuspend(
     service: Annotated[SmartLeadAccounts, Depends(smartlead_changes.get)], account_id: int
