@@ -45,7 +45,9 @@ def _blank_as_none(value: Any) -> Any:
 LaxBool = Annotated[bool, BeforeValidator(_lax_bool)]
 ClientId = Annotated[SingleLine, BeforeValidator(_client_id), Field(max_length=255)]
 Port = Annotated[JsonInt, Field(ge=1, le=65535)]
-OptionalText = Annotated[SingleLine | None, BeforeValidator(_blank_as_none), Field(max_length=255)]
+OptionalText = Annotated[
+    Annotated[SingleLine, Field(max_length=255)] | None, BeforeValidator(_blank_as_none)
+]
 
 ACCOUNT_TYPES = {
     "SMTP": InboxType.CUSTOM_SMTP,
@@ -89,7 +91,7 @@ class AccountSettings(WarmupFields):
     max_email_per_day: JsonInt | None = Field(default=None, ge=1)
     custom_tracking_url: OptionalText = None
     bcc: OptionalText = None
-    signature: Annotated[MultiLine | None, Field(max_length=10_000)] = None
+    signature: Annotated[MultiLine, Field(max_length=10_000)] | None = None
     different_reply_to_address: OptionalText = None
     time_to_wait_in_mins: JsonInt | None = Field(default=None, ge=0, le=1440)
     client_id: Annotated[ClientId | None, BeforeValidator(_blank_as_none)] = None
