@@ -16,6 +16,7 @@ from local_stack.mail_server import DovecotOptions, MailServer, start_mail_serve
 from local_stack.pki import ServerPki
 from local_stack.runtime import LocalRuntime
 from tests.support.secret_scan import SCAN
+from tests.support.smartlead import SmartLeadClient
 from tests.support.stack import ApiClient
 from tests.support.warmup_store import (
     member_account,
@@ -152,3 +153,27 @@ def test_members_warm_each_other_on_the_ramp_and_rescue_from_spam(
 
     # No secret in anything warm-up stored (messages, days, counters).
     assert PASSWORD not in repr(table_items(""))
+
+    # SmartLead's warm-up statistics are the engine's counts, day by day and in total.
+    smartlead = SmartLeadClient(client)
+    for address, inbox_id in ids.items():
+        report = reports[address]
+        account_id = client.call("GET", f"/sender-accounts/{inbox_id}").json()["account_id"]
+        stats = smartlead.call("GET", f"/email-accounts/{account_id}/warmup-stats").json()
+        totals = report["totals_7_days"]
+        assert (stats["sent_count"], stats["spam_count"], stats["inbox_count"]) == (
+            str(totals["sent"]), str(totals["landed_spam"]), str(totals["landed_inbox"]),
+        )  # fmt: skip
+        assert stats["warmup_email_received_count"] == str(totals["received"])
+        by_day = {d["day"]: d for d in report["daily"]}
+        assert {s["id"] for s in stats["stats_by_date"]} == set(by_day)
+        for day in stats["stats_by_date"]:
+            engine = by_day[day["id"]]
+            assert (day["sent_count"], day["reply_count"], day["save_from_spam_count"]) == (
+                engine["sent"], engine["replied"], engine["saved_from_spam"],
+            )  # fmt: skip
+        shown = smartlead.call("GET", f"/email-accounts/{account_id}").json()["warmup_details"]
+        assert (shown["total_sent_count"], shown["total_spam_count"]) == (
+            totals["sent"], totals["landed_spam"],
+        )  # fmt: skip
+    assert reports[JUNKED]["totals_7_days"]["landed_spam"] > 0  # the comparison saw spam
