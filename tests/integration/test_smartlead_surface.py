@@ -5,6 +5,7 @@ bodies, both slash forms; an inbox made through one surface is managed through t
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -280,3 +281,24 @@ def test_no_api_key_from_a_query_string_is_stored_anywhere(
         for page in db.get_paginator("scan").paginate(TableName=table):
             assert coldsend.api_key not in str(page["Items"]), table
     assert os.environ.get("TABLE_NAME")
+
+
+def test_rate_limit_answers_429_in_smartleads_shape_with_headers(
+    workspace: Callable[..., ApiClient], settings_env: Callable[[str, str], None]
+) -> None:
+    settings_env("RATE_LIMIT_PER_MINUTE", "2")
+    client = SmartLeadClient(workspace())
+    into_minute = time.time() % 60
+    if into_minute > 45:  # three calls in one fixed minute
+        time.sleep(60 - into_minute + 0.1)
+    answers = [client.call("GET", "/email-accounts") for _ in range(3)]
+    assert [a.status for a in answers] == [200, 200, 429]
+    limited = answers[2]
+    assert limited.headers["X-RateLimit-Limit"] == "2"
+    assert limited.headers["X-RateLimit-Remaining"] == "0"
+    assert int(limited.headers["X-RateLimit-Reset"]) > 0
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+    body = limited.json()
+    assert (body["ok"], body["error_code"]) == (False, "RATE_LIMITED")
+    assert isinstance(body["message"], str)
+    assert isinstance(body["error"], str)

@@ -82,15 +82,24 @@ def test_concurrent_creation_of_one_address_yields_one_inbox(
     assert listed["pagination"]["total"] == 1
 
 
+UNAUTHORIZED = {
+    "detail": "Invalid or missing API key",
+    "error_code": "UNAUTHORIZED",
+    "ok": False,  # SmartLead's clients read these three; the gateway answers for both surfaces
+    "message": "Invalid API Key",
+    "error": "Invalid or missing API key",
+}
+
+
 def test_missing_and_unknown_keys_get_401(workspace: Callable[..., ApiClient]) -> None:
     client = workspace()
     missing = client.runtime.gateway.handle("GET", "/api/public/v1/sender-accounts", {}, {}, None)
     assert missing.status == 401
-    assert missing.json() == {"detail": "Invalid or missing API key", "error_code": "UNAUTHORIZED"}
+    assert missing.json() == UNAUTHORIZED
     unknown = ApiClient(client.runtime, "cs_test_" + "A" * 43, client.workspace_id)
     response = unknown.call("GET", "/sender-accounts")
     assert response.status == 401
-    assert response.json() == {"detail": "Invalid or missing API key", "error_code": "UNAUTHORIZED"}
+    assert response.json() == UNAUTHORIZED
 
 
 def test_read_only_key_gets_403_on_writes(

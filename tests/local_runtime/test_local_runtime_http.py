@@ -190,6 +190,9 @@ def test_authorizer_answers_match_the_contract(serve: tuple[str, subprocess.Pope
         assert response.json() == {
             "detail": "Invalid or missing API key",
             "error_code": "UNAUTHORIZED",
+            "ok": False,  # SmartLead's clients read these three; the gateway answers for both
+            "message": "Invalid API Key",
+            "error": "Invalid or missing API key",
         }
     command = [sys.executable, "-m", "local_stack.api_key", "--workspace", "readers"]
     command += ["--scopes", "sender_accounts:read"]
