@@ -46,7 +46,7 @@ def test_every_operation_is_tagged_described_and_documents_every_status() -> Non
             assert {"302", "400"} <= set(responses), where
             continue
         # SmartLead's clients send the key in the api_key query parameter; either is taken.
-        either = [{"ApiKey": []}, {"ApiKeyQuery": []}]
+        either: list[dict[str, list[str]]] = [{"ApiKey": []}, {"ApiKeyQuery": []}]
         smartlead = operation["tags"] == ["smartlead"]
         assert operation["security"] == (either if smartlead else [{"ApiKey": []}]), where
         expected = {"401", "403", "422", "429", "503"}
