@@ -60,13 +60,15 @@ class SenderAccountStatusChanged(SenderAccountEvent):
 
 
 class SenderAccountDisconnected(SenderAccountEvent):
-    """A health check turned the inbox DISABLED; the failure that did it."""
+    """A health check turned the inbox DISABLED; the failure that did it. `account_id` is the
+    inbox's integer id (SmartLead's), for webhooks in SmartLead's format."""
 
     consecutive_failures: int
     stage: str
     error_code: str
     detail: str
     server_reply: str | None = None
+    account_id: int | None = None
 
 
 class SenderAccountReconnected(SenderAccountEvent):
@@ -108,3 +110,11 @@ class WarmupPaused(SenderAccountEvent):
 
 class WarmupResumed(SenderAccountEvent):
     """Warm-up enabled again after a pause (a new warm-up: day 1 starts now)."""
+
+
+class WebhookDisabled(LifecycleEvent):
+    """The product turned a webhook off: `GONE` (its endpoint answered 410) or `FAILING` (every
+    delivery failed for 3 days)."""
+
+    webhook_id: str
+    reason: Literal["GONE", "FAILING"]

@@ -10,7 +10,7 @@ function imports only what its route uses. The machinery is in components.py.
 
 One module a capability, each importing only those below it: `core` (adapters and stores),
 `oauth`, then `accounts`, `bulk`, `domains`, `health`, `warmup`, `smartlead` (SmartLead's
-surface over the same use cases). This package re-exports every
+surface over the same use cases), `webhooks`. This package re-exports every
 component, so a function imports `from sender_accounts.composition import <component>`.
 """
 
@@ -55,6 +55,7 @@ from sender_accounts.composition.warmup import (
     warmup_reports,
     warmup_sender,
 )
+from sender_accounts.composition.webhooks import webhook_dispatcher, webhook_store, webhooks
 
 __all__ = [
     "Component",
@@ -105,4 +106,7 @@ __all__ = [
     "warmup_receiver",
     "warmup_reports",
     "warmup_sender",
+    "webhook_dispatcher",
+    "webhook_store",
+    "webhooks",
 ]  # fmt: skip

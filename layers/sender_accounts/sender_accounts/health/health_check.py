@@ -215,6 +215,7 @@ class HealthCheckService(InboxUseCase):
                         error_code=failure.error_code,
                         detail=failure.detail,
                         server_reply=failure.server_reply,
+                        account_id=after.account_id,
                     )
                 )
             else:

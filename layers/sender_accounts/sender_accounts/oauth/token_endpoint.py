@@ -98,7 +98,7 @@ def pin_endpoint(url: str, policy: OutboundPolicy) -> PinnedUrl:
     return PinnedUrl(parts.scheme, parts.hostname, port, path, str(addresses[0]))
 
 
-class _PinnedHttps(http.client.HTTPSConnection):
+class PinnedHttps(http.client.HTTPSConnection):
     """HTTPS to the resolved address, the certificate checked against the URL's host."""
 
     def __init__(self, target: PinnedUrl, timeout: float) -> None:
@@ -110,7 +110,7 @@ class _PinnedHttps(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
-class _PinnedHttp(http.client.HTTPConnection):
+class PinnedHttp(http.client.HTTPConnection):
     def __init__(self, target: PinnedUrl, timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
         self._address = target.address
@@ -119,7 +119,7 @@ class _PinnedHttp(http.client.HTTPConnection):
         self.sock = socket.create_connection((self._address, self.port), self.timeout)
 
 
-class _CutOff:
+class CutOff:
     """Shuts a connection's socket down at its deadline: a socket timeout bounds each read,
     not the request, and an endpoint that trickles a header line now and then never trips it."""
 
@@ -136,7 +136,7 @@ class _CutOff:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
-    def __enter__(self) -> _CutOff:
+    def __enter__(self) -> CutOff:
         self._timer.start()
         return self
 
@@ -151,10 +151,10 @@ def post_form(url: str, form: dict[str, str], policy: OutboundPolicy, timeout: f
     target = pin_endpoint(url, policy)
     if seconds <= 0:
         raise TokenEndpointUnreachable("TIMEOUT", f"No time was left to ask {target.host}")
-    kind = _PinnedHttps if target.scheme == "https" else _PinnedHttp
+    kind = PinnedHttps if target.scheme == "https" else PinnedHttp
     connection = kind(target, seconds)
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
-    with _CutOff(connection, seconds) as cut_off:
+    with CutOff(connection, seconds) as cut_off:
         try:
             connection.request("POST", target.path, body=urlencode(form), headers=headers)
             response = connection.getresponse()

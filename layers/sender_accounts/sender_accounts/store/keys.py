@@ -12,6 +12,8 @@
 | API key                   | APIKEY#<sha256>       | APIKEY                  |
 | OAuth app                 | WS#<workspace_id>     | OAUTHAPP#<oauth_app_id> |
 | consent in progress       | OAUTHSTATE#<sha256>   | OAUTHSTATE              |
+| webhook                   | WS#<workspace_id>     | WEBHOOK#<webhook_id>    |
+| webhook delivery          | WEBHOOKLOG#<ws>#<id>  | DELIVERY#<delivery_id>  |
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from __future__ import annotations
 INBOX_PREFIX = "INBOX#"
 DOMAIN_PREFIX = "DOMAIN#"
 OAUTH_APP_PREFIX = "OAUTHAPP#"
+WEBHOOK_PREFIX = "WEBHOOK#"
+DELIVERY_PREFIX = "DELIVERY#"
 
 
 def workspace_key(workspace_id: str) -> str:
@@ -55,6 +59,19 @@ def workspace_by_name_key(name: str) -> dict[str, str]:
 
 def oauth_app_key(workspace_id: str, oauth_app_id: str) -> dict[str, str]:
     return {"pk": workspace_key(workspace_id), "sk": f"{OAUTH_APP_PREFIX}{oauth_app_id}"}
+
+
+def webhook_key(workspace_id: str, webhook_id: str) -> dict[str, str]:
+    return {"pk": workspace_key(workspace_id), "sk": f"{WEBHOOK_PREFIX}{webhook_id}"}
+
+
+def delivery_log_key(workspace_id: str, webhook_id: str) -> str:
+    return f"WEBHOOKLOG#{workspace_id}#{webhook_id}"
+
+
+def delivery_key(workspace_id: str, webhook_id: str, delivery_id: str) -> dict[str, str]:
+    pk = delivery_log_key(workspace_id, webhook_id)
+    return {"pk": pk, "sk": f"{DELIVERY_PREFIX}{delivery_id}"}
 
 
 def consent_state_key(state_hash: str) -> dict[str, str]:

@@ -1,0 +1,145 @@
+"""One attempt of one delivery, and what follows it.
+
+The URL is checked under the outbound rule again (its name may resolve elsewhere now), the
+body signed with every secret in use, the answer recorded (status, latency, error class, the
+first KiB), then: a 2xx ends the delivery; anything else schedules the next attempt on the
+retry schedule, with jitter, until it runs out (the delivery fails). An endpoint answering 410,
+or failing every delivery for 3 days, is turned off, with a `WebhookDisabled` event.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from sender_accounts.adapters.dns_lookup import DnsLookup
+from sender_accounts.adapters.ports import EventBus, SecretVault
+from sender_accounts.common.clock import utc_now
+from sender_accounts.common.events import WebhookDisabled
+from sender_accounts.mail.policy import OutboundPolicy
+from sender_accounts.store.webhooks import DeliveryRecord, WebhookRecord, WebhookStore
+from sender_accounts.webhooks.outbound import USER_AGENT, Answer, UrlRefused, pin_url, post
+from sender_accounts.webhooks.signing import secrets_context, signature_header
+
+FAILING_FOR_SECONDS = 3 * 86400
+JITTER = 0.1  # up to a tenth of each delay added, so retries of one outage do not arrive as one
+
+
+class RetryQueue(Protocol):
+    def schedule(self, message: dict[str, Any], delay_seconds: float) -> None: ...
+
+
+def message_id(delivery_id: str) -> str:
+    return f"msg_{delivery_id}"
+
+
+def _later(seconds: float) -> str:
+    moment = datetime.now(UTC) + timedelta(seconds=seconds)
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class DeliveryAttempts:
+    def __init__(
+        self, store: WebhookStore, vault: SecretVault, lookup: DnsLookup, policy: OutboundPolicy,
+        events: EventBus, retries: RetryQueue | None, schedule: tuple[int, ...],
+    ) -> None:  # fmt: skip
+        self._store = store
+        self._vault = vault
+        self._lookup = lookup
+        self._policy = policy
+        self._events = events
+        self._retries = retries
+        self._schedule = schedule
+
+    def attempt(
+        self, workspace_id: str, webhook: WebhookRecord, delivery: DeliveryRecord,
+        retry_on_failure: bool = True,
+    ) -> DeliveryRecord:  # fmt: skip
+        """Tries `delivery` once now; the delivery as recorded after it."""
+        started_at = utc_now()
+        answer = self._send(workspace_id, webhook, delivery)
+        attempted = len(delivery.attempts)
+        delay = None
+        retried = retry_on_failure and answer.status_code != 410
+        if not answer.succeeded and retried and attempted < len(self._schedule):
+            delay = self._schedule[attempted] * (1 + random.uniform(0, JITTER))  # noqa: S311
+        status = "succeeded" if answer.succeeded else ("pending" if delay else "failed")
+        next_at = _later(delay) if delay else None
+        attempt = {
+            "attempted_at": started_at,
+            "status_code": answer.status_code,
+            "latency_ms": answer.latency_ms,
+            "error_class": answer.error_class,
+            "response_excerpt": answer.excerpt,
+        }
+        if delay and self._retries is not None:
+            # Queued before the attempt is recorded: if queueing fails, the attempt is not
+            # recorded and the message that asked for it comes back, so nothing is lost.
+            self._retries.schedule(
+                {"workspace_id": workspace_id, "webhook_id": webhook.webhook_id,
+                 "delivery_id": delivery.delivery_id, "attempt": attempted + 1, "due_at": next_at},
+                delay,
+            )  # fmt: skip
+        self._store.record_attempt(workspace_id, delivery, attempt, status, next_at)
+        self._note_health(workspace_id, webhook, answer)
+        clean = {k: v for k, v in attempt.items() if v is not None}
+        return delivery.model_copy(update={
+            "attempts": [*delivery.attempts, clean], "status": status, "next_attempt_at": next_at,
+        })  # fmt: skip
+
+    def _send(self, workspace_id: str, webhook: WebhookRecord, delivery: DeliveryRecord) -> Answer:
+        try:
+            target = pin_url(webhook.url, self._policy, self._lookup)
+        except UrlRefused:
+            return Answer(None, 0, "ADDRESS_REFUSED")
+        timestamp = int(time.time())
+        ident = message_id(delivery.delivery_id)
+        headers = {
+            "content-type": "application/json",
+            "user-agent": USER_AGENT,
+            "webhook-id": ident,
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": signature_header(
+                self._secrets(workspace_id, webhook), ident, timestamp, delivery.body
+            ),
+        }
+        return post(target, headers, delivery.body)
+
+    def _secrets(self, workspace_id: str, webhook: WebhookRecord) -> list[str]:
+        opened = self._vault.open_secrets(
+            webhook.secrets_ciphertext, secrets_context(workspace_id, webhook.webhook_id)
+        )
+        secrets = [str(opened["current"])]
+        until = webhook.previous_secret_until
+        if opened.get("previous") and until and until > utc_now():
+            secrets.append(str(opened["previous"]))
+        return secrets
+
+    def _note_health(self, workspace_id: str, webhook: WebhookRecord, answer: Answer) -> None:
+        if answer.succeeded:
+            if webhook.failing_since:
+                self._store.update(workspace_id, webhook.webhook_id, {"failing_since": None})
+            return
+        if answer.status_code == 410:
+            self._disable(workspace_id, webhook, "GONE")
+        elif webhook.failing_since is None:
+            self._store.update(workspace_id, webhook.webhook_id, {"failing_since": utc_now()})
+        else:
+            since = datetime.fromisoformat(webhook.failing_since)
+            if (datetime.now(UTC) - since).total_seconds() >= FAILING_FOR_SECONDS:
+                self._disable(workspace_id, webhook, "FAILING")
+
+    def _disable(self, workspace_id: str, webhook: WebhookRecord, reason: str) -> None:
+        if not webhook.enabled:
+            return
+        changes = {"enabled": False, "disabled_reason": reason, "updated_at": utc_now()}
+        self._store.update(workspace_id, webhook.webhook_id, changes)
+        self._events.publish(
+            WebhookDisabled(
+                workspace_id=workspace_id,
+                webhook_id=webhook.webhook_id,
+                reason="GONE" if reason == "GONE" else "FAILING",
+            )
+        )
