@@ -1,4 +1,4 @@
-"""Create every table, key, queue and bus that template.yaml declares, on an AWS emulation."""
+"""Create every table, key, queue, bus and rule that template.yaml declares, on an AWS emulation."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ CREATION_ORDER = (
     "AWS::KMS::Alias",
     "AWS::SQS::Queue",
     "AWS::Events::EventBus",
+    "AWS::Events::Rule",
     "AWS::SecretsManager::Secret",
 )
 
@@ -181,6 +182,28 @@ def _create_event_bus(
     attributes[(logical_id, "Name")] = name
 
 
+def _create_rule(
+    endpoint: str, stack: str, logical_id: str, props: dict[str, Any], refs: dict[str, str],
+    attributes: dict[tuple[str, str], str],
+) -> None:  # fmt: skip
+    """A rule on the stack's bus and its targets (the emulation delivers to queues); the
+    queue's policy that lets EventBridge send is not needed here."""
+    events = _client("events", endpoint)
+    name = props.get("Name", f"{stack}-{logical_id}")
+    bus = props.get("EventBusName", "default")
+    pattern = props["EventPattern"]
+    arn = events.put_rule(
+        Name=name,
+        EventBusName=bus,
+        EventPattern=pattern if isinstance(pattern, str) else json.dumps(pattern),
+    )["RuleArn"]
+    targets = [{"Id": t["Id"], "Arn": t["Arn"]} for t in props.get("Targets", [])]
+    if targets:
+        events.put_targets(Rule=name, EventBusName=bus, Targets=targets)
+    refs[logical_id] = name
+    attributes[(logical_id, "Arn")] = arn
+
+
 def _create_secret(
     endpoint: str, stack: str, logical_id: str, props: dict[str, Any], refs: dict[str, str],
     attributes: dict[tuple[str, str], str],
@@ -205,5 +228,6 @@ _CREATORS = {
     "AWS::KMS::Alias": _create_alias,
     "AWS::SQS::Queue": _create_queue,
     "AWS::Events::EventBus": _create_event_bus,
+    "AWS::Events::Rule": _create_rule,
     "AWS::SecretsManager::Secret": _create_secret,
 }

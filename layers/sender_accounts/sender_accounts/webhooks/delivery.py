@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from sender_accounts.adapters.dns_lookup import DnsLookup
+from sender_accounts.adapters.observability import metrics
 from sender_accounts.adapters.ports import EventBus, SecretVault
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.events import WebhookDisabled
@@ -82,7 +83,10 @@ class DeliveryAttempts:
                  "delivery_id": delivery.delivery_id, "attempt": attempted + 1, "due_at": next_at},
                 delay,
             )  # fmt: skip
-        self._store.record_attempt(workspace_id, delivery, attempt, status, next_at)
+        recorded = self._store.record_attempt(workspace_id, delivery, attempt, status, next_at)
+        if recorded and status != "pending":  # the alarm on failed deliveries watches these
+            outcome = "Succeeded" if answer.succeeded else "Failed"
+            metrics.add_metric(name=f"WebhookDeliveries{outcome}", unit="Count", value=1)
         self._note_health(workspace_id, webhook, answer)
         clean = {k: v for k, v in attempt.items() if v is not None}
         return delivery.model_copy(update={
