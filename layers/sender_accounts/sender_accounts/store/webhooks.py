@@ -130,6 +130,38 @@ class WebhookStore:
             raise
         return WebhookRecord.model_validate(deserialize(response["Attributes"]))
 
+    def start_failing(self, workspace_id: str, webhook_id: str, now: str) -> str | None:
+        """Since when the webhook has been failing (now, unless it already was); None when it
+        is gone."""
+        try:
+            response = self._db.call(
+                "update_item",
+                TableName=self._table,
+                Key=serialize(webhook_key(workspace_id, webhook_id)),
+                UpdateExpression="SET failing_since = if_not_exists(failing_since, :now)",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues=serialize({":now": now}),
+                ReturnValues="UPDATED_NEW",
+            )
+        except ClientError as exc:
+            if is_condition_failure(exc):
+                return None
+            raise
+        return str(deserialize(response["Attributes"])["failing_since"])
+
+    def end_failing(self, workspace_id: str, webhook_id: str) -> None:
+        try:
+            self._db.call(
+                "update_item",
+                TableName=self._table,
+                Key=serialize(webhook_key(workspace_id, webhook_id)),
+                UpdateExpression="REMOVE failing_since",
+                ConditionExpression="attribute_exists(failing_since)",
+            )
+        except ClientError as exc:
+            if not is_condition_failure(exc):
+                raise
+
     def delete(self, workspace_id: str, webhook_id: str) -> None:
         known_form(webhook_id, WEBHOOK)
         try:

@@ -87,7 +87,7 @@ class DeliveryAttempts:
         if recorded and status != "pending":  # the alarm on failed deliveries watches these
             outcome = "Succeeded" if answer.succeeded else "Failed"
             metrics.add_metric(name=f"WebhookDeliveries{outcome}", unit="Count", value=1)
-        self._note_health(workspace_id, webhook, answer)
+        self._note_health(workspace_id, webhook, answer, bool(delivery.attempts))
         clean = {k: v for k, v in attempt.items() if v is not None}
         return delivery.model_copy(update={
             "attempts": [*delivery.attempts, clean], "status": status, "next_attempt_at": next_at,
@@ -121,18 +121,23 @@ class DeliveryAttempts:
             secrets.append(str(opened["previous"]))
         return secrets
 
-    def _note_health(self, workspace_id: str, webhook: WebhookRecord, answer: Answer) -> None:
+    def _note_health(
+        self, workspace_id: str, webhook: WebhookRecord, answer: Answer, retried: bool
+    ) -> None:
+        """Success ends the webhook's failing spell (looked at when the copy read says it is
+        failing or this delivery failed before: no write on the usual success); a failure
+        starts one, or disables the webhook once it lasted FAILING_FOR_SECONDS."""
         if answer.succeeded:
-            if webhook.failing_since:
-                self._store.update(workspace_id, webhook.webhook_id, {"failing_since": None})
+            if webhook.failing_since or retried:
+                self._store.end_failing(workspace_id, webhook.webhook_id)
             return
         if answer.status_code == 410:
             self._disable(workspace_id, webhook, "GONE")
-        elif webhook.failing_since is None:
-            self._store.update(workspace_id, webhook.webhook_id, {"failing_since": utc_now()})
-        else:
-            since = datetime.fromisoformat(webhook.failing_since)
-            if (datetime.now(UTC) - since).total_seconds() >= FAILING_FOR_SECONDS:
+            return
+        since = self._store.start_failing(workspace_id, webhook.webhook_id, utc_now())
+        if since is not None:
+            elapsed = datetime.now(UTC) - datetime.fromisoformat(since)
+            if elapsed.total_seconds() >= FAILING_FOR_SECONDS:
                 self._disable(workspace_id, webhook, "FAILING")
 
     def _disable(self, workspace_id: str, webhook: WebhookRecord, reason: str) -> None:
