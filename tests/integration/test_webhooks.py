@@ -15,10 +15,13 @@ import pytest
 from standardwebhooks import Webhook as Verifier
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from local_stack.mail_server import MailServer
 from local_stack.runtime import LocalRuntime
 from tests.support.dns_server import Zone
+from tests.support.inboxes import create_inbox
 from tests.support.secret_scan import SCAN
-from tests.support.stack import ApiClient
+from tests.support.stack import MAILBOX_PASSWORD, ApiClient
+from tests.support.switch_proxy import switch_proxy
 from tests.support.webhook_receiver import Receiver, start_receiver
 
 
@@ -360,3 +363,47 @@ def test_no_secret_is_stored_in_the_clear(
     assert created["webhook_id"] in dumped
     assert key_part not in dumped
     assert created["secret"] not in dumped
+
+
+def test_a_disconnect_found_by_health_checks_arrives_once_per_transition(
+    runtime: LocalRuntime, workspace: Callable[..., ApiClient], receiver: Receiver,
+    mail_server: MailServer, settings_env: Callable[[str, str], None],
+) -> None:  # fmt: skip
+    settings_env("MAIL_STEP_TIMEOUT_SECONDS", "1")
+    settings_env("CHECK_MIN_INTERVAL_SECONDS", "0")
+    client = workspace()
+    events = ["sender_account.disconnected", "sender_account.reconnected"]
+    standard = register(client, receiver.script("/health"), events)
+    register(client, receiver.script("/smartlead"), ["sender_account.disconnected"],
+             format="smartlead")  # fmt: skip
+    with (
+        switch_proxy(mail_server.submission_starttls_port) as smtp,
+        switch_proxy(mail_server.imaps_port) as imap,
+    ):
+        inbox_id = create_inbox(client, mail_server, smtp_port=smtp.port, imap_port=imap.port)
+        smtp.answering = imap.answering = False
+        for _ in range(4):  # the third disables; the fourth finds it still down
+            client.call("POST", f"/sender-accounts/{inbox_id}/check")
+        smtp.answering = imap.answering = True
+        assert client.call("POST", f"/sender-accounts/{inbox_id}/check").json()[
+            "overall_status"] == "ACTIVE"  # fmt: skip
+    got = receiver.wait_for("/health", 2)
+    time.sleep(1.0)  # nothing more follows
+    got = receiver.at("/health")
+    types = [verified(standard["secret"], r)["type"] for r in got]
+    assert sorted(types) == ["sender_account.disconnected", "sender_account.reconnected"]
+    disconnected = next(
+        verified(standard["secret"], r) for r in got if "disconnected" in r.body
+    )  # fmt: skip
+    assert disconnected["data"]["inbox_id"] == inbox_id
+    assert disconnected["data"]["error_code"] == "TIMEOUT"
+    # SmartLead's own payload, with the integer id its clients know the account by
+    smartlead = receiver.wait_for("/smartlead", 1)
+    assert len(smartlead) == 1
+    body = json.loads(smartlead[0].body)
+    account_id = client.call("GET", f"/sender-accounts/{inbox_id}").json()["account_id"]
+    assert body["eventType"] == "EMAIL_ACCOUNT_DISCONNECTED"
+    assert body["accountId"] == account_id
+    assert body["email"] == disconnected["data"]["email_address"]
+    assert body["error"]
+    assert MAILBOX_PASSWORD not in smartlead[0].body
