@@ -20,7 +20,9 @@ from .template import PROJECT_ROOT, StackTemplate, load_template
 DOCUMENT_PATH = PROJECT_ROOT / "docs" / "openapi.json"
 TITLE = "Sender-accounts API"
 VERSION = "1.0.0"
-TAGS = ("accounts", "sending", "bulk", "native", "domains", "health", "warmup", "oauth")
+TAGS = (
+    "accounts", "sending", "bulk", "native", "domains", "health", "warmup", "oauth", "webhooks",
+)  # fmt: skip
 SMARTLEAD_TAG = {
     "name": "smartlead",
     "description": "SmartLead's email-account API at /api/v1 over the same inboxes: the key in "

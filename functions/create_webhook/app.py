@@ -29,7 +29,7 @@ app = create_resolver()
         "every delivery). The answer carries the signing secret (whsec_…), shown only here."
     ),
     tags=["webhooks"],
-    responses=documented(201, 413, 415),
+    responses=documented(201, 409, 413, 415),
 )
 def create_webhook(
     service: Annotated[WebhookService, Depends(webhooks.get)],

@@ -24,7 +24,7 @@ app = create_resolver()
     summary="Change a webhook",
     description="url, events, enabled, description; enabling clears its failure record.",
     tags=["webhooks"],
-    responses=documented(200, 404, 413, 415),
+    responses=documented(200, 404, 409, 413, 415),
 )
 def update_webhook(
     service: Annotated[WebhookService, Depends(webhooks.get)],

@@ -56,6 +56,17 @@ SAMPLE_STATUS = {
     "SmartLeadWarmupStatsFunction": 404,
     "SmartLeadSuspensionFunction": 400,  # SmartLead answers an unknown id here with a 400
     "SmartLeadReconnectFailedFunction": 200,
+    # Webhooks: the sample's URL is on loopback, which the local stack allows; the samples'
+    # webhook id is not in the sample workspace.
+    "CreateWebhookFunction": 201,
+    "ListWebhooksFunction": 200,
+    "GetWebhookFunction": 404,
+    "UpdateWebhookFunction": 404,
+    "DeleteWebhookFunction": 404,
+    "RotateWebhookSecretFunction": 404,
+    "TestWebhookFunction": 404,
+    "ListWebhookDeliveriesFunction": 404,
+    "RetryWebhookDeliveryFunction": 404,
 }
 # Queue consumers answer a partial-batch response. The samples name no existing job: the
 # dead-letter consumer has nothing to fail, and the validator cannot open the sample's
@@ -68,6 +79,7 @@ QUEUE_FAILURES = {
     "WarmupSendWorkerFunction": 0,  # the sample's send was never planned: nothing to send
     "WarmupReceiveWorkerFunction": 0,  # nothing is expected in the sample's mailbox
     "BulkWarmupWorkerFunction": 0,  # the sample's inbox does not exist: its row is skipped
+    "WebhookDeliveryWorkerFunction": 0,  # a disconnect; each webhook of its workspace is told
 }
 
 SCHEDULED = {
