@@ -294,11 +294,3 @@ class InvalidState(ServiceError):
     def __init__(self) -> None:
         super().__init__("Unknown state: start the consent again with POST /oauth/authorizations")
 
-
-class WebhookDisabled(ServiceError):
-    """A test or a retry asked of a webhook that is turned off."""
-
-    status, error_code = 409, "WEBHOOK_DISABLED"
-
-    def __init__(self) -> None:
-        super().__init__("The webhook is disabled: PATCH it with enabled true first")

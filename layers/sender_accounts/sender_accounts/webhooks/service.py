@@ -12,7 +12,7 @@ from typing import Any
 from sender_accounts.adapters.dns_lookup import DnsLookup
 from sender_accounts.adapters.ports import SecretVault
 from sender_accounts.common.clock import utc_now
-from sender_accounts.errors import FieldRuleViolated, InvalidCursor, WebhookDisabled
+from sender_accounts.errors import FieldRuleViolated, InvalidCursor, ServiceError
 from sender_accounts.mail.policy import OutboundPolicy
 from sender_accounts.store.webhooks import DeliveryRecord, WebhookRecord, WebhookStore
 from sender_accounts.webhooks.catalog import TEST_EVENT
@@ -43,6 +43,15 @@ def public_webhook(record: WebhookRecord) -> Webhook:
 def public_delivery(record: DeliveryRecord) -> Delivery:
     shown = record.model_dump(exclude={"body"})
     return Delivery.model_validate({**shown, "message_id": message_id(record.delivery_id)})
+
+
+class WebhookDisabled(ServiceError):
+    """A test or a retry asked of a webhook that is turned off."""
+
+    status, error_code = 409, "WEBHOOK_DISABLED"
+
+    def __init__(self) -> None:
+        super().__init__("The webhook is disabled: PATCH it with enabled true first")
 
 
 def _enabled(webhook: WebhookRecord) -> WebhookRecord:
