@@ -293,4 +293,3 @@ class InvalidState(ServiceError):
 
     def __init__(self) -> None:
         super().__init__("Unknown state: start the consent again with POST /oauth/authorizations")
-
