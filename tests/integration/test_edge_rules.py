@@ -73,7 +73,11 @@ def test_another_workspaces_ids_are_404_on_every_route(
     value = job_id if "job_id" in path else domain_id if "domain_id" in path else inbox_id
     if "{account_id}" in path:
         value = str(owner.call("GET", f"/sender-accounts/{inbox_id}").json()["account_id"])
+    if "{webhook_id}" in path:
+        hook = {"url": "http://127.0.0.1:9/hook", "events": ["*"]}
+        value = owner.call("POST", "/webhooks", hook).json()["webhook_id"]
     bodies = {
+        "{webhook_id}": {"enabled": False},
         "test-email": {"recipient_email": "a@example.test"},
         "{inbox_id}": {"status": "PAUSED"},
         "{account_id}": {"from_name": "Taken"},
@@ -87,6 +91,8 @@ def test_another_workspaces_ids_are_404_on_every_route(
     assert response.status == expected, (method, path, response.body)
     assert owner.call("GET", f"/sender-accounts/{inbox_id}").json() == before
     assert owner.call("GET", f"/domains/{domain_id}").status == 200
+    if "{webhook_id}" in path:
+        assert owner.call("GET", f"/webhooks/{value}").json()["enabled"] is True
 
 
 def test_same_idempotency_key_and_body_replays_without_doing_the_work_again(

@@ -41,13 +41,17 @@ def _store() -> WebhookStore:
 
 def _attempts(with_retries: bool) -> DeliveryAttempts:
     from sender_accounts.adapters.delayed_queue import DelayedQueue
-    from sender_accounts.webhooks.delivery import DeliveryAttempts
+    from sender_accounts.store.host_slots import HostSlots
+    from sender_accounts.webhooks.delivery import SLOTS_PER_ENDPOINT, DeliveryAttempts
 
-    retries = DelayedQueue(client("sqs"), env("WEBHOOK_RETRY_QUEUE_URL")) if with_retries else None
-    settings = get_settings()
+    retries, slots = None, None
+    if with_retries:  # the worker: retries queued, requests in flight bounded per endpoint
+        retries = DelayedQueue(client("sqs"), env("WEBHOOK_RETRY_QUEUE_URL"))
+        table = env("REQUEST_CONTROL_TABLE_NAME")
+        slots = HostSlots(client("dynamodb"), table, SLOTS_PER_ENDPOINT, kind="hookslot")
     return DeliveryAttempts(
-        webhook_store.get(), vault.get(), dns_lookup.get(), settings.outbound_policy,
-        events.get(), retries, retry_schedule(),
+        webhook_store.get(), vault.get(), dns_lookup.get(), get_settings().outbound_policy,
+        events.get(), retries, retry_schedule(), slots,
     )  # fmt: skip
 
 
@@ -71,6 +75,6 @@ def _dispatcher() -> WebhookDispatcher:
 webhook_store = Component(_store, ("TABLE_NAME",))
 webhooks = Component(_webhooks, ("TABLE_NAME",), uses=(webhook_store, vault, dns_lookup, events))
 webhook_dispatcher = Component(
-    _dispatcher, ("TABLE_NAME", "WEBHOOK_RETRY_QUEUE_URL"),
+    _dispatcher, ("TABLE_NAME", "WEBHOOK_RETRY_QUEUE_URL", "REQUEST_CONTROL_TABLE_NAME"),
     uses=(webhook_store, vault, dns_lookup, events),
 )  # fmt: skip

@@ -20,16 +20,31 @@ from sender_accounts.adapters.ports import EventBus, SecretVault
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.events import WebhookDisabled
 from sender_accounts.mail.policy import OutboundPolicy
+from sender_accounts.store.host_slots import HostBusy, HostSlots
 from sender_accounts.store.webhooks import DeliveryRecord, WebhookRecord, WebhookStore
 from sender_accounts.webhooks.outbound import USER_AGENT, Answer, UrlRefused, pin_url, post
 from sender_accounts.webhooks.signing import secrets_context, signature_header
 
 FAILING_FOR_SECONDS = 3 * 86400
+SLOTS_PER_ENDPOINT = 2  # requests in flight to one webhook at once, across every worker
+BUSY_WAIT_SECONDS = 2.0  # a delivery over its endpoint's slots waits this long on the queue
 JITTER = 0.1  # up to a tenth of each delay added, so retries of one outage do not arrive as one
 
 
 class RetryQueue(Protocol):
     def schedule(self, message: dict[str, Any], delay_seconds: float) -> None: ...
+
+
+def retry_message(
+    workspace_id: str, delivery: DeliveryRecord, due_at: str, attempt: int | None = None
+) -> dict[str, Any]:
+    """The queue message that attempts `delivery` again at `due_at`; `attempt` is how many
+    attempts it will have been made after (stale when another was made meanwhile)."""
+    return {
+        "workspace_id": workspace_id, "webhook_id": delivery.webhook_id,
+        "delivery_id": delivery.delivery_id, "due_at": due_at,
+        "attempt": len(delivery.attempts) if attempt is None else attempt,
+    }  # fmt: skip
 
 
 def message_id(delivery_id: str) -> str:
@@ -45,6 +60,7 @@ class DeliveryAttempts:
     def __init__(
         self, store: WebhookStore, vault: SecretVault, lookup: DnsLookup, policy: OutboundPolicy,
         events: EventBus, retries: RetryQueue | None, schedule: tuple[int, ...],
+        slots: HostSlots | None = None,
     ) -> None:  # fmt: skip
         self._store = store
         self._vault = vault
@@ -53,12 +69,32 @@ class DeliveryAttempts:
         self._events = events
         self._retries = retries
         self._schedule = schedule
+        self._slots = slots
 
     def attempt(
         self, workspace_id: str, webhook: WebhookRecord, delivery: DeliveryRecord,
         retry_on_failure: bool = True,
     ) -> DeliveryRecord:  # fmt: skip
-        """Tries `delivery` once now; the delivery as recorded after it."""
+        """Tries `delivery` once now; the delivery as recorded after it. With slots (the
+        worker), an endpoint already holding SLOTS_PER_ENDPOINT requests gets this one later
+        instead: a hanging endpoint holds at most that many workers, never all of them."""
+        if self._slots is None or self._retries is None:
+            return self._attempt(workspace_id, webhook, delivery, retry_on_failure)
+        try:
+            holding = self._slots.acquire([f"webhook:{webhook.webhook_id}"], 0)
+        except HostBusy:
+            wait = BUSY_WAIT_SECONDS * (1 + random.uniform(0, 1))  # noqa: S311
+            self._retries.schedule(retry_message(workspace_id, delivery, _later(0)), wait)
+            return delivery
+        try:
+            return self._attempt(workspace_id, webhook, delivery, retry_on_failure)
+        finally:
+            self._slots.release(holding)
+
+    def _attempt(
+        self, workspace_id: str, webhook: WebhookRecord, delivery: DeliveryRecord,
+        retry_on_failure: bool,
+    ) -> DeliveryRecord:  # fmt: skip
         started_at = utc_now()
         answer = self._send(workspace_id, webhook, delivery)
         attempted = len(delivery.attempts)
@@ -75,14 +111,11 @@ class DeliveryAttempts:
             "error_class": answer.error_class,
             "response_excerpt": answer.excerpt,
         }
-        if delay and self._retries is not None:
+        if next_at and self._retries is not None:
             # Queued before the attempt is recorded: if queueing fails, the attempt is not
             # recorded and the message that asked for it comes back, so nothing is lost.
-            self._retries.schedule(
-                {"workspace_id": workspace_id, "webhook_id": webhook.webhook_id,
-                 "delivery_id": delivery.delivery_id, "attempt": attempted + 1, "due_at": next_at},
-                delay,
-            )  # fmt: skip
+            next_try = retry_message(workspace_id, delivery, next_at, attempted + 1)
+            self._retries.schedule(next_try, delay or 0)
         recorded = self._store.record_attempt(workspace_id, delivery, attempt, status, next_at)
         if recorded and status != "pending":  # the alarm on failed deliveries watches these
             outcome = "Succeeded" if answer.succeeded else "Failed"

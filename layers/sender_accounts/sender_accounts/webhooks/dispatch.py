@@ -21,7 +21,7 @@ from sender_accounts.common.ids import time_ordered_id
 from sender_accounts.errors import NotFound
 from sender_accounts.store.webhooks import DeliveryRecord, WebhookRecord, WebhookStore
 from sender_accounts.webhooks.catalog import EVENT_NAMES, body_for, subscribed
-from sender_accounts.webhooks.delivery import DeliveryAttempts, RetryQueue
+from sender_accounts.webhooks.delivery import DeliveryAttempts, RetryQueue, retry_message
 
 MAX_PARALLEL = 16
 
@@ -78,7 +78,7 @@ class WebhookDispatcher:
             if webhook.failing_since:
                 # A failing endpoint waits on the retry queue's own consumers, so its timeouts
                 # never hold up the deliveries of healthy endpoints here.
-                self._retries.schedule(_retry_message(workspace_id, delivery, 0), 0)
+                self._retries.schedule(retry_message(workspace_id, delivery, utc_now()), 0)
             else:
                 jobs.append(self._job(workspace_id, webhook, delivery))
         _run_all(jobs)
@@ -112,13 +112,6 @@ class WebhookDispatcher:
         self, workspace_id: str, webhook: WebhookRecord, delivery: DeliveryRecord
     ) -> Callable[[], object]:
         return lambda: self._attempts.attempt(workspace_id, webhook, delivery)
-
-
-def _retry_message(workspace_id: str, delivery: DeliveryRecord, attempt: int) -> dict[str, Any]:
-    return {
-        "workspace_id": workspace_id, "webhook_id": delivery.webhook_id,
-        "delivery_id": delivery.delivery_id, "attempt": attempt, "due_at": utc_now(),
-    }  # fmt: skip
 
 
 def _run_all(jobs: list[Callable[[], object]]) -> None:
