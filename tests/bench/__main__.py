@@ -32,6 +32,7 @@ from tests.bench.import_times import FLOOR, measure_import_times
 from tests.bench.list_pages import print_list_table
 from tests.bench.single_validation import measure_single_validation
 from tests.bench.warmup import print_warmup_table
+from tests.bench.webhooks import print_webhook_table
 from tests.support.delay_proxy import DelayProxy
 
 USER, PASSWORD = "bench@acme.test", "bench-password-1"
@@ -86,6 +87,7 @@ def main() -> int:
         print_list_table(base, _row)
         print_sweep_table(runtime, server, USER, PASSWORD, _row)
         print_warmup_table(pki, _row)
+        print_webhook_table(_row)
     finally:
         http.shutdown()
         runtime.stop()

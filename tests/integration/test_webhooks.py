@@ -172,6 +172,12 @@ def test_retries_run_out_and_the_delivery_fails(
     delivery = settled_delivery(client, created["webhook_id"])
     assert delivery["status"] == "failed"
     assert [a["status_code"] for a in delivery["attempts"]] == [503, 503]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not all(
+        len(group) == 2 for group in receiver.of_message("/down").values()
+    ):  # the registration's other events settle too
+        time.sleep(0.2)
+    time.sleep(1.5)  # and nothing more follows
     assert all(len(group) == 2 for group in receiver.of_message("/down").values())
     shown = client.call("GET", f"/webhooks/{created['webhook_id']}").json()
     assert shown["failing_since"]

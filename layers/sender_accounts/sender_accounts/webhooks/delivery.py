@@ -26,8 +26,9 @@ from sender_accounts.webhooks.outbound import USER_AGENT, Answer, UrlRefused, pi
 from sender_accounts.webhooks.signing import secrets_context, signature_header
 
 FAILING_FOR_SECONDS = 3 * 86400
-SLOTS_PER_ENDPOINT = 2  # requests in flight to one webhook at once, across every worker
-BUSY_WAIT_SECONDS = 2.0  # a delivery over its endpoint's slots waits this long on the queue
+OPENED_KEPT = 256  # webhooks whose opened secrets a process keeps
+SLOTS_PER_ENDPOINT = 4  # requests in flight to one webhook at once, across every worker
+BUSY_WAIT_SECONDS = 5.0  # a delivery over its endpoint's slots waits this long on the queue
 JITTER = 0.1  # up to a tenth of each delay added, so retries of one outage do not arrive as one
 
 
@@ -70,6 +71,7 @@ class DeliveryAttempts:
         self._retries = retries
         self._schedule = schedule
         self._slots = slots
+        self._opened: dict[tuple[str, bytes], dict[str, Any]] = {}
 
     def attempt(
         self, workspace_id: str, webhook: WebhookRecord, delivery: DeliveryRecord,
@@ -78,18 +80,13 @@ class DeliveryAttempts:
         """Tries `delivery` once now; the delivery as recorded after it. With slots (the
         worker), an endpoint already holding SLOTS_PER_ENDPOINT requests gets this one later
         instead: a hanging endpoint holds at most that many workers, never all of them."""
-        if self._slots is None or self._retries is None:
-            return self._attempt(workspace_id, webhook, delivery, retry_on_failure)
         try:
-            holding = self._slots.acquire([f"webhook:{webhook.webhook_id}"], 0)
+            return self._attempt(workspace_id, webhook, delivery, retry_on_failure)
         except HostBusy:
             wait = BUSY_WAIT_SECONDS * (1 + random.uniform(0, 1))  # noqa: S311
-            self._retries.schedule(retry_message(workspace_id, delivery, _later(0)), wait)
+            if self._retries is not None:
+                self._retries.schedule(retry_message(workspace_id, delivery, _later(0)), wait)
             return delivery
-        try:
-            return self._attempt(workspace_id, webhook, delivery, retry_on_failure)
-        finally:
-            self._slots.release(holding)
 
     def _attempt(
         self, workspace_id: str, webhook: WebhookRecord, delivery: DeliveryRecord,
@@ -142,12 +139,24 @@ class DeliveryAttempts:
                 self._secrets(workspace_id, webhook), ident, timestamp, delivery.body
             ),
         }
-        return post(target, headers, delivery.body)
+        if self._slots is None:
+            return post(target, headers, delivery.body)
+        # Only the request holds a slot: the endpoint's bound is on requests in flight.
+        with self._slots.holding([f"webhook:{webhook.webhook_id}"], 0):
+            return post(target, headers, delivery.body)
 
     def _secrets(self, workspace_id: str, webhook: WebhookRecord) -> list[str]:
-        opened = self._vault.open_secrets(
-            webhook.secrets_ciphertext, secrets_context(workspace_id, webhook.webhook_id)
-        )
+        # Opened once per ciphertext in this process: a rotation is a new ciphertext, and the
+        # plaintext lives only in memory, as the mailbox passwords of a running check do.
+        key = (webhook.webhook_id, webhook.secrets_ciphertext)
+        opened = self._opened.get(key)
+        if opened is None:
+            opened = self._vault.open_secrets(
+                webhook.secrets_ciphertext, secrets_context(workspace_id, webhook.webhook_id)
+            )
+            if len(self._opened) >= OPENED_KEPT:
+                self._opened.clear()
+            self._opened[key] = opened
         secrets = [str(opened["current"])]
         until = webhook.previous_secret_until
         if opened.get("previous") and until and until > utc_now():
