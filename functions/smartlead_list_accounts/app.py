@@ -6,7 +6,9 @@ import sender_accounts  # noqa: F401  imported first: it pauses garbage collecti
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import ValidationError
 
 from sender_accounts.access.api_keys import READ_SCOPE
 from sender_accounts.composition import smartlead_lists
@@ -46,14 +48,20 @@ def list_accounts(
     is_warmup_blocked: Annotated[TrueFalse | None, Query(alias="isWarmupBlocked")] = None,
 ) -> list[SmartLeadAccount]:
     principal = caller(app, READ_SCOPE)
-    filters = ListFilters.model_validate(
-        {
+    try:
+        filters = ListFilters.model_validate({
             "offset": offset, "limit": limit, "username": username, "client_id": client_id,
             "esp": esp, "email_warmup_status": email_warmup_status,
             "is_smtp_success": is_smtp_success, "is_imap_success": is_imap_success,
             "is_warmup_blocked": is_warmup_blocked,
-        }
-    )  # fmt: skip
+        })  # fmt: skip
+    except ValidationError as exc:  # the filters' text rules (one line, no control characters)
+        raise RequestValidationError(
+            [
+                {"loc": ("query", *e["loc"]), "msg": e["msg"], "type": e["type"]}
+                for e in exc.errors()
+            ]
+        ) from None
     return service.page(principal.workspace_id, filters)
 
 

@@ -153,6 +153,11 @@ def test_list_pages_by_offset_and_refuses_limit_101(workspace: Callable[..., Api
     assert too_many.status == 422
     assert "limit" in too_many.json()["message"]
     assert "100" in too_many.json()["message"]
+    # A filter breaking the text rules is the caller's error, named, never a 500
+    for field in ("client_id", "username"):
+        odd = client.call("GET", "/email-accounts", query={field: "a\x88b"})
+        assert odd.status == 422, odd.body
+        assert field in odd.json()["message"]
 
 
 def test_one_inbox_two_surfaces_and_tenancy_across_both(
