@@ -45,8 +45,8 @@ def _addresses(host: str, lookup: DnsLookup) -> list[IpAddress]:
         answered = answered or records is not None
         found.extend(ipaddress.ip_address(record) for record in records or ())
     if not found:
-        raise UrlRefused(f"the host {host} could not be resolved" if answered else
-                         f"the host {host} could not be resolved (no DNS answer)")  # fmt: skip
+        why = "" if answered else " (no DNS answer)"
+        raise UrlRefused(f"the host {host} could not be resolved{why}")
     return found
 
 
