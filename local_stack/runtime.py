@@ -25,6 +25,7 @@ from .moto_patches import apply_moto_patches
 from .persistence import Snapshot
 from .provision import REGION, ProvisionedStack, provision
 from .pump import QueuePump
+from .samples import seed_sample_workspace
 from .schedules import LocalScheduler
 from .state import LocalStackState
 from .template import StackTemplate, load_template
@@ -143,6 +144,7 @@ def start_local_runtime(
     identities.install(administrator, function_keys)
     apply_function_environment(stack, environment_overrides or {})
     reset_process_caches()
+    seed_sample_workspace()
     pump = QueuePump(stack)
     pump.start()
     scheduler = LocalScheduler(template, stack.function_environment)

@@ -215,6 +215,25 @@ def test_a_redirect_is_an_answer_never_followed(
     assert len(receiver.at("/moved")) == 1
 
 
+def test_an_endpoint_failing_again_keeps_when_it_started_failing(
+    runtime: LocalRuntime, workspace: Callable[..., ApiClient], receiver: Receiver
+) -> None:
+    client = workspace()
+    created = register(client, receiver.script("/down", 503, 503))
+    first = client.call("POST", f"/webhooks/{created['webhook_id']}/test")
+    assert first.status == 200, first.body
+    since = client.call("GET", f"/webhooks/{created['webhook_id']}").json()["failing_since"]
+    assert since
+    # The second failure finds the endpoint already failing: it answers, and the time stays
+    again = client.call(
+        "POST", f"/webhooks/{created['webhook_id']}/deliveries/{first.json()['delivery_id']}/retry"
+    )
+    assert again.status == 200, again.body
+    assert [a["status_code"] for a in again.json()["attempts"]] == [503, 503]
+    shown = client.call("GET", f"/webhooks/{created['webhook_id']}").json()
+    assert shown["failing_since"] == since
+
+
 def test_the_test_event_and_a_big_answer_kept_to_one_kib(
     runtime: LocalRuntime, workspace: Callable[..., ApiClient], receiver: Receiver
 ) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 from local_stack.runtime import LocalRuntime
 from local_stack.sam_env import sam_env_vars, write_sam_env
+from local_stack.samples import seed_sample_workspace
 from local_stack.template import PROJECT_ROOT, StackTemplate, load_template
 from tests.integration.test_sample_events import (
     QUEUE_FAILURES,
@@ -94,6 +95,7 @@ def test_every_function_runs_with_exactly_the_env_file(
     workspace_id = save["requestContext"]["authorizer"]["workspace_id"]
     if repository.get().address_taken(workspace_id, SMARTLEAD_SAMPLE_ADDRESS):
         expected["SmartLeadSaveAccountFunction"] = 409
+    seed_sample_workspace()  # the sample webhooks as `make serve` starts with them
     names = sorted(TEMPLATE.functions())
     events = {name: _event_file(name, tmp_path) for name in names}
     with ThreadPoolExecutor(max_workers=4) as pool:

@@ -141,7 +141,8 @@ class WebhookStore:
                 UpdateExpression="SET failing_since = if_not_exists(failing_since, :now)",
                 ConditionExpression="attribute_exists(pk)",
                 ExpressionAttributeValues=serialize({":now": now}),
-                ReturnValues="UPDATED_NEW",
+                # ALL_NEW: an attribute the update leaves as it was may be missing from UPDATED_NEW
+                ReturnValues="ALL_NEW",
             )
         except ClientError as exc:
             if is_condition_failure(exc):

@@ -1,0 +1,77 @@
+"""The sample workspace the events/ samples act in, seeded at every start of the local stack.
+
+A sample that names an item (GET /webhooks/{id}, a delivery's retry) finds it here, so
+`sam local invoke -e events/<file>.json` against `make serve` runs the function's success path,
+not a 404. Each sample that changes or removes an item names its own (update, delete, rotate,
+test), so the samples can run in any order, or all at once, and each still succeeds; seeding
+again puts every item back as it was (a deleted sample webhook returns at the next start).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SAMPLE_WORKSPACE = "ws_sample"
+SAMPLE_URL = "http://127.0.0.1:8080/hooks/sender-accounts"
+SAMPLE_EVENTS = ["sender_account.disconnected", "sender_account.reconnected"]
+SAMPLE_TIME = "2026-11-25T12:00:00Z"
+
+
+@dataclass(frozen=True)
+class SampleWebhook:
+    webhook_id: str
+    description: str
+
+
+# The webhook the read-only samples (get, deliveries, retry, the delivery worker) name, and one
+# per sample that changes its webhook.
+WEBHOOK = SampleWebhook("6f1c2a9e-0b7d-4c55-9a3e-1d2f3a4b5c6d", "Alerts to the ops channel")
+WEBHOOKS = (
+    WEBHOOK,
+    SampleWebhook("6f1c2a9e-0b7d-4c55-9a3e-1d2f3a4b5c01", "The update sample's webhook"),
+    SampleWebhook("6f1c2a9e-0b7d-4c55-9a3e-1d2f3a4b5c02", "The delete sample's webhook"),
+    SampleWebhook("6f1c2a9e-0b7d-4c55-9a3e-1d2f3a4b5c03", "The rotate-secret sample's webhook"),
+    SampleWebhook("6f1c2a9e-0b7d-4c55-9a3e-1d2f3a4b5c04", "The test sample's webhook"),
+)
+DELIVERY_ID = "01a24430-0000-7000-8000-000000000001"
+
+
+def seed_sample_workspace() -> None:
+    """Puts every sample item back as the samples expect it (idempotent)."""
+    _seed_webhooks()
+
+
+def _seed_webhooks() -> None:
+    from sender_accounts.common.clock import utc_now
+    from sender_accounts.composition import vault, webhook_store
+    from sender_accounts.errors import NotFound
+    from sender_accounts.store.webhooks import DeliveryRecord, WebhookRecord
+    from sender_accounts.webhooks.catalog import body_for
+    from sender_accounts.webhooks.signing import new_secret, secrets_context
+
+    store = webhook_store.get()
+    for sample in WEBHOOKS:
+        context = secrets_context(SAMPLE_WORKSPACE, sample.webhook_id)
+        sealed = vault.get().seal_secrets({"current": new_secret()}, context)
+        record = WebhookRecord(
+            webhook_id=sample.webhook_id, url=SAMPLE_URL, events=SAMPLE_EVENTS,
+            description=sample.description, secrets_ciphertext=sealed,
+            created_at=SAMPLE_TIME, updated_at=SAMPLE_TIME,
+        )  # fmt: skip
+        try:
+            store.delete(SAMPLE_WORKSPACE, sample.webhook_id)
+        except NotFound:
+            pass
+        store.create(SAMPLE_WORKSPACE, record)
+    data = {"workspace_id": SAMPLE_WORKSPACE, "inbox_id": "9b1c3e52-3f0a-4a8e-8f1e-2d7c9a6b5e40"}
+    store.add_delivery(
+        SAMPLE_WORKSPACE,
+        DeliveryRecord(
+            delivery_id=DELIVERY_ID,
+            webhook_id=WEBHOOK.webhook_id,
+            event_type="sender_account.disconnected",
+            body=body_for("standard", "sender_account.disconnected", SAMPLE_TIME, data),
+            created_at=utc_now(),
+            status="failed",
+        ),
+    )
