@@ -9,6 +9,7 @@ again puts every item back as it was (a deleted sample webhook returns at the ne
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 SAMPLE_WORKSPACE = "ws_sample"
@@ -58,10 +59,8 @@ def _seed_webhooks() -> None:
             description=sample.description, secrets_ciphertext=sealed,
             created_at=SAMPLE_TIME, updated_at=SAMPLE_TIME,
         )  # fmt: skip
-        try:
+        with contextlib.suppress(NotFound):  # not there yet: the first start
             store.delete(SAMPLE_WORKSPACE, sample.webhook_id)
-        except NotFound:
-            pass
         store.create(SAMPLE_WORKSPACE, record)
     data = {"workspace_id": SAMPLE_WORKSPACE, "inbox_id": "9b1c3e52-3f0a-4a8e-8f1e-2d7c9a6b5e40"}
     store.add_delivery(
