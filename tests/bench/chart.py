@@ -42,8 +42,8 @@ def draw(
 
     labels = [name.removesuffix("Function") for name in imports]
     axes[2].barh(labels, [seconds * 1000 for seconds in imports.values()], color="#64b5cd")
-    axes[2].set_xlabel("ms, fresh interpreter")
-    axes[2].set_title("import time (cold-start proxy)")
+    axes[2].set_xlabel("ms, fresh process: import and answer its sample")
+    axes[2].set_title("cold request per function")
     fig.suptitle(
         f"(b)/(f) = {figures['b'] / figures['f']:.2f}   (b)/(a) = {figures['b'] / figures['a']:.2f}"
         f"   (c)/(b) = {figures['c'] / figures['b']:.1f}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from typing import Any
 
@@ -14,6 +15,26 @@ _CLIENT_CONFIG = Config(
 )
 
 
+class _ClientOnFirstCall:
+    """A client built when first used. A use case is composed with every client its paths may
+    need (the vault's KMS client, the bus's EventBridge client), while one request uses few:
+    building a client loads its service's model, tens of milliseconds of a cold request."""
+
+    def __init__(self, service: str) -> None:
+        self._service = service
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    def _built(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                self._client = boto3.session.Session().client(self._service, config=_CLIENT_CONFIG)
+            return self._client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client if self._client is not None else self._built(), name)
+
+
 @cache
 def client(service: str) -> Any:
-    return boto3.session.Session().client(service, config=_CLIENT_CONFIG)
+    return _ClientOnFirstCall(service)
