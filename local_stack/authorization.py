@@ -28,6 +28,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import struct
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlparse
@@ -109,8 +110,10 @@ def _kms(handler: Any, action: str) -> Needed:
     body = _json_body(handler)
     key_id = body.get("KeyId") or body.get("TargetKeyId")
     if key_id is None and action == "Decrypt" and "CiphertextBlob" in body:
-        blob = base64.b64decode(body["CiphertextBlob"])
-        key_id = _deserialize_ciphertext_blob(blob).key_id
+        try:
+            key_id = _deserialize_ciphertext_blob(base64.b64decode(body["CiphertextBlob"])).key_id
+        except (struct.error, ValueError):  # not one of this emulation's: KMS itself refuses it
+            return [(action, "*")]
     if key_id is None:
         return [(action, "*")]
     try:
