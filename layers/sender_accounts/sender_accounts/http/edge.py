@@ -139,10 +139,12 @@ def handle(
     event: dict[str, Any],
     context: Any,
     limiter: RateLimiter,
-    idempotency_store: BasePersistenceLayer,
+    idempotency_store: Callable[[], BasePersistenceLayer],
     signing_key: Callable[[], bytes],
 ) -> dict[str, Any]:
-    """Answer one API Gateway proxy event through `app`, with the edge's rules around it."""
+    """Answer one API Gateway proxy event through `app`, with the edge's rules around it.
+    The idempotency store is built only for a request that carries a key (it loads
+    Powertools' idempotency utility)."""
     try:
         check_shape(event)
         check_scope(event)
@@ -155,7 +157,7 @@ def handle(
     key = _headers(event).get(IDEMPOTENCY_HEADER)
     try:
         if key is not None and event.get("httpMethod") == "POST":
-            replays = _Replays(idempotency_store, signing_key)
+            replays = _Replays(idempotency_store(), signing_key)
             response = _idempotent(app, event, context, workspace_id, key, replays)
         else:
             response = app.resolve(event, context)
@@ -220,9 +222,7 @@ def serve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> d
     """`handle` with this process's rate limiter and idempotency store."""
     from sender_accounts.composition import idempotency_store, rate_limiter, signing_key
 
-    return handle(
-        app, event, context, rate_limiter.get(), idempotency_store.get(), signing_key.get()
-    )
+    return handle(app, event, context, rate_limiter.get(), idempotency_store.get, signing_key.get())
 
 
 def api_handler(app: APIGatewayRestResolver, *uses: Component[Any]) -> Any:
