@@ -54,8 +54,10 @@ def _seed_webhooks() -> None:
     for sample in WEBHOOKS:
         context = secrets_context(SAMPLE_WORKSPACE, sample.webhook_id)
         sealed = vault.get().seal_secrets({"current": new_secret()}, context)
+        # Only the first is told of the delivery worker's sample (a disconnect)
+        events = SAMPLE_EVENTS if sample == WEBHOOK else ["domain.status_changed"]
         record = WebhookRecord(
-            webhook_id=sample.webhook_id, url=SAMPLE_URL, events=SAMPLE_EVENTS,
+            webhook_id=sample.webhook_id, url=SAMPLE_URL, events=events,
             description=sample.description, secrets_ciphertext=sealed,
             created_at=SAMPLE_TIME, updated_at=SAMPLE_TIME,
         )  # fmt: skip

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from sender_accounts.adapters.aws_clients import client
+from sender_accounts.adapters.aws_clients import client, forget_session
 from sender_accounts.config import get_settings
 
 T = TypeVar("T")
@@ -74,4 +74,5 @@ def reset() -> None:
     for component in _ALL:
         component.reset()
     client.cache_clear()
+    forget_session()
     get_settings.cache_clear()
