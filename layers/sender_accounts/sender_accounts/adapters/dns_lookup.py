@@ -4,16 +4,18 @@ and DKIM records), asked with dnspython.
 `DNS_NAMESERVERS` points these lookups, and only these, at other resolvers; connections to
 users' mail hosts keep the system resolver. Three answers are kept apart: records found, no
 record (NXDOMAIN or an empty answer), and no answer at all (resolver down or slow), so a dead
-resolver is never mistaken for a missing record.
+resolver is never mistaken for a missing record. dnspython loads with the first question: the
+webhook functions hold a lookup, and most of their requests ask nothing (an address literal,
+a read).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import dns.exception
-import dns.nameserver
-import dns.resolver
+if TYPE_CHECKING:
+    import dns.resolver
 
 DEFAULT_TIMEOUT_SECONDS = 3.0
 
@@ -41,6 +43,9 @@ class DnsLookup:
     timeout: float = DEFAULT_TIMEOUT_SECONDS
 
     def _resolver(self) -> dns.resolver.Resolver:
+        import dns.nameserver
+        import dns.resolver
+
         resolver = dns.resolver.Resolver(configure=not self.nameservers)
         if self.nameservers:
             resolver.nameservers = [
@@ -57,6 +62,9 @@ class DnsLookup:
     def records(self, name: str, rdtype: str) -> list[str] | None:
         """The records of `rdtype` at `name` as text (TXT strings joined); [] when there are
         none (NXDOMAIN or an empty answer); None when no answer came."""
+        import dns.exception
+        import dns.resolver
+
         try:
             answer = self._resolver().resolve(name, rdtype, raise_on_no_answer=False)
         except dns.resolver.NXDOMAIN:
