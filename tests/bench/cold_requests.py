@@ -3,7 +3,8 @@ Python Lambda that reads DynamoDB.
 
 A cold request: a fresh interpreter, with exactly the function's environment as `make serve`
 writes it for `sam local invoke` (the running stack's tables, key and queues, signed as the
-function's own role), imports the handler and answers the function's sample event from events/.
+function's own role) and what Lambda's runtime sets in every sandbox (the function's name),
+imports the handler and answers the function's sample event from events/.
 The floor: a fresh interpreter imports boto3, makes one DynamoDB client and does one GetItem.
 Both are timed inside the process from its first line (the interpreter's own start is the same
 for both). Each function runs right after a floor run, so a slow spell of a shared machine slows
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from local_stack.template import PROJECT_ROOT, StackTemplate, load_template
+from tests.bench.import_times import set_by_lambda
 
 if TYPE_CHECKING:
     from local_stack.runtime import LocalRuntime
@@ -113,7 +115,7 @@ def measure_cold_requests(
     names = only or sorted(template.functions())
     directory = Path(tempfile.mkdtemp(prefix="cold-requests-"))
     base = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(LAYER)}
-    floor_env = {**base, **variables["GetSenderAccountFunction"]}
+    floor_env = {**base, **variables["GetSenderAccountFunction"], **set_by_lambda("Floor")}
     runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
     for _ in range(rounds):
         seed_sample_workspace()  # what a sample deleted or changed is back
@@ -122,7 +124,8 @@ def measure_cold_requests(
             floor = _run(FLOOR, floor_env)["cold"]
             props = template.function_properties(name)
             handler = PROJECT_ROOT / props["CodeUri"] / (props["Handler"].split(".")[0] + ".py")
-            env = {**base, **variables[name]}
+            # The file's variables, and those Lambda's runtime sets in every sandbox
+            env = {**base, **variables[name], **set_by_lambda(name)}
             timing = _run(COLD_REQUEST, env, str(handler), str(samples[name]), name)
             runs[name].append((timing["cold"], timing["warm"], floor))
     return {
