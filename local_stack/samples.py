@@ -1,6 +1,7 @@
 """The sample workspace the events/ samples act in, seeded at every start of the local stack.
 
-A sample that names an item (GET /webhooks/{id}, a delivery's retry) finds it here, so
+A sample that names an item (GET /webhooks/{id}, a delivery's retry, a bulk job's progress)
+finds it here, so
 `sam local invoke -e events/<file>.json` against `make serve` runs the function's success path,
 not a 404. Each sample that changes or removes an item names its own (update, delete, rotate,
 test), so the samples can run in any order, or all at once, and each still succeeds; seeding
@@ -37,9 +38,56 @@ WEBHOOKS = (
 DELIVERY_ID = "01a24430-0000-7000-8000-000000000001"
 
 
+# One finished bulk job of each kind, for the progress samples, each of one row naming an inbox
+# the workspace does not have (the validator's sample names another job, which stays unknown).
+SKIPPED = {"skipped_count": 0}  # the jobs over listed ids count rows listed twice
+CHECKED = {"healthy_count": 0, "unhealthy_count": 0}
+JOBS = {
+    "BULK_SMTP_CREATE": ("4f1c2a3b-5d6e-4f70-8a9b-0c1d2e3f0001", {"success_count": 0}),
+    "BULK_DELETE": ("4f1c2a3b-5d6e-4f70-8a9b-0c1d2e3f0002", {"deleted_count": 0, **SKIPPED}),
+    "BULK_CHECK": ("4f1c2a3b-5d6e-4f70-8a9b-0c1d2e3f0003", {**CHECKED, **SKIPPED}),
+    "BULK_WARMUP": ("4f1c2a3b-5d6e-4f70-8a9b-0c1d2e3f0004", {"success_count": 0, **SKIPPED}),
+}
+MISSING_INBOX = "9b1c3e52-3f0a-4a8e-8f1e-2d7c9a6b5e40"
+
+
 def seed_sample_workspace() -> None:
     """Puts every sample item back as the samples expect it (idempotent)."""
     _seed_webhooks()
+    _seed_jobs()
+
+
+def _seed_jobs() -> None:
+    from botocore.exceptions import ClientError
+
+    from sender_accounts.composition import bulk_jobs
+    from sender_accounts.store.bulk_jobs import expiry
+    from sender_accounts.store.dynamo import is_condition_failure
+    from sender_accounts.store.records import JobRecord, RowRecord
+
+    store = bulk_jobs.get()
+    for job_type, (job_id, counters) in JOBS.items():
+        job = JobRecord.model_validate({
+            "job_id": job_id, "job_type": job_type, "workspace_id": SAMPLE_WORKSPACE,
+            "status": "COMPLETED", "total_rows": 1, "processed_count": 1, "failed_count": 1,
+            "created_at": SAMPLE_TIME, "completed_at": SAMPLE_TIME, "expires_at": expiry(),
+            **counters,
+        })  # fmt: skip
+        failure = (
+            {"email_address": "outreach@company.test", "error_code": "CONNECTION_FAILED",
+             "error": "SMTP: the server could not be reached"}
+            if job_type == "BULK_SMTP_CREATE"
+            else {"inbox_id": MISSING_INBOX, "error_code": "NOT_FOUND",
+                  "error": "Sender account not found"}
+        )  # fmt: skip
+        row = RowRecord.model_validate(
+            {"row": 0, "status": "FAILED", "expires_at": expiry(), **failure}
+        )
+        try:
+            store.create(job, [row])
+        except ClientError as exc:  # there from an earlier start: the samples only read it
+            if not is_condition_failure(exc):
+                raise
 
 
 def _seed_webhooks() -> None:

@@ -21,9 +21,9 @@ SAMPLE_STATUS = {
     "ListSenderAccountsFunction": 200,
     "DeleteSenderAccountFunction": 404,
     "BulkCreateSmtpAccountsFunction": 202,
-    "GetBulkSmtpJobProgressFunction": 404,
+    "GetBulkSmtpJobProgressFunction": 200,  # the sample workspace's seeded job
     "BulkDeleteSenderAccountsFunction": 202,
-    "GetBulkDeleteJobProgressFunction": 404,
+    "GetBulkDeleteJobProgressFunction": 200,  # the sample workspace's seeded job
     "SendTestEmailFunction": 404,
     "UpdateSenderAccountFunction": 404,
     "CreateDomainFunction": 201,
@@ -34,7 +34,7 @@ SAMPLE_STATUS = {
     "BulkCreateNativeAccountsFunction": 404,
     "CheckSenderAccountFunction": 404,
     "BulkCheckSenderAccountsFunction": 202,  # every DISABLED inbox of the sample workspace
-    "GetBulkCheckJobProgressFunction": 404,
+    "GetBulkCheckJobProgressFunction": 200,  # the sample workspace's seeded job
     "CreateOAuthAppFunction": 201,
     "ListOAuthAppsFunction": 200,
     "GetOAuthAppFunction": 404,
@@ -44,7 +44,7 @@ SAMPLE_STATUS = {
     "OAuthCallbackFunction": 400,  # a state never issued
     "GetWarmupReportFunction": 404,
     "BulkWarmupSenderAccountsFunction": 202,
-    "GetBulkWarmupJobProgressFunction": 404,
+    "GetBulkWarmupJobProgressFunction": 200,  # the sample workspace's seeded job
     # SmartLead's surface: a failed validation is stored, as SmartLead does (200); the samples'
     # account id 4242 is not in the sample workspace.
     "SmartLeadSaveAccountFunction": 200,
