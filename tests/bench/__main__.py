@@ -94,7 +94,7 @@ def main() -> int:
             f"cold request, worst ratio over {COLD_RUNS} runs (goal <= 2.0)",
             f"{max(cold.worst):.2f}x",
         )
-        imports = cold.seconds
+        cold_requests = cold.seconds
     finally:
         http.shutdown()
         runtime.stop()
@@ -102,7 +102,7 @@ def main() -> int:
         imap_proxy.stop()
         server.stop()
     RESULTS.mkdir(exist_ok=True)
-    chart = draw(figures, imports, trips, MINIMUM_ROUND_TRIPS, ROWS, RESULTS / "bench.png")
+    chart = draw(figures, cold_requests, trips, MINIMUM_ROUND_TRIPS, ROWS, RESULTS / "bench.png")
     print(f"chart: {chart.relative_to(PROJECT_ROOT)}")
     return 0
 

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 
 def draw(
     figures: dict[str, float],
-    imports: dict[str, float],
+    cold_requests: dict[str, float],
     trips: dict[str, int],
     minimum: dict[str, int],
     rows: int,
@@ -40,8 +40,8 @@ def draw(
     axes[1].set_title("round trips of one validation")
     axes[1].legend()
 
-    labels = [name.removesuffix("Function") for name in imports]
-    axes[2].barh(labels, [seconds * 1000 for seconds in imports.values()], color="#64b5cd")
+    labels = [name.removesuffix("Function") for name in cold_requests]
+    axes[2].barh(labels, [seconds * 1000 for seconds in cold_requests.values()], color="#64b5cd")
     axes[2].set_xlabel("ms, fresh process: import and answer its sample")
     axes[2].set_title("cold request per function")
     fig.suptitle(

@@ -25,37 +25,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from local_stack.template import PROJECT_ROOT, StackTemplate, load_template
-from tests.bench.import_times import set_by_lambda
+from tests.support.lambda_environment import set_by_lambda
+from tests.support.lambda_sandbox import LOAD_HANDLER
 
 if TYPE_CHECKING:
     from local_stack.runtime import LocalRuntime
 
 LAYER = PROJECT_ROOT / "layers" / "sender_accounts"
 
-COLD_REQUEST = """
-import time
-start = time.perf_counter()
-import importlib.util, json, sys
-spec = importlib.util.spec_from_file_location("app", sys.argv[1])
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-
-class Context:
-    function_name = sys.argv[3]
-    memory_limit_in_mb = 256
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:" + sys.argv[3]
-    aws_request_id = "cold-request"
-    def get_remaining_time_in_millis(self):
-        return 20000
-
-with open(sys.argv[2]) as sample:
-    event = json.load(sample)
+COLD_REQUEST = (
+    "import time\nstart = time.perf_counter()\n"
+    + LOAD_HANDLER
+    + """
 module.lambda_handler(event, Context())
 cold = time.perf_counter() - start
 again = time.perf_counter()
 module.lambda_handler(event, Context())
 print(json.dumps({"cold": cold, "warm": time.perf_counter() - again}))
 """
+)
 
 FLOOR = """
 import time

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from local_stack.template import PROJECT_ROOT, StackTemplate, load_template
-from tests.bench.import_times import set_by_lambda, template_environment
+from tests.support.lambda_environment import set_by_lambda, template_environment
 
 TEMPLATE = StackTemplate(load_template())
 

@@ -23,28 +23,14 @@ from tests.integration.test_sample_events import (
     SCHEDULED,
     sample_path,
 )
+from tests.support.lambda_sandbox import LOAD_HANDLER
 
 TEMPLATE = StackTemplate(load_template())
 SMARTLEAD_SAMPLE_ADDRESS = "sender@company.test"  # events/smart_lead_save_account.json
 # What Lambda does around a handler: load it from its code folder and call it with a context.
-RUN_HANDLER = """
-import importlib.util, json, sys
-spec = importlib.util.spec_from_file_location("app", sys.argv[1])
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-
-class Context:
-    function_name = sys.argv[3]
-    memory_limit_in_mb = 256
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:" + sys.argv[3]
-    aws_request_id = "sam-env-test"
-    def get_remaining_time_in_millis(self):
-        return 20000
-
-with open(sys.argv[2]) as sample:
-    event = json.load(sample)
-print(json.dumps(module.lambda_handler(event, Context()), default=str))
-"""
+RUN_HANDLER = (
+    LOAD_HANDLER + "print(json.dumps(module.lambda_handler(event, Context()), default=str))"
+)
 
 
 def _event_file(logical_id: str, directory: Any) -> Any:
