@@ -4,11 +4,12 @@ runs every five minutes when deployed can be watched every few seconds on one ma
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -58,6 +59,8 @@ class LocalScheduler:
         ]
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        # Held by a run of the source, or by paused(): a tick that finds it held is skipped.
+        self._holds = {source.function: threading.Lock() for source, _ in self._sources}
         self.fired: list[tuple[str, Any]] = []
 
     def periods(self) -> dict[str, float | None]:
@@ -73,12 +76,30 @@ class LocalScheduler:
             self._threads.append(thread)
 
     def _run(self, source: ScheduleSource, period: float) -> None:
+        hold = self._holds[source.function]
         while not self._stop.wait(period):
+            if not hold.acquire(blocking=False):
+                continue  # paused: whoever paused it runs the function itself
             try:
                 result = invoke(self._template, source.function, scheduled_event(source))
             except Exception as exc:  # a failed run is retried at the next tick, as deployed
                 result = {"error": type(exc).__name__}
+            finally:
+                hold.release()
             self.fired.append((source.function, result))
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """No scheduled run starts inside, and none is running once it is entered (a run in
+        progress is waited for): for a caller that runs the scheduled functions itself and
+        counts what one run did."""
+        for hold in self._holds.values():
+            hold.acquire()
+        try:
+            yield
+        finally:
+            for hold in self._holds.values():
+                hold.release()
 
     def stop(self) -> None:
         self._stop.set()

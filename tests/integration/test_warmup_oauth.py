@@ -63,14 +63,14 @@ def test_an_oauth2_member_sends_and_is_looked_at_over_xoauth2(
     token = oauth_provider.issue(OAUTH_USER, OAUTH_CLIENT_ID)
     app_id = register_app(client, oauth_provider, server)
     body: dict[str, Any] = {**oauth_account(server, app_id, token), "warmup": warmup}
-    created = client.call("POST", "/sender-accounts/oauth", body)
-    assert created.status == 201, created.body
-    oauth_id = created.json()["inbox_id"]
-    peer = client.call(
-        "POST", "/sender-accounts/smtp", member_account(server, PEER, PASSWORD, 0, start_per_day=1)
-    )
-    assert peer.status == 201, peer.body
-    assert invoke_function("WarmupPlannerFunction", {"detail": {}})["members_planned"] >= 2
+    peer_body = member_account(server, PEER, PASSWORD, 0, start_per_day=1)
+    with runtime.scheduler.paused():  # this run of the planner plans both, not the schedule's
+        created = client.call("POST", "/sender-accounts/oauth", body)
+        assert created.status == 201, created.body
+        oauth_id = created.json()["inbox_id"]
+        peer = client.call("POST", "/sender-accounts/smtp", peer_body)
+        assert peer.status == 201, peer.body
+        assert invoke_function("WarmupPlannerFunction", {"detail": {}})["members_planned"] >= 2
     for message in [
         m for m in table_items("MSG#") if m["sender_id"] in (oauth_id, peer.json()["inbox_id"])
     ]:
