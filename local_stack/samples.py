@@ -1,11 +1,12 @@
 """The sample workspace the events/ samples act in, seeded at every start of the local stack.
 
 A sample that names an item (GET /webhooks/{id}, a delivery's retry, a bulk job's progress)
-finds it here, so
-`sam local invoke -e events/<file>.json` against `make serve` runs the function's success path,
-not a 404. Each sample that changes or removes an item names its own (update, delete, rotate,
-test), so the samples can run in any order, or all at once, and each still succeeds; seeding
-again puts every item back as it was (a deleted sample webhook returns at the next start).
+finds it here, so `sam local invoke -e events/<file>.json` against `make serve` runs the
+function's success path, not a 404. Each sample that changes or removes a webhook names its own
+(update, delete, rotate, test), so the samples can run in any order, or all at once, and each
+still succeeds. Seeding again puts the webhooks back as they were (a deleted sample webhook
+returns at the next start); the jobs and the delivery, which the samples only read or retry,
+are added when missing (a retried delivery keeps its attempts).
 """
 
 from __future__ import annotations
