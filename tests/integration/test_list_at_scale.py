@@ -277,22 +277,24 @@ WARMUP_CASES = (
 def _store_quiet_member(client: ApiClient, inbox: dict[str, Any]) -> None:
     """Stored as `_store` does; a warm-up member among them is never due for planning (the
     planner would keep a reputation of its own), and its workspace pool keeps it out of other
-    workspaces' warm-up."""
+    workspaces' warm-up. Scheduled runs are held back between the two writes: a planner run in
+    between would plan the new member and replace its reputation."""
     import os
 
     import boto3
 
-    _store(client, inbox)
     db = boto3.client("dynamodb")
     key = {"pk": {"S": f"WS#{client.workspace_id}"}, "sk": {"S": f"INBOX#{inbox['inbox_id']}"}}
-    with contextlib.suppress(db.exceptions.ConditionalCheckFailedException):  # not a member
-        db.update_item(
-            TableName=os.environ["TABLE_NAME"],
-            Key=key,
-            UpdateExpression="SET warmup_plan_at = :later",
-            ConditionExpression="attribute_exists(warmup_shard)",
-            ExpressionAttributeValues={":later": {"S": "9999-12-31T00:00:00.000Z"}},
-        )
+    with client.runtime.scheduler.paused():
+        _store(client, inbox)
+        with contextlib.suppress(db.exceptions.ConditionalCheckFailedException):  # not a member
+            db.update_item(
+                TableName=os.environ["TABLE_NAME"],
+                Key=key,
+                UpdateExpression="SET warmup_plan_at = :later",
+                ConditionExpression="attribute_exists(warmup_shard)",
+                ExpressionAttributeValues={":later": {"S": "9999-12-31T00:00:00.000Z"}},
+            )
 
 
 def _warm_inbox(index: int) -> dict[str, Any]:
