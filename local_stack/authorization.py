@@ -19,17 +19,16 @@ documents them (authorization reference, "Actions, resources, and condition keys
 - SQS: a batch is authorized as its single action (SendMessageBatch needs sqs:SendMessage),
   where moto asks for a `sqs:SendMessageBatch` permission no policy can usefully grant.
 
-Enforcement starts when `enforce()` is called; until then requests are not checked, so the
-local administrator can be created.
+Enforcement is switched by the runtime (`emulation_commands.set_enforcement`): off until the
+local administrator is made, and while Lambda, not a caller, assumes the functions' roles.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
@@ -64,15 +63,6 @@ _TRANSACTION_ACTIONS = {
     "ConditionCheck": "ConditionCheckItem",
     "Get": "GetItem",
 }
-
-
-def enforce() -> None:
-    """From now on every request is authenticated and authorized."""
-    settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
-
-
-def relax() -> None:
-    settings.INITIAL_NO_AUTH_ACTION_COUNT = float("inf")
 
 
 def _arn(handler: Any, service: str, resource: str) -> str:
@@ -217,7 +207,8 @@ def _authorize_each(
         parsed = urlparse(self.uri)
         path = self.raw_path + (f"?{parsed.query}" if parsed.query else "")
         signature_checked = False
-        for action, arn in needed_for(self, self._get_action()) or [(self._get_action(), "*")]:
+        needed = needed_for(self, self._get_action()) or [(self._get_action(), "*")]
+        for action, arn in dict.fromkeys(needed):  # each pair once: a transaction repeats them
             request = IAMRequest(
                 account_id=self.current_account,
                 method=self.method,
@@ -247,15 +238,3 @@ def apply_resource_aware_authorization() -> None:
             continue
         authorize = _authorize_each(needed_for, answers_json)
         setattr(response_class, "_authenticate_and_authorize_normal_action", authorize)  # noqa: B010
-
-
-@contextlib.contextmanager
-def relaxed() -> Iterator[None]:
-    """Requests in this block are not checked: what AWS services do on their own behalf
-    (Lambda assuming a function's role) rather than a caller's request."""
-    previous = settings.INITIAL_NO_AUTH_ACTION_COUNT
-    relax()
-    try:
-        yield
-    finally:
-        settings.INITIAL_NO_AUTH_ACTION_COUNT = previous

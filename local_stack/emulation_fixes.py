@@ -10,6 +10,9 @@
    names are journaled and restored on failure, which is all a rollback needs.
 3. Routing cost. moto's server lists its own package folder on disk for every request it
    routes; the list never changes while it runs, so it is read once.
+4. Event cost. For every event and every target of a matching rule, moto parses each JSONPath
+   of the target's input paths anew with a grammar-driven parser (about a millisecond a path,
+   nine paths for the default input): a PutEvents call took 90 ms here. A parsed path is kept.
 
 None of these changes what any request answers.
 """
@@ -42,6 +45,7 @@ def apply_emulation_fixes() -> None:
     _journal_transactions()
     _serialize_writes()
     _cache_module_list()
+    _cache_event_paths()
 
 
 def _serialize_writes() -> None:
@@ -139,3 +143,13 @@ def _cache_module_list() -> None:
 
     cached._cached = True  # type: ignore[attr-defined]
     backends.list_of_moto_modules = cached
+
+
+def _cache_event_paths() -> None:
+    import jsonpath_ng.ext  # moto's event input transformer imports `parse` from here per call
+
+    if getattr(jsonpath_ng.ext.parse, "_cached", False):
+        return
+    cached = functools.lru_cache(maxsize=512)(jsonpath_ng.ext.parse)
+    cached._cached = True  # type: ignore[attr-defined]
+    jsonpath_ng.ext.parse = cached

@@ -17,13 +17,15 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from .authorization import USED_BY_FUNCTIONS
 from .function_roles import FunctionRole
 
 
-def write_usage(path: Path, roles: dict[str, FunctionRole]) -> None:
+def write_usage(
+    path: Path, roles: dict[str, FunctionRole], used: list[tuple[str, str, str]]
+) -> None:
+    """`used`: (function, "service:Action", resource) of every request a function's role was
+    allowed, as the emulation recorded them."""
     granted = {name: list(role.inline_policies.values()) for name, role in roles.items()}
-    used = sorted(USED_BY_FUNCTIONS)
     path.write_text(json.dumps({"granted": granted, "used": used}, indent=1))
 
 

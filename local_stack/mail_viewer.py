@@ -12,12 +12,11 @@ import email
 import email.policy
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .mail_server import RelaySink
-from .provision import ACCOUNT_ID, REGION
 
 
 @dataclass(frozen=True)
@@ -59,34 +58,34 @@ def _parsed(raw: str, source: str, received_at: str, envelope_to: list[str]) -> 
     )
 
 
-def _ses_messages() -> list[SeenMessage]:
-    from moto.ses.models import ses_backends
+@dataclass(frozen=True)
+class MailSources:
+    """Where the viewer finds sent mail: the demo server's relay sink, what runs before a restart
+    sent (kept by persistence.py), and what the emulated SES accepted (its raw source and
+    recipients, asked of the emulation's process)."""
 
-    seen = []
-    for sent in list(ses_backends[ACCOUNT_ID][REGION].sent_messages):
-        raw = getattr(sent, "raw_data", None)
-        if raw is not None:
-            seen.append(_parsed(raw, "ses", "", list(getattr(sent, "destinations", []))))
-    return seen
+    sink: RelaySink | None = None
+    earlier: Sequence[SeenMessage] = ()
+    ses_sent: Callable[[], list[tuple[str, list[str]]]] = list
 
 
-def messages(sink: RelaySink | None, earlier: Sequence[SeenMessage] = ()) -> list[SeenMessage]:
-    """`earlier`: what runs before a restart sent (kept by persistence.py), first."""
+def messages(sources: MailSources) -> list[SeenMessage]:
     relayed = [
         _parsed(raw, "smtp", received_at, recipients)
-        for received_at, recipients, raw in (sink.received() if sink else [])
+        for received_at, recipients, raw in (sources.sink.received() if sources.sink else [])
     ]
-    return [*earlier, *relayed, *_ses_messages()]
+    accepted = [_parsed(raw, "ses", "", to) for raw, to in sources.ses_sent()]
+    return [*sources.earlier, *relayed, *accepted]
 
 
-def as_json(sink: RelaySink | None, earlier: Sequence[SeenMessage] = ()) -> bytes:
-    listed = [m.as_dict() for m in messages(sink, earlier)]
+def as_json(sources: MailSources) -> bytes:
+    listed = [m.as_dict() for m in messages(sources)]
     return json.dumps({"messages": listed}, indent=1).encode()
 
 
-def as_html(sink: RelaySink | None, earlier: Sequence[SeenMessage] = ()) -> bytes:
+def as_html(sources: MailSources) -> bytes:
     rows = []
-    for n, m in enumerate(messages(sink, earlier)):
+    for n, m in enumerate(messages(sources)):
         cells = [m.received_at or "—", m.mail_from, ", ".join(m.to), m.subject, m.source]
         row = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
         rows.append(

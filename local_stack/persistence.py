@@ -13,23 +13,16 @@ owner's only (0600), like `state.json`.
 
 from __future__ import annotations
 
-import base64
 import json
-import math
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import boto3
-from moto.core.utils import unix_time_millis
-from moto.dynamodb.models import dynamodb_backends
-from moto.dynamodb.models.utilities import dynamo_json_dump
-from moto.kms.models import kms_backends
-from moto.ses.models import EmailIdentity, ses_backends
-from moto.sqs.models import sqs_backends
 
-from .provision import ACCOUNT_ID, REGION, ProvisionedStack
+from .emulation import Emulation
+from .provision import REGION, ProvisionedStack
 from .state import STATE_DIR
 
 SNAPSHOT_FILE = STATE_DIR / "snapshot.json"
@@ -75,6 +68,7 @@ class Snapshot:
     # Provisioning calls this after making each resource: a kept key or secret is adopted.
     def adopt(
         self,
+        emulation: Emulation,
         resource_type: str,
         logical_id: str,
         refs: dict[str, str],
@@ -82,7 +76,7 @@ class Snapshot:
     ) -> None:
         if resource_type == "AWS::KMS::Key" and logical_id in self.keys:
             kept = self.keys[logical_id]
-            attributes[(logical_id, "Arn")] = _adopt_key(refs[logical_id], kept)
+            attributes[(logical_id, "Arn")] = emulation.call("adopt_key", refs[logical_id], kept)
             refs[logical_id] = kept["key_id"]
         elif resource_type == "AWS::SecretsManager::Secret" and logical_id in self.secrets:
             secrets = boto3.client("secretsmanager", region_name=REGION)  # as the administrator
@@ -90,83 +84,37 @@ class Snapshot:
                 SecretId=refs[logical_id], SecretString=self.secrets[logical_id]
             )
 
-    def restore_data(self, stack: ProvisionedStack) -> None:
+    def restore_data(self, stack: ProvisionedStack, emulation: Emulation) -> None:
         """Put the kept items, messages and identities into the freshly provisioned stack."""
 
-        refs = stack.resolver.refs
-        tables = dynamodb_backends[ACCOUNT_ID][REGION]
+        refs, attributes = stack.resolver.refs, stack.resolver.attributes
         for logical_id, items in self.tables.items():
             if logical_id in refs:  # a table the template no longer has is left behind
-                for item in items:
-                    tables.put_item(refs[logical_id], item)
-        queues = sqs_backends[ACCOUNT_ID][REGION]
+                emulation.call("put_items", refs[logical_id], items)
         for logical_id, messages in self.queues.items():
-            name = stack.resolver.attributes.get((logical_id, "QueueName"))
-            for message in messages:
-                if name is not None:
-                    queues.send_message(
-                        name,
-                        message["body"],
-                        message["attributes"] or None,
-                        delay_seconds=message.get("delay_seconds") or None,
-                    )
-        identities = ses_backends[ACCOUNT_ID][REGION].email_identities
-        for kept in self.ses_identities:
-            identity: EmailIdentity = object.__new__(EmailIdentity)
-            identity.__dict__.update(kept)
-            identities[identity.email_identity] = identity
+            name = attributes.get((logical_id, "QueueName"))
+            if name is not None:
+                emulation.call("restore_messages", name, messages)
+        emulation.call("restore_ses_identities", self.ses_identities)
 
 
-def take_snapshot(stack: ProvisionedStack) -> Snapshot:
+def take_snapshot(stack: ProvisionedStack, emulation: Emulation) -> Snapshot:
     """The stack's data as it is now; call it once nothing writes any more."""
 
-    refs, attributes = stack.resolver.refs, stack.resolver.attributes
-    template = stack.template
-    snapshot = Snapshot()
-    tables = dynamodb_backends[ACCOUNT_ID][REGION]
-    for logical_id in template.of_type("AWS::DynamoDB::Table"):
-        table = tables.get_table(refs[logical_id])
-        # As DynamoDB's wire format (binaries in base64), which put_item takes back.
-        items = [item.to_json()["Attributes"] for item in table.all_items()]
-        snapshot.tables[logical_id] = json.loads(dynamo_json_dump(items))
-    keys = kms_backends[ACCOUNT_ID][REGION].keys
-    for logical_id in template.of_type("AWS::KMS::Key"):
-        key = keys[refs[logical_id]]
-        material = base64.b64encode(key.key_material).decode()
-        snapshot.keys[logical_id] = {"key_id": key.id, "material": material}
+    refs, attributes, template = stack.resolver.refs, stack.resolver.attributes, stack.template
+
+    def named(resource_type: str, name: Any = refs.get) -> dict[str, str]:
+        return {logical_id: name(logical_id) for logical_id in template.of_type(resource_type)}
+
     secrets = boto3.client("secretsmanager", region_name=REGION)  # as the administrator
-    for logical_id in template.of_type("AWS::SecretsManager::Secret"):
-        value = secrets.get_secret_value(SecretId=refs[logical_id])["SecretString"]
-        snapshot.secrets[logical_id] = value
-    queues = sqs_backends[ACCOUNT_ID][REGION]
-    for logical_id in template.of_type("AWS::SQS::Queue"):
-        queue = queues.get_queue(attributes[(logical_id, "QueueName")])
-        now_ms = unix_time_millis()
-        snapshot.queues[logical_id] = [
-            {
-                "body": message.body,
-                "attributes": message.message_attributes,
-                # A delayed message stays delayed for what remains; one in flight (received,
-                # not deleted) is redelivered after the restart, as a lost receiver's would be.
-                "delay_seconds": max(0, math.ceil((message.delayed_until - now_ms) / 1000)),
-            }
-            for message in list(queue._messages)
-        ]
-    snapshot.ses_identities = [
-        dict(vars(identity))
-        for identity in ses_backends[ACCOUNT_ID][REGION].email_identities.values()
-    ]
-    return snapshot
-
-
-def _adopt_key(made_id: str, kept: dict[str, str]) -> str:
-    """The key just made takes the kept key's id and material: ciphertext made before the
-    restart names that id and decrypts with that material. Returns its ARN."""
-
-    keys = kms_backends[ACCOUNT_ID][REGION].keys
-    key = keys.pop(made_id)
-    key.id = kept["key_id"]
-    key.arn = key.arn.replace(made_id, key.id)
-    key.key_material = base64.b64decode(kept["material"])
-    keys[key.id] = key
-    return str(key.arn)
+    queue_names = named("AWS::SQS::Queue", lambda i: attributes[(i, "QueueName")])
+    return Snapshot(
+        tables=emulation.call("table_items", named("AWS::DynamoDB::Table")),
+        keys=emulation.call("key_materials", named("AWS::KMS::Key")),
+        secrets={
+            logical_id: secrets.get_secret_value(SecretId=name)["SecretString"]
+            for logical_id, name in named("AWS::SecretsManager::Secret").items()
+        },
+        queues=emulation.call("queued_messages", queue_names),
+        ses_identities=emulation.call("ses_identities"),
+    )

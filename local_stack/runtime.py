@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import warnings
 from dataclasses import dataclass
+from functools import partial
 
-from moto.server import ThreadedMotoServer
-
-from . import authorization, identities
+from . import identities
+from .emulation import Emulation
 from .function_roles import (
     FunctionRole,
     assume_roles,
@@ -21,7 +20,6 @@ from .function_roles import (
 from .functions import ensure_layer_on_path
 from .gateway import LocalApiGateway
 from .identities import AccessKey
-from .moto_patches import apply_moto_patches
 from .persistence import Snapshot
 from .provision import REGION, ProvisionedStack, provision
 from .pump import QueuePump
@@ -35,7 +33,7 @@ LOOPBACK_NETWORKS = "127.0.0.0/8,::1/128"
 
 @dataclass
 class LocalRuntime:
-    moto: ThreadedMotoServer
+    emulation: Emulation
     stack: ProvisionedStack
     gateway: LocalApiGateway
     pump: QueuePump
@@ -51,7 +49,7 @@ class LocalRuntime:
 
     def stop(self) -> None:
         self.quiesce()
-        self.moto.stop()
+        self.emulation.stop()
 
 
 def point_boto_at(endpoint_url: str, key: AccessKey | None = None) -> None:
@@ -103,22 +101,15 @@ def start_local_runtime(
 ) -> LocalRuntime:
     """`template` stands in for template.yaml (a test's edited copy); `kept` is the data of an
     earlier run to start with."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log is loud
     # Functions without a metric in one request flush nothing; that is normal, not news.
     warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
-    apply_moto_patches()
-    # The functions' roles carry AWS managed policies (basic execution, queue polling, X-Ray).
-    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
-    authorization.relax()
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    moto.start()
-    host, bound_port = moto.get_host_and_port()
-    endpoint = f"http://{host}:{bound_port}"
+    emulation = Emulation.start(port)
+    endpoint = emulation.endpoint
     point_boto_at(endpoint)
     administrator = create_administrator()
     point_boto_at(endpoint, administrator)
     identities.install(administrator, {})
-    authorization.enforce()  # from here every request is signed and checked, as in AWS
+    emulation.call("set_enforcement", True)  # from here every request is signed and checked
     # Locally: loopback mail servers are reachable, and domain ownership is taken as proven
     # at once, as the emulated SES verifies at once.
     overrides = {
@@ -127,10 +118,10 @@ def start_local_runtime(
         **(parameter_overrides or {}),
     }
     template = template or StackTemplate(load_template())
-    adopt = kept.adopt if kept else None
+    adopt = partial(kept.adopt, emulation) if kept else None
     stack = provision(endpoint, parameter_overrides=overrides, template=template, adopt=adopt)
     if kept is not None:
-        kept.restore_data(stack)
+        kept.restore_data(stack, emulation)
     deployed = deployed_template(template, stack.resolver.parameters)
     roles = function_roles(
         deployed,
@@ -139,7 +130,7 @@ def start_local_runtime(
         stack.resolver.parameters["AWS::StackName"],
     )
     arns = create_roles(roles)
-    with authorization.relaxed():  # Lambda, not a caller, assumes each function's role
+    with emulation.relaxed():  # Lambda, not a caller, assumes each function's role
         function_keys = assume_roles(arns)
     identities.install(administrator, function_keys)
     apply_function_environment(stack, environment_overrides or {})
@@ -149,6 +140,7 @@ def start_local_runtime(
     pump.start()
     scheduler = LocalScheduler(template, stack.function_environment)
     scheduler.start()
+    gateway = LocalApiGateway(template)
     return LocalRuntime(
-        moto, stack, LocalApiGateway(template), pump, administrator, function_keys, roles, scheduler
+        emulation, stack, gateway, pump, administrator, function_keys, roles, scheduler
     )

@@ -1,6 +1,7 @@
-"""`make serve`: the whole stack on this machine, without Docker, in one process.
+"""`make serve`: the whole stack on this machine, without Docker, in two processes.
 
-moto (server mode) holds every table, key, queue and bus of template.yaml; an HTTP gateway on
+moto (server mode, in a process of its own: emulation.py) holds every table, key, queue and bus
+of template.yaml; in this process an HTTP gateway on
 127.0.0.1 routes by the template's API events to the same handler code the cloud runs; events
 published to the bus are printed as they arrive. Ctrl-C stops it, keeping the data for the next
 start (persistence.py); FRESH=1 starts empty.
@@ -13,7 +14,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,8 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 from .demo_mail import DEMO_USER, start_demo_mail
 from .event_tap import EventTap
 from .gateway import LocalApiGateway
-from .mail_server import RelaySink
-from .mail_viewer import SeenMessage, as_html, as_json, messages
+from .mail_viewer import MailSources, SeenMessage, as_html, as_json, messages
 from .openapi import build_document
 from .persistence import SNAPSHOT_FILE, Snapshot, take_snapshot
 from .provision import ProvisionedStack
@@ -60,8 +61,7 @@ class LocalHttpServer(ThreadingHTTPServer):
 
 def make_handler(
     gateway: LocalApiGateway,
-    sink: RelaySink | None = None,
-    earlier_mail: Sequence[SeenMessage] = (),
+    mail: MailSources = MailSources(),  # noqa: B008 - frozen, shared safely
 ) -> type[BaseHTTPRequestHandler]:
     openapi = json.dumps(build_document()).encode()
     swagger = _swagger_page().encode()
@@ -92,10 +92,10 @@ def make_handler(
             elif path in {"/swagger", "/swagger/"}:
                 self._send(200, {"Content-Type": "text/html; charset=utf-8"}, swagger)
             elif path == "/_local/mail":
-                page = as_html(sink, earlier_mail)
+                page = as_html(mail)
                 self._send(200, {"Content-Type": "text/html; charset=utf-8"}, page)
             elif path == "/_local/mail.json":
-                self._send(200, {"Content-Type": "application/json"}, as_json(sink, earlier_mail))
+                self._send(200, {"Content-Type": "application/json"}, as_json(mail))
             elif path.startswith("/swagger/") and path.rsplit("/", 1)[1] in SWAGGER_ASSETS:
                 name = path.rsplit("/", 1)[1]
                 kind = "text/css" if name.endswith(".css") else "application/javascript"
@@ -163,7 +163,8 @@ def main() -> int:
         return 2
     sink = demo.server.relay if demo else None
     earlier = [SeenMessage.from_dict(m) for m in kept.mail] if kept else []
-    server = LocalHttpServer(("127.0.0.1", port), make_handler(runtime.gateway, sink, earlier))
+    mail = MailSources(sink, earlier, partial(runtime.emulation.call, "ses_sent"))
+    server = LocalHttpServer(("127.0.0.1", port), make_handler(runtime.gateway, mail))
     server.daemon_threads = True
     bound = server.server_address[1]
     url = f"http://127.0.0.1:{bound}"
@@ -204,7 +205,7 @@ def main() -> int:
     server.shutdown()
     tap.stop()
     try:
-        _keep_data(runtime, messages(sink, earlier), demo.kept() if demo else {}, key)
+        _keep_data(runtime, messages(mail), demo.kept() if demo else {}, key)
     finally:
         clear()
         runtime.stop()
@@ -231,7 +232,7 @@ def _keep_data(
 ) -> None:
     """Once nothing runs any more: the data, for the next start."""
     runtime.quiesce()
-    snapshot = take_snapshot(runtime.stack)
+    snapshot = take_snapshot(runtime.stack, runtime.emulation)
     snapshot.mail = [message.as_dict() for message in mail]
     snapshot.demo = {**demo, "api_key": api_key}
     snapshot.save()

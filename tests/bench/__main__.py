@@ -85,7 +85,7 @@ def main() -> int:
         _row("(b)/(f)  bulk vs floor (goal <= 1.5)", f"{figures['b'] / figures['f']:.2f}")
         _row("(b)/(a)  bulk vs one validation", f"{figures['b'] / figures['a']:.2f}")
         _row("(c)/(b)  sequential baseline vs bulk", f"{figures['c'] / figures['b']:.1f}")
-        print_list_table(base, _row)
+        print_list_table(runtime, base, _row)
         print_sweep_table(runtime, server, USER, PASSWORD, _row)
         print_warmup_table(pki, _row)
         print_webhook_table(_row)

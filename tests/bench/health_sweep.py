@@ -191,6 +191,8 @@ def print_sweep_table(
     row("(u) peak sessions per host (SMTP host, IMAP host)",
         f"{floor.peak_smtp_host}, {floor.peak_imap_host}")  # fmt: skip
     row("(s)/(u)  the bound's cost in wall time", f"{bounded.seconds / floor.seconds:.2f}")
+    rates = (len(inbox_ids) / bounded.seconds, len(inbox_ids) / floor.seconds)
+    row("sweep rate, bounded / unbounded (inboxes/s)", f"{rates[0]:.1f} / {rates[1]:.1f}")
     return {"sweep_bounded": bounded.seconds, "sweep_unbounded": floor.seconds}
 
 

@@ -3,15 +3,18 @@ and DynamoDB items read per page (counted on the listing function's own client).
 
 from __future__ import annotations
 
-import gc
 import statistics
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
+
+if TYPE_CHECKING:
+    from local_stack.emulation import Emulation
+    from local_stack.runtime import LocalRuntime
 
 TYPES = ("GOOGLE_WORKSPACE", "OUTLOOK_365", "CUSTOM_SMTP")
 ROUNDS = 21
@@ -23,13 +26,10 @@ class PageCost:
     items_read: int
 
 
-def seed(workspace_id: str, count: int) -> None:
+def seed(emulation: Emulation, workspace_id: str, count: int) -> None:
     """`count` inboxes written as the product's store writes them (the same items, index
     attributes and search keys), put straight into the emulation's table to keep the seeding
     short (it is not what is measured), and the counters set to match."""
-    from moto.dynamodb.models import dynamodb_backends
-
-    from local_stack.provision import ACCOUNT_ID, REGION
     from sender_accounts.adapters.aws_clients import client
     from sender_accounts.common.statuses import InboxStatus, InboxType
     from sender_accounts.composition import env
@@ -59,20 +59,15 @@ def seed(workspace_id: str, count: int) -> None:
                 puts.append(item["Put"]["Item"])
         for name in membership(inbox):
             counts[name] = counts.get(name, 0) + 1
-    backend = dynamodb_backends[ACCOUNT_ID][REGION]
-    for attributes in puts:
-        backend.put_item(table, attributes)
+    emulation.call("put_items", table, puts)
     update = count_change(table, workspace_id, counts)["Update"]
     db.update_item(**update)
 
 
-def seed_domains(workspace_id: str, count: int) -> None:
+def seed_domains(emulation: Emulation, workspace_id: str, count: int) -> None:
     """`count` proven domains, as the domain store writes them (item, index keys, counter).
     Seeded FAILED, with no SES identity: a page's status refresh then asks SES about its own
     domains and changes nothing (the emulated SES would scan every identity it holds)."""
-    from moto.dynamodb.models import dynamodb_backends
-
-    from local_stack.provision import ACCOUNT_ID, REGION
     from sender_accounts.adapters.aws_clients import client
     from sender_accounts.common.statuses import DomainStatus
     from sender_accounts.composition import env
@@ -83,7 +78,7 @@ def seed_domains(workspace_id: str, count: int) -> None:
     from sender_accounts.store.records import DomainRecord
 
     table = env("TABLE_NAME")
-    backend = dynamodb_backends[ACCOUNT_ID][REGION]
+    items = []
     for index in range(count):
         created = f"2026-{1 + index % 12:02d}-{1 + index % 28:02d}T00:{index % 60:02d}:00Z"
         domain = DomainRecord(
@@ -99,7 +94,8 @@ def seed_domains(workspace_id: str, count: int) -> None:
             **domain.item(),
             **domain_index_attributes(workspace_id, domain.domain_id, created),
         }
-        backend.put_item(table, serialize(item))
+        items.append(serialize(item))
+    emulation.call("put_items", table, items)
     update = count_change(table, workspace_id, {DOMAIN_COUNTER: count})["Update"]
     client("dynamodb").update_item(**update)
 
@@ -165,7 +161,9 @@ def _measure_pair(
     )
 
 
-def print_list_table(base: str, row: Callable[[str, str], None]) -> dict[str, float]:
+def print_list_table(
+    runtime: LocalRuntime, base: str, row: Callable[[str, str], None]
+) -> dict[str, float]:
     """Both workspaces, every page: latency, items read, and the ratio 10,000 / 100."""
     from sender_accounts.access.api_keys import issue_key
     from sender_accounts.composition import access_store
@@ -175,14 +173,10 @@ def print_list_table(base: str, row: Callable[[str, str], None]) -> dict[str, fl
     for size in (100, 10_000):
         workspace_id, key = issue_key(access_store.get(), f"list-{size}", prefix="cs_test_")
         started = time.perf_counter()
-        seed(workspace_id, size)
-        seed_domains(workspace_id, size)
+        seed(runtime.emulation, workspace_id, size)
+        seed_domains(runtime.emulation, workspace_id, size)
         row(f"seeded {size} inboxes and {size} domains (s)", f"{time.perf_counter() - started:.1f}")
         pages[size] = {**page_calls(base, key), **domain_page_calls(base, key)}
-    # The emulation holds the seeded items in this process: without this, each garbage
-    # collection walks them, a cost of the co-hosting that DynamoDB does not have.
-    gc.collect()
-    gc.freeze()
     worst = 0.0
     print(f"| {'list page':<40} | {'100: ms, items':>16} | {'10,000: ms, items':>18} | ratio |")
     for name, small_call in pages[100].items():
@@ -254,7 +248,7 @@ def main() -> int:
     runtime = start_local_runtime()
     base, http = local_http_api(runtime)
     try:
-        print_list_table(base, lambda name, value: print(f"| {name:<52} | {value:>16} |"))
+        print_list_table(runtime, base, lambda name, value: print(f"| {name:<52} | {value:>16} |"))
     finally:
         http.shutdown()
         runtime.stop()

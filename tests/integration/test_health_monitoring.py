@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from local_stack import authorization
 from local_stack.functions import invoke
 from local_stack.mail_server import MailServer
 from local_stack.runtime import LocalRuntime
@@ -160,7 +159,7 @@ def test_the_sweep_checks_due_inboxes_only_through_its_index(
         == (detail["last_checked_at"])
     )
     # The sweep read the due index and nothing else of the table
-    used = {(action, arn) for session, action, arn in authorization.USED_BY_FUNCTIONS
+    used = {(action, arn) for session, action, arn in runtime.emulation.call("used_by_functions")
             if session == SWEEP}  # fmt: skip
     assert not any(action in {"dynamodb:Scan", "dynamodb:GetItem"} for action, _ in used)
     assert any(arn.endswith("/index/due-by-time") for action, arn in used)

@@ -63,11 +63,7 @@ def _walk(db: Any, request: dict[str, Any]) -> list[list[dict[str, Any]]]:
         request = {**request, "ExclusiveStartKey": response["LastEvaluatedKey"]}
 
 
-def test_paged_queries_answer_exactly_as_moto_does(
-    runtime: LocalRuntime, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from moto.dynamodb.models.table import Table
-
+def test_paged_queries_answer_exactly_as_moto_does(runtime: LocalRuntime) -> None:
     from sender_accounts.adapters.aws_clients import client
 
     # A table of its own, shaped as the accounts table's status index: moto's own query reads
@@ -147,11 +143,14 @@ def test_paged_queries_answer_exactly_as_moto_does(
         )
     # When each is walked page by page, with the paged emulation and with moto's own
     fast = [_walk(db, request) for request in requests]
-    monkeypatch.setattr(Table, "query", Table.query.__wrapped__)  # type: ignore[attr-defined]
-    # (moto's own query reads the whole table: over a session's worth of items a filtered index
-    # query outlasts the functions' 5 s read timeout, which is what the fix is for.)
-    patient = boto3.session.Session().client("dynamodb", config=Config(read_timeout=300))
-    slow = [_walk(patient, request) for request in requests]
+    runtime.emulation.call("use_paged_queries", False)
+    try:
+        # (moto's own query reads the whole table: over a session's worth of items a filtered
+        # index query outlasts the functions' 5 s read timeout, which is what the fix is for.)
+        patient = boto3.session.Session().client("dynamodb", config=Config(read_timeout=300))
+        slow = [_walk(patient, request) for request in requests]
+    finally:
+        runtime.emulation.call("use_paged_queries", True)
     # Then the pages are the same, item for item
     assert fast == slow
     assert all(len(pages) > 1 for pages in fast[:2])  # the walks really paged

@@ -52,11 +52,13 @@ def runtime() -> Iterator[LocalRuntime]:
 
     stack.gateway.handle = scanned_handle  # type: ignore[method-assign]
     yield stack
-    stack.stop()
+    stack.quiesce()
     if os.environ.get("IAM_USAGE_FILE"):  # what each function's role was used for: iam_audit
         from local_stack.iam_audit import write_usage
 
-        write_usage(Path(os.environ["IAM_USAGE_FILE"]), stack.roles)
+        used = stack.emulation.call("used_by_functions")
+        write_usage(Path(os.environ["IAM_USAGE_FILE"]), stack.roles, used)
+    stack.stop()
 
 
 @pytest.fixture(scope="session")
