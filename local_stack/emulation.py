@@ -58,7 +58,11 @@ class Emulation:
         if not control.poll(60):
             process.kill()
             raise EmulationError("the AWS emulation did not start within 60 s")
-        host, bound_port = control.recv()
+        try:
+            host, bound_port = control.recv()
+        except EOFError:  # it exited before serving; its own error is on stderr
+            code = process.wait()
+            raise EmulationError(f"the AWS emulation exited at start (exit code {code})") from None
         return cls(process, control, f"http://{host}:{bound_port}")
 
     def call(self, command: str, *args: Any) -> Any:
