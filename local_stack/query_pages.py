@@ -19,7 +19,7 @@ import copy
 import functools
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
@@ -27,10 +27,17 @@ from moto.dynamodb.models.table import RESULT_SIZE_LIMIT, Table
 
 from .emulation_fixes import serialized_writes
 
-# Per table, moves on every write to it: cached orders older than it are stale.
+# Per table: a count of the writes to it, and the keys each wrote (None: the table itself
+# changed, or the keys are unknown). A cached order older than the count is brought up to date
+# from the keys written since (each re-read from the table), so an order costs what was written
+# since it was built, not the table's size: a planner that queries, writes, queries again
+# over a table of 10,000 items paid a full sort of its index per query before.
 _generations: dict[str, int] = {}
-_cache: dict[tuple[str, str | None], tuple[int, dict[Any, _Partition]]] = {}
-_cache_lock = threading.Lock()
+_written: dict[str, list[tuple[int, Any]]] = {}
+_KEPT_WRITES = 4096  # per table; an order further behind is built again
+_cache: dict[tuple[str, str | None], _Order] = {}
+_cache_lock = threading.Lock()  # held while an order is read or brought up to date
+_log_lock = threading.Lock()  # a leaf: a write inside a transaction takes it under the writes' lock
 _WRITES = (
     "put_item",
     "update_item",
@@ -66,18 +73,53 @@ def apply_query_pages() -> None:
             try:
                 return __write(self, *args, **kwargs)
             finally:
-                for table in _tables_written(__name, args, kwargs):
-                    _generations[table] = _generations.get(table, 0) + 1
+                # After the write: an order built meanwhile is behind by it, never ahead.
+                written = _keys_written(self, __name, args, kwargs)
+                with _log_lock:
+                    for table, key in written:
+                        _note_write(table, key)
 
         setattr(DynamoDBBackend, name, counted)
 
 
-def _tables_written(operation: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> set[str]:
+def _note_write(table: str, key: Any) -> None:
+    generation = _generations[table] = _generations.get(table, 0) + 1
+    written = _written.setdefault(table, [])
+    written.append((generation, key))
+    if len(written) > 2 * _KEPT_WRITES:
+        del written[:-_KEPT_WRITES]
+
+
+def _keys_written(
+    backend: Any, operation: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> list[tuple[str, Any]]:
+    """(table, (hash, range) as stored) per item written; (table, None) for the table."""
     if operation == "transact_write_items":
         items = args[0] if args else kwargs["transact_items"]
-        return {str(request["TableName"]) for item in items for request in item.values()}
-    name = args[0] if args else kwargs.get("table_name", kwargs.get("name"))
-    return {str(name)}
+        written = []
+        for entry in items:
+            for request in entry.values():
+                name = str(request["TableName"])
+                key = request.get("Key") or request.get("Item")
+                written.append((name, _stored_key(backend, name, key)))
+        return written
+    name = str(args[0] if args else kwargs.get("table_name", kwargs.get("name")))
+    if operation in ("put_item", "update_item", "delete_item"):
+        key = args[1] if len(args) > 1 else kwargs.get("item_attrs", kwargs.get("key"))
+        return [(name, _stored_key(backend, name, key))]
+    return [(name, None)]
+
+
+def _stored_key(backend: Any, name: str, attributes: Any) -> Any:
+    table = backend.tables.get(name)
+    if table is None or not isinstance(attributes, dict):
+        return None
+    try:
+        hash_value = DynamoType(attributes[table.hash_key_attr])
+        range_value = DynamoType(attributes[table.range_key_attr]) if table.range_key_attr else None
+    except (KeyError, TypeError):
+        return None
+    return hash_value, range_value
 
 
 def _key_attributes(table: Table, index_name: str | None) -> tuple[str, str | None] | None:
@@ -119,34 +161,118 @@ class _Partition:
     firsts: list[Any] = field(default_factory=list)  # the range key alone, for key conditions
     items: list[Item] = field(default_factory=list)
 
+    def insert(self, order: tuple[Any, ...], item: Item) -> None:
+        at = bisect.bisect_left(self.orders, order)
+        self.orders.insert(at, order)
+        self.firsts.insert(at, order[0] if order else None)
+        self.items.insert(at, item)
+
+    def remove(self, order: tuple[Any, ...]) -> None:
+        at = bisect.bisect_left(self.orders, order)
+        if at < len(self.orders) and self.orders[at] == order:
+            del self.orders[at], self.firsts[at], self.items[at]
+
+
+@dataclass
+class _Order:
+    """An index's (or the table's) partitions in key order, as of `generation`, with where
+    each stored key sits in it."""
+
+    generation: int
+    partitions: dict[Any, _Partition]
+    places: dict[Any, tuple[Any, tuple[Any, ...]]]  # stored key -> (partition, order)
+
+
+def _entry(
+    table: Table, index_name: str | None, hash_attr: str, range_attr: str | None, item: Item
+) -> tuple[Any, tuple[Any, ...]] | None:
+    value = item.attrs.get(hash_attr)
+    if value is None or (range_attr is not None and range_attr not in item.attrs):
+        return None  # not in the index (sparse)
+    return value.cast_value, _order(table, index_name, range_attr, item.attrs)
+
+
+def _stored(table: Table, key: tuple[DynamoType, DynamoType | None]) -> Item | None:
+    stored: Any = table.items.get(key[0])  # .get: the table's defaultdict must not grow
+    if key[1] is None or stored is None:
+        return cast(Item | None, stored)
+    return cast(Item | None, stored.get(key[1]))
+
 
 def _partitions(
     table: Table, index_name: str | None, hash_attr: str, range_attr: str | None
 ) -> dict[Any, _Partition]:
     with _cache_lock:
         cached = _cache.get((table.name, index_name))
-        generation = _generations.get(table.name, 0)
-        if cached is not None and cached[0] == generation:
-            return cached[1]
-        # Under the writes' lock: a write landing mid-iteration would change the dict we walk.
-        with serialized_writes():
-            stored = list(_every_item(table))
-        grouped: dict[Any, list[tuple[tuple[Any, ...], Item]]] = {}
-        for item in stored:
-            value = item.attrs.get(hash_attr)
-            if value is None or (range_attr is not None and range_attr not in item.attrs):
-                continue  # not in the index (sparse)
-            grouped.setdefault(value.cast_value, []).append(
-                (_order(table, index_name, range_attr, item.attrs), item)
-            )
-        partitions: dict[Any, _Partition] = {}
-        for value, entries in grouped.items():
-            entries.sort(key=lambda entry: entry[0])
-            orders = [entry[0] for entry in entries]
-            firsts = [order[0] if order else None for order in orders]
-            partitions[value] = _Partition(orders, firsts, [entry[1] for entry in entries])
-        _cache[(table.name, index_name)] = (generation, partitions)
-        return partitions
+        with _log_lock:
+            generation = _generations.get(table.name, 0)
+            if cached is not None and cached.generation == generation:
+                return cached.partitions
+            since = [
+                key
+                for at, key in _written.get(table.name, [])
+                if cached is not None and at > cached.generation
+            ]
+        complete = cached is not None and len(since) == generation - cached.generation
+        if cached is not None and complete and all(key is not None for key in since):
+            _catch_up(table, index_name, hash_attr, range_attr, cached, set(since))
+            cached.generation = generation
+            return cached.partitions
+        order = _built(table, index_name, hash_attr, range_attr)
+        order.generation = generation
+        _cache[(table.name, index_name)] = order
+        return order.partitions
+
+
+def _catch_up(
+    table: Table,
+    index_name: str | None,
+    hash_attr: str,
+    range_attr: str | None,
+    cached: _Order,
+    keys: set[Any],
+) -> None:
+    """Each key written since: out of its old place, into its new one (re-read as stored)."""
+    with serialized_writes():
+        current = {key: _stored(table, key) for key in keys}
+    for key, item in current.items():
+        plain = (key[0].cast_value, key[1].cast_value if key[1] is not None else None)
+        old = cached.places.pop(plain, None)
+        if old is not None:
+            cached.partitions[old[0]].remove(old[1])
+        new = None if item is None else _entry(table, index_name, hash_attr, range_attr, item)
+        if new is not None:
+            cached.partitions.setdefault(new[0], _Partition()).insert(new[1], item)  # type: ignore[arg-type]
+            cached.places[plain] = new
+
+
+def _built(table: Table, index_name: str | None, hash_attr: str, range_attr: str | None) -> _Order:
+    # Under the writes' lock: a write landing mid-iteration would change the dict we walk.
+    with serialized_writes():
+        stored = list(_every_item(table))
+    grouped: dict[Any, list[tuple[tuple[Any, ...], Item]]] = {}
+    places: dict[Any, tuple[Any, tuple[Any, ...]]] = {}
+    for item in stored:
+        entry = _entry(table, index_name, hash_attr, range_attr, item)
+        if entry is None:
+            continue
+        grouped.setdefault(entry[0], []).append((entry[1], item))
+        places[_plain_key(table, item)] = entry
+    partitions: dict[Any, _Partition] = {}
+    for value, entries in grouped.items():
+        entries.sort(key=lambda entry: entry[0])
+        orders = [entry[0] for entry in entries]
+        firsts = [order[0] if order else None for order in orders]
+        partitions[value] = _Partition(orders, firsts, [entry[1] for entry in entries])
+    return _Order(0, partitions, places)
+
+
+def _plain_key(table: Table, item: Item) -> tuple[Any, Any]:
+    range_value = item.attrs.get(table.range_key_attr) if table.range_key_attr else None
+    return (
+        item.attrs[table.hash_key_attr].cast_value,
+        range_value.cast_value if range_value is not None else None,
+    )
 
 
 def _key_range(partition: _Partition, comparison: str | None, objs: list[DynamoType]) -> range:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
+from .sample_accounts import seed_sample_accounts
+
 SAMPLE_WORKSPACE = "ws_sample"
 SAMPLE_URL = "http://127.0.0.1:8080/hooks/sender-accounts"
 SAMPLE_EVENTS = ["sender_account.disconnected", "sender_account.reconnected"]
@@ -54,6 +56,7 @@ MISSING_INBOX = "9b1c3e52-3f0a-4a8e-8f1e-2d7c9a6b5e40"
 
 def seed_sample_workspace() -> None:
     """Puts every sample item back as the samples expect it (idempotent)."""
+    seed_sample_accounts(SAMPLE_WORKSPACE)
     _seed_webhooks()
     _seed_jobs()
 

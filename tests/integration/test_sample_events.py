@@ -16,46 +16,46 @@ from sender_accounts.warmup.models import PlannerReport
 
 TEMPLATE = StackTemplate(load_template())
 SAMPLE_STATUS = {
-    "CreateSmtpAccountFunction": 400,  # nothing listens on localhost:587 here
-    "GetSenderAccountFunction": 404,
+    "CreateSmtpAccountFunction": 400,  # validated for real: nothing listens on localhost:587 here
+    "GetSenderAccountFunction": 200,
     "ListSenderAccountsFunction": 200,
-    "DeleteSenderAccountFunction": 404,
+    "DeleteSenderAccountFunction": 200,
     "BulkCreateSmtpAccountsFunction": 202,
     "GetBulkSmtpJobProgressFunction": 200,  # the sample workspace's seeded job
     "BulkDeleteSenderAccountsFunction": 202,
     "GetBulkDeleteJobProgressFunction": 200,  # the sample workspace's seeded job
-    "SendTestEmailFunction": 404,
-    "UpdateSenderAccountFunction": 404,
+    "SendTestEmailFunction": 400,  # sent for real: refused at localhost:587
+    "UpdateSenderAccountFunction": 200,
     "CreateDomainFunction": 201,
     "ListDomainsFunction": 200,
-    "GetDomainFunction": 404,
-    "DeleteDomainFunction": 404,
-    "CreateNativeAccountFunction": 404,
-    "BulkCreateNativeAccountsFunction": 404,
-    "CheckSenderAccountFunction": 404,
+    "GetDomainFunction": 200,
+    "DeleteDomainFunction": 200,
+    "CreateNativeAccountFunction": 201,
+    "BulkCreateNativeAccountsFunction": 200,
+    "CheckSenderAccountFunction": 200,  # checked for real: the result says refused
     "BulkCheckSenderAccountsFunction": 202,  # every DISABLED inbox of the sample workspace
     "GetBulkCheckJobProgressFunction": 200,  # the sample workspace's seeded job
     "CreateOAuthAppFunction": 201,
     "ListOAuthAppsFunction": 200,
-    "GetOAuthAppFunction": 404,
-    "DeleteOAuthAppFunction": 404,
-    "CreateOAuthAccountFunction": 422,  # the sample's app is not in the sample workspace
-    "CreateOAuthAuthorizationFunction": 422,  # likewise
-    "OAuthCallbackFunction": 400,  # a state never issued
-    "GetWarmupReportFunction": 404,
+    "GetOAuthAppFunction": 200,
+    "DeleteOAuthAppFunction": 200,
+    "CreateOAuthAccountFunction": 400,  # the provider's token endpoint is out of reach here
+    "CreateOAuthAuthorizationFunction": 201,
+    "OAuthCallbackFunction": 302,  # back to the app, the code exchange refused (offline)
+    "GetWarmupReportFunction": 200,
     "BulkWarmupSenderAccountsFunction": 202,
     "GetBulkWarmupJobProgressFunction": 200,  # the sample workspace's seeded job
     # SmartLead's surface: a failed validation is stored, as SmartLead does (200); the samples'
-    # account id 4242 is not in the sample workspace.
+    # account ids are the sample workspace's (local_stack/sample_accounts.py).
     "SmartLeadSaveAccountFunction": 200,
-    "SmartLeadSaveOAuthAccountFunction": 422,  # the sample workspace has no Google OAuth app
+    "SmartLeadSaveOAuthAccountFunction": 200,
     "SmartLeadListAccountsFunction": 200,
-    "SmartLeadGetAccountFunction": 404,
-    "SmartLeadUpdateAccountFunction": 404,
-    "SmartLeadDeleteAccountFunction": 404,
-    "SmartLeadWarmupSettingsFunction": 404,
-    "SmartLeadWarmupStatsFunction": 404,
-    "SmartLeadSuspensionFunction": 400,  # SmartLead answers an unknown id here with a 400
+    "SmartLeadGetAccountFunction": 200,
+    "SmartLeadUpdateAccountFunction": 200,
+    "SmartLeadDeleteAccountFunction": 200,
+    "SmartLeadWarmupSettingsFunction": 200,
+    "SmartLeadWarmupStatsFunction": 200,
+    "SmartLeadSuspensionFunction": 200,
     "SmartLeadReconnectFailedFunction": 200,
     # Webhooks: the sample's URL is on loopback, which the local stack allows; the other
     # samples name the sample workspace's seeded webhooks (local_stack/samples.py). Nothing
@@ -77,10 +77,10 @@ QUEUE_FAILURES = {
     "BulkValidatorFunction": 1,
     "BulkDeadLetterFunction": 0,
     "BulkDeleteWorkerFunction": 0,
-    "HealthCheckWorkerFunction": 0,  # the sample's inbox does not exist: nothing to check
+    "HealthCheckWorkerFunction": 0,  # the sample inbox is checked (refused at localhost)
     "WarmupSendWorkerFunction": 0,  # the sample's send was never planned: nothing to send
     "WarmupReceiveWorkerFunction": 0,  # nothing is expected in the sample's mailbox
-    "BulkWarmupWorkerFunction": 0,  # the sample's inbox does not exist: its row is skipped
+    "BulkWarmupWorkerFunction": 0,  # the sample inbox's warm-up is turned on
     "WebhookDeliveryWorkerFunction": 0,  # a disconnect; each webhook of its workspace is told
 }
 
@@ -119,4 +119,8 @@ def test_function_runs_on_its_sample_event(runtime: LocalRuntime, logical_id: st
         assert result == {"batchItemFailures": failures[: QUEUE_FAILURES[logical_id]]}
         return
     assert result["statusCode"] == SAMPLE_STATUS[logical_id], result["body"]
+    if result["statusCode"] == 302:  # the consent's redirect_uri, told how it ended
+        (location,) = result["multiValueHeaders"]["Location"]
+        assert location.startswith("https://app.example.com/")
+        return
     json.loads(result["body"])

@@ -142,6 +142,47 @@ def test_paged_queries_answer_exactly_as_moto_does(runtime: LocalRuntime) -> Non
             }
         )
     # When each is walked page by page, with the paged emulation and with moto's own
+    fast, slow = _both_walks(runtime, db, requests)
+    # Then the pages are the same, item for item
+    assert fast == slow
+    assert all(len(pages) > 1 for pages in fast[:2])  # the walks really paged
+    # And when items then move within the index, leave it, are deleted and added, singly and in
+    # a transaction, the paged emulation's orders (brought up to date, not rebuilt) still match
+    db.update_item(
+        TableName=table,
+        Key={"pk": {"S": "QP#1"}, "sk": {"S": "INBOX#003"}},
+        UpdateExpression="SET ls_health = :h",
+        ExpressionAttributeValues={":h": {"S": "000"}},
+    )
+    db.update_item(
+        TableName=table,
+        Key={"pk": {"S": "QP#1"}, "sk": {"S": "INBOX#004"}},
+        UpdateExpression="REMOVE lk_s",
+    )
+    db.delete_item(TableName=table, Key={"pk": {"S": "QP#1"}, "sk": {"S": "INBOX#010"}})
+    added = {"pk": {"S": "QP#1"}, "sk": {"S": "INBOX#0105"}, "lk_s": {"S": "QP#1#A"}}
+    db.transact_write_items(
+        TransactItems=[
+            {"Put": {"TableName": table, "Item": {**added, "ls_health": {"S": "001"}}}},
+            {
+                "Update": {
+                    "TableName": table,
+                    "Key": {"pk": {"S": "QP#1"}, "sk": {"S": "INBOX#005"}},
+                    "UpdateExpression": "SET lk_s = :b",
+                    "ExpressionAttributeValues": {":b": {"S": "QP#1#B"}},
+                }
+            },
+        ]
+    )
+    fast_after, slow_after = _both_walks(runtime, db, requests)
+    assert fast_after == slow_after
+    assert fast_after != fast  # the writes changed what the walks see
+    db.delete_table(TableName=table)
+
+
+def _both_walks(
+    runtime: LocalRuntime, db: Any, requests: list[dict[str, Any]]
+) -> tuple[list[Any], list[Any]]:
     fast = [_walk(db, request) for request in requests]
     runtime.emulation.call("use_paged_queries", False)
     try:
@@ -151,10 +192,7 @@ def test_paged_queries_answer_exactly_as_moto_does(runtime: LocalRuntime) -> Non
         slow = [_walk(patient, request) for request in requests]
     finally:
         runtime.emulation.call("use_paged_queries", True)
-    # Then the pages are the same, item for item
-    assert fast == slow
-    assert all(len(pages) > 1 for pages in fast[:2])  # the walks really paged
-    db.delete_table(TableName=table)
+    return fast, slow
 
 
 def test_queries_while_items_are_written_never_fail(runtime: LocalRuntime) -> None:

@@ -4,7 +4,7 @@
     python -m tests.support.iam_probe <function logical id> <action to remove>
 
 Prints one JSON line: the answer's status and body, the dependency failures the product
-logged, and how many inboxes the table holds afterwards (read as the administrator).
+logged, and how many inboxes the probe's workspace holds afterwards (read as the administrator).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def main(function: str, action: str) -> int:
 
     failures = _Failures()
     logging.getLogger("sender-accounts").addHandler(failures)
-    _, key = issue_key(access_store.get(), "probe", prefix="cs_test_")
+    workspace_id, key = issue_key(access_store.get(), "probe", prefix="cs_test_")
     account = {
         "email_address": "probe@acme.test",
         "display_name": "Probe",
@@ -83,7 +83,11 @@ def main(function: str, action: str) -> int:
         json.dumps(account).encode(),
     )
     items = client("dynamodb").scan(TableName=os.environ["TABLE_NAME"])["Items"]
-    inboxes = [item for item in items if item["sk"]["S"].startswith("INBOX#")]
+    inboxes = [
+        item
+        for item in items
+        if item["sk"]["S"].startswith("INBOX#") and item["pk"]["S"] == f"WS#{workspace_id}"
+    ]
     print(
         json.dumps(
             {

@@ -48,7 +48,7 @@ def state_hash(state: str) -> str:
     return hashlib.sha256(state.encode()).hexdigest()
 
 
-def _verifier_context(workspace_id: str, hashed_state: str) -> dict[str, str]:
+def verifier_context(workspace_id: str, hashed_state: str) -> dict[str, str]:
     return {"workspace_id": workspace_id, "state": hashed_state, "purpose": VERIFIER_PURPOSE}
 
 
@@ -114,7 +114,7 @@ class ConsentFlow:
         state, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(48)
         hashed, expires_at = state_hash(state), int(time.time()) + STATE_SECONDS
         sealed = self._vault.seal_secrets(
-            {"verifier": verifier}, _verifier_context(workspace_id, hashed)
+            {"verifier": verifier}, verifier_context(workspace_id, hashed)
         )
         kept = request.model_dump(
             mode="json", exclude_none=True,
@@ -180,7 +180,7 @@ class ConsentFlow:
         workspace_id, kept = consent.workspace_id, consent.request
         client = self._accounts.client_for(workspace_id, consent.oauth_app_id, consent.inbox_type)
         opened = self._vault.open_secrets(
-            consent.verifier_ciphertext, _verifier_context(workspace_id, hashed)
+            consent.verifier_ciphertext, verifier_context(workspace_id, hashed)
         )
         tokens, id_token = self._requests.exchange_code(
             client, code, str(opened["verifier"]), str(kept["callback_url"])
