@@ -3,17 +3,10 @@ shares, kept apart from the use cases so a function that only reads imports only
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sender_accounts.accounts.models import SenderAccountDetail, SenderAccountSummary
+from sender_accounts.store.daily_sends import todays_count
 from sender_accounts.store.records import InboxRecord, InboxSummary
 from sender_accounts.store.warmup_members import warmup_status
-
-
-def todays_count(record: InboxSummary) -> int:
-    """The sent counter belongs to a UTC day: a count from an earlier day reads as zero."""
-    today = datetime.now(UTC).date().isoformat()
-    return record.emails_sent_today if record.sent_day == today else 0
 
 
 def summary(record: InboxSummary) -> SenderAccountSummary:

@@ -8,10 +8,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from sender_accounts.accounts.views import todays_count
 from sender_accounts.common.model import Model
 from sender_accounts.common.statuses import InboxStatus, InboxType, WarmupStatus
 from sender_accounts.smartlead.fields import TYPE_NAMES
+from sender_accounts.store.daily_sends import todays_count
 from sender_accounts.store.records import InboxRecord
 from sender_accounts.store.warmup_members import warmup_status
 from sender_accounts.warmup.ramp import Ramp

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from sender_accounts.accounts.service import SenderAccountService
-from sender_accounts.accounts.update import UpdateService
 from sender_accounts.errors import NotFound
 from sender_accounts.smartlead import translation
 from sender_accounts.smartlead.account_object import (
@@ -27,6 +25,10 @@ from sender_accounts.smartlead.errors import AccountNotFound, SuspensionTargetMi
 from sender_accounts.smartlead.fields import SaveAccountRequest, UpdateAccountRequest, WarmupRequest
 from sender_accounts.store.ports import Inboxes
 from sender_accounts.store.records import InboxRecord
+
+if TYPE_CHECKING:
+    from sender_accounts.accounts.service import SenderAccountService
+    from sender_accounts.accounts.update import UpdateService
 
 
 class AccountLookup(Protocol):

@@ -6,15 +6,22 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from botocore.exceptions import ClientError
 
 from sender_accounts.store.dynamo import Dynamo, serialize
 from sender_accounts.store.keys import inbox_key
-from sender_accounts.store.records import InboxRecord
+from sender_accounts.store.records import InboxRecord, InboxSummary
 
 # The list indexes' copy of the list attributes (list_index.py) counts sends too.
 SUMMARY_NAME = {"#sm": "summary"}
+
+
+def todays_count(record: InboxSummary) -> int:
+    """The sent counter belongs to a UTC day: a count from an earlier day reads as zero."""
+    today = datetime.now(UTC).date().isoformat()
+    return record.emails_sent_today if record.sent_day == today else 0
 
 
 class DailySends:
