@@ -9,6 +9,7 @@ import pytest
 from sender_accounts.accounts.listing import SenderAccountListing
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, ListQuery
 from sender_accounts.accounts.service import SenderAccountService
+from sender_accounts.accounts.stored import StoredAccounts
 from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress, NotFound
 from tests.unit.fakes import (
     SETTINGS,
@@ -165,8 +166,10 @@ def test_filters_and_search_narrow_the_list() -> None:
 def test_delete_removes_the_inbox_and_announces_it() -> None:
     service, store, events, _ = _service()
     created = service.create_smtp_account(WORKSPACE, _request())
-    service.delete(WORKSPACE, created.inbox_id)
+    stored = StoredAccounts(store, events)
+    assert stored.get(WORKSPACE, created.inbox_id).email_address == created.email_address
+    stored.delete(WORKSPACE, created.inbox_id)
     assert store.inboxes == {}
     assert events.types()[-1] == "SenderAccountDeleted"
     with pytest.raises(NotFound):
-        service.delete(WORKSPACE, created.inbox_id)
+        stored.delete(WORKSPACE, created.inbox_id)

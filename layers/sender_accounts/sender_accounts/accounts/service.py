@@ -1,4 +1,5 @@
-"""Sender-account use cases: create (validated for real), read and delete (listing.py lists)."""
+"""Creating a sender account, validated for real (stored.py reads and deletes one, listing.py
+lists them)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ from sender_accounts.accounts.inbox_use_case import InboxUseCase
 from sender_accounts.accounts.models import (
     CreateAccountResponse,
     CreateSmtpAccountRequest,
-    DeleteSenderAccountResponse,
-    SenderAccountDetail,
 )
 from sender_accounts.accounts.records import (
     logins_for,
@@ -20,10 +19,7 @@ from sender_accounts.accounts.records import (
     passwords_of,
     with_detected_modes,
 )
-from sender_accounts.accounts.views import public_detail
-from sender_accounts.adapters.observability import metrics
 from sender_accounts.common.clock import utc_now
-from sender_accounts.common.events import SenderAccountDeleted
 from sender_accounts.errors import DuplicateAddress
 from sender_accounts.mail.outcome import StageFailure
 
@@ -54,21 +50,3 @@ class SenderAccountService(InboxUseCase):
         record = new_inbox_record(inbox_id, request, failures, sealed, utc_now())
         store_new_inbox(self._repository, self._events, workspace_id, record)
         return created_answer(record, "SMTP inbox created successfully")
-
-    def get(self, workspace_id: str, inbox_id: str) -> SenderAccountDetail:
-        return public_detail(self._repository.get_inbox(workspace_id, inbox_id))
-
-    def delete(self, workspace_id: str, inbox_id: str) -> DeleteSenderAccountResponse:
-        inbox = self._repository.delete_inbox(workspace_id, inbox_id)
-        metrics.add_metric(name="SenderAccountsDeleted", unit="Count", value=1)
-        self._events.publish(
-            SenderAccountDeleted(
-                workspace_id=workspace_id,
-                inbox_id=inbox_id,
-                email_address=inbox.email_address,
-                old_status=inbox.overall_status,
-            )
-        )
-        return DeleteSenderAccountResponse(
-            message="Sender account deleted successfully", inbox_id=inbox_id
-        )

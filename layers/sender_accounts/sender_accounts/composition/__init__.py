@@ -15,7 +15,13 @@ component, so a function imports `from sender_accounts.composition import <compo
 """
 
 from sender_accounts.components import Component, MissingConfiguration, env, require, reset
-from sender_accounts.composition.accounts import account_lists, accounts, test_emails, updates
+from sender_accounts.composition.accounts import (
+    account_lists,
+    accounts,
+    stored_accounts,
+    test_emails,
+    updates,
+)
 from sender_accounts.composition.bulk import bulk_delete, bulk_intake, bulk_validator, dead_letters
 from sender_accounts.composition.core import (
     access_store,
@@ -98,6 +104,7 @@ __all__ = [
     "smartlead_reconnects",
     "smartlead_saves",
     "smartlead_stats",
+    "stored_accounts",
     "stored_logins",
     "test_emails",
     "updates",

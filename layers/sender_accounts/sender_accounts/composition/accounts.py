@@ -1,4 +1,4 @@
-"""Sender accounts: create, read, list, update, and test emails."""
+"""Sender accounts: create, read or delete one, list, update, and test emails."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from sender_accounts.config import get_settings
 if TYPE_CHECKING:
     from sender_accounts.accounts.listing import SenderAccountListing
     from sender_accounts.accounts.service import SenderAccountService
+    from sender_accounts.accounts.stored import StoredAccounts
     from sender_accounts.accounts.update import UpdateService
     from sender_accounts.sending.test_email import TestEmailService
 
@@ -31,6 +32,12 @@ def _accounts() -> SenderAccountService:
         repository.get(), vault.get(), events.get(), get_settings(), real_validation,
         connection_capacity.get(),
     )  # fmt: skip
+
+
+def _stored_accounts() -> StoredAccounts:
+    from sender_accounts.accounts.stored import StoredAccounts
+
+    return StoredAccounts(repository.get(), events.get())
 
 
 def _account_lists() -> SenderAccountListing:
@@ -63,6 +70,7 @@ def _test_emails() -> TestEmailService:
 
 
 accounts = Component(_accounts, uses=(repository, vault, events, connection_capacity))
+stored_accounts = Component(_stored_accounts, uses=(repository, events))
 account_lists = Component(_account_lists, ("TABLE_NAME",), uses=(signing_key,))
 updates = Component(_updates, uses=(repository, vault, events, connection_capacity, oauth_accounts))
 test_emails = Component(_test_emails, uses=(repository, vault, connection_capacity, stored_logins))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from sender_accounts.adapters.aws_clients import client
 from sender_accounts.components import Component, env
-from sender_accounts.composition.accounts import accounts, updates
+from sender_accounts.composition.accounts import accounts, stored_accounts, updates
 from sender_accounts.composition.core import repository
 from sender_accounts.composition.health import bulk_checks
 from sender_accounts.composition.oauth import oauth_accounts, oauth_apps
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from sender_accounts.smartlead.warmup_stats import SmartLeadWarmupStats
 
 
-def _by_id(with_accounts: bool = False, with_updates: bool = False,
+def _by_id(with_accounts: bool = False, with_updates: bool = False, deletes: bool = False,
            counts: WarmupCounts | None = None) -> SmartLeadAccounts:  # fmt: skip
     from sender_accounts.smartlead.accounts import SmartLeadAccounts
     from sender_accounts.store.account_ids import AccountIds
@@ -32,6 +32,7 @@ def _by_id(with_accounts: bool = False, with_updates: bool = False,
         accounts.get() if with_accounts else None,
         updates.get() if with_updates else None,
         counts,
+        stored_accounts.get() if deletes else None,
     )
 
 
@@ -74,7 +75,7 @@ smartlead_saves = Component(
 )  # fmt: skip
 smartlead_changes = Component(lambda: _by_id(with_updates=True), _table, uses=(repository, updates))
 smartlead_deletes = Component(
-    lambda: _by_id(with_accounts=True), _table, uses=(repository, accounts)
+    lambda: _by_id(deletes=True), _table, uses=(repository, stored_accounts)
 )
 smartlead_stats = Component(_stats, uses=(warmup_reports,))
 smartlead_reads = Component(

@@ -28,6 +28,7 @@ from sender_accounts.store.records import InboxRecord
 
 if TYPE_CHECKING:
     from sender_accounts.accounts.service import SenderAccountService
+    from sender_accounts.accounts.stored import StoredAccounts
     from sender_accounts.accounts.update import UpdateService
 
 
@@ -65,6 +66,7 @@ class SmartLeadAccounts:
         accounts: SenderAccountService | None = None,
         updates: UpdateService | None = None,
         counts: WarmupCounts | None = None,
+        stored: StoredAccounts | None = None,
     ) -> None:
         """Each route's function builds only the collaborators its route calls."""
         self._ids = ids
@@ -72,6 +74,7 @@ class SmartLeadAccounts:
         self._accounts = accounts
         self._updates = updates
         self._counts = counts
+        self._stored = stored
 
     def inbox_id(self, workspace_id: str, account_id: int) -> str:
         """The inbox behind `account_id` in this workspace; 404 for another workspace's."""
@@ -127,10 +130,10 @@ class SmartLeadAccounts:
         return Done(message="Warmup settings updated successfully!")
 
     def delete(self, workspace_id: str, account_id: int) -> Deleted:
-        assert self._accounts is not None
+        assert self._stored is not None
         inbox_id = self.inbox_id(workspace_id, account_id)
         try:
-            self._accounts.delete(workspace_id, inbox_id)
+            self._stored.delete(workspace_id, inbox_id)
         except NotFound:
             raise AccountNotFound(account_id) from None
         return Deleted(message="Email account deleted successfully!", emailAccountId=account_id)
