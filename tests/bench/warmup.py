@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-# What the local runtime (every function and the AWS emulation in one process) sends in a day
-# without dropping sends at the day's end: about three a second on two cores.
+# What the local runtime sends in a day without dropping sends at the day's end: about five a
+# second on two cores.
 MEMBERS = int(os.environ.get("BENCH_WARMUP_MEMBERS", "10"))
 PER_DAY = 40
 ENGINE_DAY_SECONDS = int(os.environ.get("BENCH_WARMUP_DAY_SECONDS", "150"))
@@ -203,6 +203,19 @@ def run_planner() -> dict[str, Any]:
     return dict(invoke(StackTemplate(load_template()), "WarmupPlannerFunction", {"detail": {}}))
 
 
+def placed(workspace_id: str) -> list[dict[str, Any]]:
+    """The workspace's warm-up messages found in a recipient's inbox or spam folder."""
+    from tests.support.warmup_store import table_items
+
+    return [
+        m
+        for m in table_items("MSG#")
+        if m["sender_workspace_id"] == workspace_id
+        and m["status"] == "sent"
+        and m.get("placement") in ("inbox", "spam")
+    ]
+
+
 def logins(log: str, service: str) -> int:
     return len(re.findall(rf"{service}-login: Info: Login:", log))
 
@@ -240,6 +253,10 @@ def engine_run(pki: Any, row: Row) -> None:
         seed_members(workspace_id, addresses, server, warmup, lambda _i: now)
         uninstall = counter.install()
         started = time.monotonic()
+        # A window's first check slot finds only what was sent since the window began: the IMAP
+        # figure of a window is taken after it, in the steady state (IMAP logins, placements).
+        first_slot, steady = ENGINE_DAY_SECONDS / 10 + 2, None
+        server_log = (server.root / "dovecot.log").read_text
         with counted_invocations() as invoked:
             planner_runs = 0
             if WINDOW_SECONDS:  # the whole day's planning first, counted on its own
@@ -251,11 +268,14 @@ def engine_run(pki: Any, row: Row) -> None:
                 stop_planning()
             length = WINDOW_SECONDS or ENGINE_DAY_SECONDS
             while time.monotonic() - started < length:
+                if WINDOW_SECONDS and steady is None and time.monotonic() - started > first_slot:
+                    steady = (logins(server_log(), "imap"), len(placed(workspace_id)))
                 run_planner()
                 planner_runs += 1
                 time.sleep(1.0)
             # One day: no member's next day is planned; what was sent is found and counted.
-            postpone_next_days(workspace_id)
+            if not WINDOW_SECONDS:
+                postpone_next_days(workspace_id)
             while (
                 not WINDOW_SECONDS
                 and not settled(workspace_id)
@@ -268,7 +288,7 @@ def engine_run(pki: Any, row: Row) -> None:
         log = (server.root / "dovecot.log").read_text()
         messages = [m for m in table_items("MSG#") if m["sender_workspace_id"] == workspace_id]
         sent = [m for m in messages if m["status"] == "sent"]
-        received = [m for m in sent if m.get("placement") in ("inbox", "spam")]
+        received = placed(workspace_id)
         emails = len(sent)
         span = f"one {ENGINE_DAY_SECONDS} s day"
         if WINDOW_SECONDS:
@@ -290,10 +310,12 @@ def engine_run(pki: Any, row: Row) -> None:
             f"{sum('placement' in m for m in messages)}",
         )
         row("  SMTP sessions per email sent (goal 1)", f"{logins(log, 'submission') / emails:.2f}")
-        row(
-            "  IMAP sessions per received message (goal <= 0.25)",
-            f"{logins(log, 'imap') / max(1, len(received)):.2f}",
-        )
+        imap_sessions, placements = logins(log, "imap"), len(received)
+        label = "  IMAP sessions per received message (goal <= 0.25)"
+        if steady is not None:
+            imap_sessions, placements = imap_sessions - steady[0], placements - steady[1]
+            label = "  IMAP sessions per received message, after the first slot (goal <= 0.25)"
+        row(label, f"{imap_sessions / max(1, placements):.2f}")
         invocations = sum(invoked.values()) + planner_runs
         row("  Lambda invocations per email (planner runs included)", f"{invocations / emails:.2f}")
         row("  SQS messages per email", f"{counter.sqs_messages / emails:.2f}")
