@@ -44,6 +44,7 @@ from sender_accounts.health.observation import Observation, check_answer, ses_fa
 from sender_accounts.health.status_rules import decide, first_failure
 from sender_accounts.mail.deadlines import operation_deadline
 from sender_accounts.mail.endpoints import detected_modes
+from sender_accounts.mail.outcome import StageFailure
 from sender_accounts.oauth.inbox_tokens import RefreshFailed, StoredLogins
 from sender_accounts.store.ports import Inboxes
 from sender_accounts.store.records import InboxChanges, InboxRecord
@@ -113,24 +114,24 @@ class HealthCheckService(InboxUseCase):
             return Observation(utc_now(), failures, findings)
         refreshing = time.monotonic() - started
 
-        async def look() -> Observation:
-            failures, findings = await asyncio.gather(
-                validate_connection(smtp, imap, self._settings, self._validator),
-                inspect_domain(self._lookup, domain, selectors),
-            )
-            detected = {name: mode.value for name, mode in detected_modes(smtp, imap).items()}
-            return Observation(utc_now(), failures, findings, detected_modes=detected)
-
-        async def admitted_look() -> Observation:
+        async def admitted_logins() -> list[StageFailure]:
             cfg, logins = self._settings, (smtp, imap)
+            # The mail servers' slots are held while the logins run, not while DNS answers.
             async with bounded_connections(
                 self._capacity, workspace_id, Purpose.CHECK, logins, cfg, queued
             ):
                 # The wait for the slots is bounded by itself, not by the check's deadline.
                 with operation_deadline(cfg.validation_deadline_seconds - refreshing):
-                    return await look()
+                    return await validate_connection(smtp, imap, cfg, self._validator)
 
-        return asyncio.run(admitted_look())
+        async def look() -> Observation:
+            failures, findings = await asyncio.gather(
+                admitted_logins(), inspect_domain(self._lookup, domain, selectors)
+            )
+            detected = {name: mode.value for name, mode in detected_modes(smtp, imap).items()}
+            return Observation(utc_now(), failures, findings, detected_modes=detected)
+
+        return asyncio.run(look())
 
     def _observe_native(self, workspace_id: str, inbox: InboxRecord, domain: str) -> Observation:
         assert self._domains is not None
