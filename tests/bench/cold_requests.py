@@ -19,10 +19,8 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from local_stack.template import PROJECT_ROOT, StackTemplate, load_template
 from tests.support.lambda_environment import set_by_lambda
@@ -79,42 +77,28 @@ def _run(code: str, env: dict[str, str], *args: str) -> dict[str, float]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def _samples(template: StackTemplate, directory: Path) -> dict[str, Path]:
-    """Each function's sample; the domain sample's name made unique per run, so it registers."""
-    from tests.integration.test_sample_events import sample_path
-
-    paths: dict[str, Path] = {}
-    for logical_id in template.functions():
-        event: dict[str, Any] = json.loads(sample_path(logical_id).read_text())
-        if logical_id == "CreateDomainFunction":
-            event["body"] = json.dumps({"domain": f"cold-{os.urandom(4).hex()}.example.com"})
-        paths[logical_id] = directory / f"{logical_id}.json"
-        paths[logical_id].write_text(json.dumps(event))
-    return paths
-
-
 def measure_cold_requests(
     variables: dict[str, dict[str, str]], rounds: int = 5, only: list[str] | None = None
 ) -> dict[str, ColdRequest]:
     """`variables`: the env-vars file's content (sam_env_vars of the running stack)."""
     from local_stack.samples import seed_sample_workspace
+    from tests.integration.test_sample_events import sample_path
 
     template = StackTemplate(load_template())
     names = only or sorted(template.functions())
-    directory = Path(tempfile.mkdtemp(prefix="cold-requests-"))
     base = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(LAYER)}
     floor_env = {**base, **variables["GetSenderAccountFunction"], **set_by_lambda("Floor")}
     runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
     for _ in range(rounds):
-        seed_sample_workspace()  # what a sample deleted or changed is back
-        samples = _samples(template, directory)
+        # What a sample created, deleted or changed is back as the samples expect it
+        seed_sample_workspace()
         for name in names:
             floor = _run(FLOOR, floor_env)["cold"]
             props = template.function_properties(name)
             handler = PROJECT_ROOT / props["CodeUri"] / (props["Handler"].split(".")[0] + ".py")
             # The file's variables, and those Lambda's runtime sets in every sandbox
             env = {**base, **variables[name], **set_by_lambda(name)}
-            timing = _run(COLD_REQUEST, env, str(handler), str(samples[name]), name)
+            timing = _run(COLD_REQUEST, env, str(handler), str(sample_path(name)), name)
             runs[name].append((timing["cold"], timing["warm"], floor))
     return {
         name: ColdRequest(
