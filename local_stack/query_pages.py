@@ -4,8 +4,9 @@ moto answers every Query by sorting every item of the table, then walking the so
 its start to the ExclusiveStartKey: a page of a 30-inbox workspace took 5 ms in a table of 30
 items and 100 ms in one of 3,030, and a list index page grew with the table too. That hides the
 product's own cost. Here each (table, index) keeps its partitions in key order, built once and
-dropped when any write lands (writes are serialized by emulation_fixes); a query then bisects
-to its start key and reads at most its Limit.
+then moved item by item as writes land (writes are serialized by emulation_fixes; a table's
+creation or deletion, or a long gap, builds it again); a query then bisects to its start key
+and reads at most its Limit.
 
 Only the shapes the product uses take this path (one hash key, at most one range condition, no
 legacy QueryFilter); anything else is answered by moto as before. Results are the same: the
