@@ -147,8 +147,14 @@ service submission-login {{
 """
 
 
-def wait_for_port(port: int, deadline: float, address: str = "127.0.0.1") -> None:
-    while time.monotonic() < deadline:
+def wait_for_port(
+    port: int,
+    deadline: float,
+    address: str = "127.0.0.1",
+    process: subprocess.Popen[bytes] | None = None,
+) -> None:
+    """Until `port` accepts; RuntimeError at the deadline, or at once when `process` exited."""
+    while time.monotonic() < deadline and (process is None or process.poll() is None):
         try:
             with socket.create_connection((address, port), timeout=0.5):
                 return
@@ -187,26 +193,38 @@ def start_mail_server(
     relay_port = free_port()
     controller = Controller(relay, hostname="127.0.0.1", port=relay_port)
     controller.start()
-    chosen = {name: (ports or {}).get(name) or free_port() for name in PORT_NAMES}
-    server = MailServer(
-        imaps_port=chosen["imaps_port"],
-        imap_starttls_port=chosen["imap_starttls_port"],
-        submission_starttls_port=chosen["submission_starttls_port"],
-        submissions_port=chosen["submissions_port"],
-        plain_imap_port=0,
-        users=users,
-        relay=relay,
-        root=root,
-        controller=controller,
-    )
-    if isinstance(relay, DeliveringRelay):
-        relay.lmtp_port = server.extra["lmtp_port"] = free_port()
-    config = root / "dovecot.conf"
-    config.write_text(_config(root, pki, server, relay_port, options))
-    server.process = subprocess.Popen(  # noqa: S603 - Dovecot with the configuration written here
-        [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 20
-    for name in PORT_NAMES:
-        wait_for_port(getattr(server, name), deadline, options.listen)
-    return server
+    # A port found free can be taken by another process before Dovecot binds it; Dovecot then
+    # exits at once, and the start is tried again on other free ports.
+    for attempt in range(3):
+        chosen = {name: (ports or {}).get(name) or free_port() for name in PORT_NAMES}
+        server = MailServer(
+            imaps_port=chosen["imaps_port"],
+            imap_starttls_port=chosen["imap_starttls_port"],
+            submission_starttls_port=chosen["submission_starttls_port"],
+            submissions_port=chosen["submissions_port"],
+            plain_imap_port=0,
+            users=users,
+            relay=relay,
+            root=root,
+            controller=controller,
+        )
+        if isinstance(relay, DeliveringRelay):
+            relay.lmtp_port = server.extra["lmtp_port"] = free_port()
+        config = root / "dovecot.conf"
+        config.write_text(_config(root, pki, server, relay_port, options))
+        server.process = subprocess.Popen(  # noqa: S603 - Dovecot with the configuration written here
+            [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 20
+        try:
+            for name in PORT_NAMES:
+                wait_for_port(getattr(server, name), deadline, options.listen, server.process)
+        except RuntimeError:
+            server.process.kill()
+            server.process.wait()
+            if attempt == 2 or (ports and all(ports.get(n) for n in PORT_NAMES)):
+                controller.stop()
+                raise
+            continue
+        return server
+    raise AssertionError("unreachable")
