@@ -14,7 +14,7 @@ from sender_accounts.http.documentation import documented
 from sender_accounts.http.resolver import caller, create_resolver
 from sender_accounts.http.smartlead_edge import SMARTLEAD_PREFIX, smartlead_handler
 from sender_accounts.smartlead.answers import ReconnectAnswer
-from sender_accounts.smartlead.connections import SmartLeadReconnect
+from sender_accounts.smartlead.reconnect import SmartLeadReconnect
 
 app = create_resolver()
 

@@ -14,8 +14,8 @@ from sender_accounts.http.documentation import documented
 from sender_accounts.http.resolver import caller, create_resolver
 from sender_accounts.http.smartlead_edge import SMARTLEAD_PREFIX, smartlead_handler
 from sender_accounts.smartlead.answers import SaveAnswer
-from sender_accounts.smartlead.connections import SmartLeadOAuthSave
 from sender_accounts.smartlead.fields import SaveOAuthRequest
+from sender_accounts.smartlead.oauth_save import SmartLeadOAuthSave
 
 app = create_resolver()
 

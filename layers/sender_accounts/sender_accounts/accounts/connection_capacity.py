@@ -21,12 +21,12 @@ carries when): it waits for capacity, it never fails for want of it.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sender_accounts.config import Settings
 from sender_accounts.errors import MailConnectionBudgetSpent, MailHostBusy
@@ -34,6 +34,9 @@ from sender_accounts.mail.endpoints import Destination
 from sender_accounts.mail.policy import OutboundPolicy
 from sender_accounts.store.host_slots import Holding, HostBusy, HostSlots
 from sender_accounts.store.rate_limits import RateLimiter
+
+if TYPE_CHECKING:
+    import asyncio
 
 # An API request waits this long for a slot: with the validation's 22 s it stays inside API
 # Gateway's 29 s.
@@ -83,6 +86,8 @@ class ConnectionCapacity:
     ) -> AsyncIterator[None]:
         """Hold the slots of every connection to `destinations` (one each), counted against
         the workspace's minute; MailConnectionBudgetSpent or MailHostBusy when over."""
+        import asyncio  # on use: the capacity is composed into use cases that may not connect
+
         hosts = await server_addresses(destinations, policy, timeout)
         if not hosts:
             yield
@@ -141,6 +146,8 @@ async def server_addresses(
 async def _acquired(
     slots: HostSlots, keys: list[str], wait: float, names: dict[str, str]
 ) -> Holding:
+    import asyncio
+
     # The same address twice is two slots on it: strip the tag that kept the keys apart.
     addresses = [key.split("@", 1)[0] for key in keys]
     task = asyncio.ensure_future(asyncio.to_thread(slots.acquire, addresses, wait))

@@ -9,8 +9,8 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from sender_accounts.config import Settings
-from sender_accounts.mail.deadlines import time_left
 from sender_accounts.mail.endpoints import MailServerLogin
+from sender_accounts.mail.operation_deadline import time_left
 from sender_accounts.mail.outcome import StageFailure
 from sender_accounts.mail.policy import OutboundPolicy
 
@@ -53,3 +53,17 @@ async def validate_connection(
         return await run(smtp, imap, policy, step, time_left(settings.validation_deadline_seconds))
     async with admission.connections((smtp, imap), policy, step):
         return await run(smtp, imap, policy, step, time_left(settings.validation_deadline_seconds))
+
+
+def validated_now(
+    smtp: MailServerLogin,
+    imap: MailServerLogin,
+    settings: Settings,
+    validator: ConnectionValidator,
+    admission: Admission | None = None,
+) -> list[StageFailure]:
+    """`validate_connection` for a use case that is not itself asynchronous: asyncio loads
+    with the first validation, not with every use case composed with a validator."""
+    import asyncio
+
+    return asyncio.run(validate_connection(smtp, imap, settings, validator, admission))

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sender_accounts.accounts.connection_validation import ConnectionValidator
 from sender_accounts.adapters.ports import EventBus, SecretVault
 from sender_accounts.config import Settings
 from sender_accounts.store.ports import Inboxes
 
 if TYPE_CHECKING:
     from sender_accounts.accounts.connection_capacity import Admission, ConnectionCapacity
+    from sender_accounts.accounts.connection_validation import ConnectionValidator
 
 
 class InboxUseCase:

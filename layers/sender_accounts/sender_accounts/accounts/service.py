@@ -3,10 +3,9 @@ lists them)."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
-from sender_accounts.accounts.connection_validation import validate_connection
+from sender_accounts.accounts.connection_validation import validated_now
 from sender_accounts.accounts.creation import created_answer, judge_validation, store_new_inbox
 from sender_accounts.accounts.inbox_use_case import InboxUseCase
 from sender_accounts.accounts.models import (
@@ -31,9 +30,7 @@ class SenderAccountService(InboxUseCase):
         """The failures, and the request with the modes the servers turned out to speak."""
         smtp, imap = logins_for(request)
         admission = self._admission(workspace_id)
-        failures = asyncio.run(
-            validate_connection(smtp, imap, self._settings, self._validator, admission)
-        )
+        failures = validated_now(smtp, imap, self._settings, self._validator, admission)
         return failures, with_detected_modes(request, smtp, imap)
 
     def create_smtp_account(

@@ -4,10 +4,8 @@ and under the secret-presentation rule (credential_changes.py)."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sender_accounts.accounts.connection_validation import ConnectionValidator, validate_connection
 from sender_accounts.accounts.credential_changes import (
     connection_overrides,
     endpoint,
@@ -46,6 +44,7 @@ from sender_accounts.store.records import InboxChanges, InboxRecord
 
 if TYPE_CHECKING:
     from sender_accounts.accounts.connection_capacity import ConnectionCapacity
+    from sender_accounts.accounts.connection_validation import ConnectionValidator
 
 
 class TokenRenewal(Protocol):
@@ -137,8 +136,12 @@ class UpdateService(InboxUseCase):
         # A moved endpoint without its password is refused before anything is decrypted.
         moved = moved_endpoints(inbox, request, overrides)
         cfg = self._settings
-        # A new host meets the outbound rule before any password is decrypted or sent.
-        from sender_accounts.mail.validation import screen_destinations  # probes load on use
+        # A new host meets the outbound rule before any password is decrypted or sent. The
+        # probes and asyncio load here: most updates change no connection.
+        import asyncio
+
+        from sender_accounts.accounts.connection_validation import validated_now
+        from sender_accounts.mail.validation import screen_destinations
 
         refused = asyncio.run(
             screen_destinations(
@@ -160,7 +163,7 @@ class UpdateService(InboxUseCase):
         smtp = endpoint(inbox, "smtp", overrides).login(passwords.smtp, inbox.email_address)
         imap = endpoint(inbox, "imap", overrides).login(passwords.imap)
         admission = self._admission(workspace_id)
-        failures = asyncio.run(validate_connection(smtp, imap, cfg, self._validator, admission))
+        failures = validated_now(smtp, imap, cfg, self._validator, admission)
         if failures:
             raise ConnectionValidationFailed(failure_body(failures))
         now = utc_now()

@@ -14,8 +14,9 @@ from sender_accounts.composition.warmup import warmup_reports
 
 if TYPE_CHECKING:
     from sender_accounts.smartlead.accounts import SmartLeadAccounts, WarmupCounts
-    from sender_accounts.smartlead.connections import SmartLeadOAuthSave, SmartLeadReconnect
     from sender_accounts.smartlead.listing import SmartLeadListing
+    from sender_accounts.smartlead.oauth_save import SmartLeadOAuthSave
+    from sender_accounts.smartlead.reconnect import SmartLeadReconnect
     from sender_accounts.smartlead.warmup_stats import SmartLeadWarmupStats
 
 
@@ -56,13 +57,13 @@ def _lists() -> SmartLeadListing:
 
 
 def _oauth_saves() -> SmartLeadOAuthSave:
-    from sender_accounts.smartlead.connections import SmartLeadOAuthSave
+    from sender_accounts.smartlead.oauth_save import SmartLeadOAuthSave
 
     return SmartLeadOAuthSave(oauth_apps.get(), oauth_accounts.get(), repository.get())
 
 
 def _reconnects() -> SmartLeadReconnect:
-    from sender_accounts.smartlead.connections import SmartLeadReconnect
+    from sender_accounts.smartlead.reconnect import SmartLeadReconnect
 
     return SmartLeadReconnect(bulk_checks.get())
 

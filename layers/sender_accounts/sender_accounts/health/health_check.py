@@ -42,8 +42,8 @@ from sender_accounts.health.factors import Factor, score, thresholds_crossed
 from sender_accounts.health.models import CheckResponse
 from sender_accounts.health.observation import Observation, check_answer, ses_failure
 from sender_accounts.health.status_rules import decide, first_failure
-from sender_accounts.mail.deadlines import operation_deadline
 from sender_accounts.mail.endpoints import detected_modes
+from sender_accounts.mail.operation_deadline import operation_deadline
 from sender_accounts.mail.outcome import StageFailure
 from sender_accounts.oauth.inbox_tokens import RefreshFailed, StoredLogins
 from sender_accounts.store.ports import Inboxes

@@ -10,10 +10,7 @@ on to the step and never swallowed.
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Awaitable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -61,29 +58,3 @@ async def within(seconds: float, step: Awaitable[T]) -> T:
     elif not task.cancelled() and task.exception() is None:
         return task.result()  # it finished as the time ran out
     raise TimeoutError(f"No result within {seconds:g} s")
-
-
-# The deadline of the operation in progress (a check, a connection, a test email), as a
-# monotonic time: what runs inside it, the token request before the logins among them, takes
-# only what is left of it.
-_operation_ends: ContextVar[float | None] = ContextVar("operation_ends", default=None)
-
-
-@contextmanager
-def operation_deadline(seconds: float) -> Iterator[None]:
-    """Everything inside ends within `seconds` (or the enclosing deadline, if sooner)."""
-    ends = time.monotonic() + seconds
-    outer = _operation_ends.get()
-    token = _operation_ends.set(ends if outer is None else min(outer, ends))
-    try:
-        yield
-    finally:
-        _operation_ends.reset(token)
-
-
-def time_left(ceiling: float) -> float:
-    """`ceiling`, or what is left of the operation's deadline when that is less (0 at most)."""
-    ends = _operation_ends.get()
-    if ends is None:
-        return ceiling
-    return max(0.0, min(ceiling, ends - time.monotonic()))

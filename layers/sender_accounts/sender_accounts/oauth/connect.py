@@ -4,13 +4,12 @@ SMTP and IMAP side by side, then the inbox stored with its tokens sealed under K
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sender_accounts.accounts.connection_capacity import ConnectionCapacity
-from sender_accounts.accounts.connection_validation import ConnectionValidator, validate_connection
+from sender_accounts.accounts.connection_validation import ConnectionValidator, validated_now
 from sender_accounts.accounts.creation import created_answer, judge_validation, store_new_inbox
 from sender_accounts.accounts.credential_changes import endpoint
 from sender_accounts.accounts.inbox_use_case import InboxUseCase
@@ -26,8 +25,8 @@ from sender_accounts.common.token_object import TokenObject
 from sender_accounts.common.warmup_words import warmup_key
 from sender_accounts.config import Settings
 from sender_accounts.errors import ConnectionValidationFailed, DuplicateAddress, FieldRuleViolated
-from sender_accounts.mail.deadlines import operation_deadline
 from sender_accounts.mail.endpoints import AuthMechanism, MailServerLogin, Security
+from sender_accounts.mail.operation_deadline import operation_deadline
 from sender_accounts.mail.outcome import StageFailure, failure_body
 from sender_accounts.oauth.apps import OAuthApps, OAuthClient
 from sender_accounts.oauth.inbox_tokens import OAUTH2
@@ -168,9 +167,7 @@ class OAuthAccountService(InboxUseCase):
             logins = _logins(mailbox, tokens.access_token)
             if not failures:
                 admission = self._admission(workspace_id)
-                failures = asyncio.run(
-                    validate_connection(*logins, self._settings, self._validator, admission)
-                )
+                failures = validated_now(*logins, self._settings, self._validator, admission)
             judge_validation(failures, mailbox.on_failure)
             inbox_id, now = str(uuid.uuid4()), utc_now()
             sealed = seal_tokens(self._vault, tokens, workspace_id, inbox_id)
@@ -230,9 +227,7 @@ class OAuthAccountService(InboxUseCase):
                 for p, sender in (("smtp", inbox.email_address), ("imap", None))
             )
             admission = self._admission(workspace_id)
-            failures = asyncio.run(
-                validate_connection(smtp, imap, self._settings, self._validator, admission)
-            )
+            failures = validated_now(smtp, imap, self._settings, self._validator, admission)
             if failures:
                 raise ConnectionValidationFailed(failure_body(failures))
             return {

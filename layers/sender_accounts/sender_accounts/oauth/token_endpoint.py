@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from sender_accounts.mail.deadlines import time_left
+from sender_accounts.mail.operation_deadline import time_left
 from sender_accounts.mail.policy import OutboundPolicy, is_address_allowed
 from sender_accounts.mail.tls import client_tls_context
 

@@ -26,8 +26,8 @@ from sender_accounts.errors import (
     DependencyUnavailable,
     InboxNotActive,
 )
-from sender_accounts.mail.deadlines import operation_deadline, time_left
 from sender_accounts.mail.endpoints import MailServerLogin
+from sender_accounts.mail.operation_deadline import operation_deadline, time_left
 from sender_accounts.mail.outcome import ErrorCode, StageFailure, failure_body
 from sender_accounts.mail.policy import OutboundPolicy
 from sender_accounts.oauth.inbox_tokens import RefreshFailed, StoredLogins

@@ -1,19 +1,16 @@
-"""SmartLead's two connection routes besides save: an OAuth2 account from SmartLead's token
-object (through the workspace's OAuth app for its provider), and re-checking every failed
-account (ColdSend's bulk health check by status)."""
+"""SmartLead's OAuth2 save: an OAuth2 account from SmartLead's token object, through the
+workspace's OAuth app for its provider."""
 
 from __future__ import annotations
 
-from sender_accounts.common.statuses import InboxStatus, InboxType
+from sender_accounts.common.statuses import InboxType
 from sender_accounts.errors import FieldRuleViolated
-from sender_accounts.health.bulk_check import BulkCheckService
-from sender_accounts.health.models import BulkCheckRequest
 from sender_accounts.oauth.apps import OAuthAppService
 from sender_accounts.oauth.connect import OAuthAccountService
 from sender_accounts.oauth.providers import Provider
 from sender_accounts.smartlead import translation
 from sender_accounts.smartlead.accounts import saved_answer
-from sender_accounts.smartlead.answers import ReconnectAnswer, SaveAnswer
+from sender_accounts.smartlead.answers import SaveAnswer
 from sender_accounts.smartlead.fields import SaveOAuthRequest
 from sender_accounts.store.ports import Inboxes
 
@@ -41,18 +38,3 @@ class SmartLeadOAuthSave:
         created = self._accounts.create_with_tokens(workspace_id, request)
         inbox = self._inboxes.get_inbox(workspace_id, created.inbox_id)
         return saved_answer(inbox, "Email account added successfully!")
-
-
-class SmartLeadReconnect:
-    def __init__(self, checks: BulkCheckService) -> None:
-        self._checks = checks
-
-    def reconnect_failed(self, workspace_id: str) -> ReconnectAnswer:
-        """A failed account is a DISABLED inbox: its health check logs in again and, when both
-        logins succeed, makes it ACTIVE."""
-        job = self._checks.create_job(workspace_id, BulkCheckRequest(status=InboxStatus.DISABLED))
-        return ReconnectAnswer(
-            message=f"Reconnecting {job.total_rows} failed email account(s)",
-            job_id=job.job_id,
-            accounts_to_check=job.total_rows,
-        )
