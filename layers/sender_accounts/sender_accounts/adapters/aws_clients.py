@@ -13,6 +13,8 @@ from botocore.config import Config
 from botocore.exceptions import DataNotFoundError
 from botocore.loaders import Loader, create_loader
 
+from sender_accounts.adapters.endpoint_data import endpoint_resolver
+
 # Lambda functions answer an HTTP request: fail fast on a sick dependency instead of hanging.
 _CLIENT_CONFIG = Config(
     connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"}
@@ -50,6 +52,9 @@ def _new_session() -> boto3.session.Session:
     paths = create_loader(core.get_config_variable("data_path")).search_paths
     lean = _LeanLoader(extra_search_paths=paths, include_default_search_paths=False)
     core.register_component("data_loader", lean)
+    resolver = endpoint_resolver(lean)
+    if resolver is not None:  # botocore's own otherwise, made with the first client
+        core._internal_components.register_component("endpoint_resolver", resolver)
     return boto3.session.Session(botocore_session=core)
 
 
