@@ -1,5 +1,6 @@
-"""Bounds on mail connections, as a provider sees them: per server address (whatever name or
-spelling reaches it), for checks and for validations apart, and per workspace and minute.
+"""Bounds on mail connections, as a provider sees them: per mail service, its server address
+(whatever name or spelling reaches it) and port, for checks and for validations apart, and per
+workspace and minute.
 
 The server greets slowly (a proxy delaying every packet), so connections overlap and the
 bounds are reached, not merely respected by chance."""
@@ -37,9 +38,9 @@ REFUSED_SPELLINGS = (
 
 @pytest.fixture
 def slow_server(mail_server: MailServer) -> Iterator[tuple[DelayProxy, DelayProxy]]:
-    sessions = FlightCounter()
-    smtp = DelayProxy(mail_server.submission_starttls_port, 0.08, sessions).start()
-    imap = DelayProxy(mail_server.imaps_port, 0.08, sessions).start()
+    """The server's SMTP and IMAP services, each with its own count of sessions."""
+    smtp = DelayProxy(mail_server.submission_starttls_port, 0.08, FlightCounter()).start()
+    imap = DelayProxy(mail_server.imaps_port, 0.08, FlightCounter()).start()
     try:
         yield smtp, imap
     finally:
@@ -89,8 +90,9 @@ def test_checks_of_one_address_share_its_bound_whatever_the_name(
         for n, host in enumerate(SAME_ADDRESS * 2)
     ]
     created = {i: client.call("GET", f"/sender-accounts/{i}").json() for i in inboxes}
-    sessions = slow_server[0].counter
-    sessions.reset()
+    services = [proxy.counter for proxy in slow_server]
+    for sessions in services:
+        sessions.reset()
     _make_due(client.workspace_id, inboxes)
     _sweep(runtime)
     deadline = time.monotonic() + 90
@@ -101,10 +103,11 @@ def test_checks_of_one_address_share_its_bound_whatever_the_name(
         time.sleep(0.3)
     else:
         raise AssertionError("the due inboxes were not all checked")
-    # Two connections a check, two at most on the address: one check at a time, though the
-    # names gave two keys to a bound kept per name (four connections at once before)
-    assert sessions.connections == 2 * len(inboxes)
-    assert sessions.peak == 2
+    # One connection a check on each service, two at most on each: two checks at a time,
+    # though the names gave four keys to a bound kept per name (eight at once before)
+    for sessions in services:
+        assert sessions.connections == len(inboxes)
+        assert sessions.peak == 2
 
 
 def test_validations_of_one_address_have_their_own_bound_and_a_request_over_it_gets_429(
@@ -115,8 +118,9 @@ def test_validations_of_one_address_have_their_own_bound_and_a_request_over_it_g
 ) -> None:
     settings_env("MAX_VALIDATION_CONNECTIONS_PER_ADDRESS", "2")
     client = workspace()
-    sessions = slow_server[0].counter
-    sessions.reset()
+    services = [proxy.counter for proxy in slow_server]
+    for sessions in services:
+        sessions.reset()
     bodies = [
         smtp_account(mail_server, **_through(slow_server, host, n))
         for n, host in enumerate(SAME_ADDRESS * 2)
@@ -130,8 +134,8 @@ def test_validations_of_one_address_have_their_own_bound_and_a_request_over_it_g
         assert answer.status == 429, answer.body
         assert answer.json()["error_code"] == "MAIL_HOST_BUSY"
         assert int(answer.headers["Retry-After"]) >= 1
-    # One validation at a time on the address; a refused request changed nothing
-    assert sessions.peak == 2
+    # Two validations at a time on each service; a refused request changed nothing
+    assert [sessions.peak for sessions in services] == [2, 2]
     total = client.call("GET", "/sender-accounts").json()["pagination"]["total"]
     assert total == len(created)
 

@@ -172,9 +172,9 @@ def test_the_sweep_keeps_to_the_connection_bound_per_host(
     settings_env: Callable[[str, str], None],
 ) -> None:
     settings_env("MAX_CONNECTIONS_PER_MAIL_HOST", "4")
-    sessions = FlightCounter()
-    smtp = DelayProxy(mail_server.submission_starttls_port, 0.05, sessions).start()
-    imap = DelayProxy(mail_server.imaps_port, 0.05, sessions).start()
+    smtp = DelayProxy(mail_server.submission_starttls_port, 0.05, FlightCounter()).start()
+    imap = DelayProxy(mail_server.imaps_port, 0.05, FlightCounter()).start()
+    services = (smtp.counter, imap.counter)
     try:
         client = workspace()
         inboxes = [
@@ -191,17 +191,19 @@ def test_the_sweep_keeps_to_the_connection_bound_per_host(
             )
             for n in range(8)
         ]
-        sessions.reset()
+        for sessions in services:
+            sessions.reset()
         _make_due(client.workspace_id, inboxes)
         _sweep(runtime)
         _wait_checked(client, inboxes)
     finally:
         smtp.stop()
         imap.stop()
-    # Two connections a check, four at most on the host: never more than two checks at once,
-    # and the checks did overlap (the bound was reached, not merely respected by chance)
-    assert sessions.connections == 16
-    assert 3 <= sessions.peak <= 4
+    # A connection a check on each service, four at most on each: never more than four checks
+    # at once, and the checks did overlap (the bound was reached, not merely respected by chance)
+    for sessions in services:
+        assert sessions.connections == 8
+        assert 3 <= sessions.peak <= 4
 
 
 def test_the_local_runtime_fires_the_template_schedule(runtime: LocalRuntime) -> None:

@@ -1,8 +1,8 @@
 """How many mail connections the product opens, bounded where providers count them.
 
 Three bounds, each across every running function:
-- per server address, for checks (MAX_CONNECTIONS_PER_MAIL_HOST, 10 by default);
-- per server address, for validations: create, PATCH, test emails, bulk rows, OAuth2
+- per server address and port, for checks (MAX_CONNECTIONS_PER_MAIL_HOST, 10 by default);
+- per server address and port, for validations: create, PATCH, test emails, bulk rows, OAuth2
   connections (MAX_VALIDATION_CONNECTIONS_PER_ADDRESS, 200: a bulk job of 100 rows on one
   provider runs at full speed);
 - per workspace and minute, every mail connection it causes
@@ -10,8 +10,10 @@ Three bounds, each across every running function:
   deployment a login flooder against a provider and get its addresses banned for everyone.
 
 Slots are keyed by the address a host name resolves to under the outbound rule, never by the
-name: any number of spellings or DNS names of one server share its slots. A name that does not
-resolve, or resolves where the rule refuses, is never connected to, so it holds nothing.
+name, and by the port: any number of spellings or DNS names of one server share its slots,
+while its SMTP and IMAP services are counted apart, as each service limits its own concurrent
+sessions. A name that does not resolve, or resolves where the rule refuses, is never
+connected to, so it holds nothing.
 
 An API request waits a few seconds for slots, then is refused (429, Retry-After); over its
 workspace's minute it is refused at once. Queue work waits longer for slots, and is put back
@@ -126,8 +128,8 @@ def bounded_connections(
 async def server_addresses(
     destinations: Sequence[Destination], policy: OutboundPolicy, timeout: float
 ) -> dict[str, str]:
-    """address -> the host name it was reached by, one entry per connection (a server used for
-    both protocols appears twice: `name@1` keeps the second apart)."""
+    """`address:port` -> the host name it was reached by, one entry per connection (a service
+    used twice appears twice: `key@1` keeps the second apart)."""
     from sender_accounts.mail.failures import ProbeFailure
     from sender_accounts.mail.outbound import resolve_allowed
 
@@ -138,7 +140,10 @@ async def server_addresses(
         except ProbeFailure:
             continue  # never connected to: the validation reports why
         address = str(targets[0][1][0])
-        key = address if address not in found else f"{address}@{len(found)}"
+        service = (
+            f"[{address}]:{destination.port}" if ":" in address else f"{address}:{destination.port}"
+        )
+        key = service if service not in found else f"{service}@{len(found)}"
         found[key] = destination.host
     return found
 
