@@ -47,8 +47,14 @@ def _safety() -> WarmupSafety:
     return WarmupSafety(repository.get(), events.get(), utc_now)
 
 
-def _planner() -> WarmupPlanner:
+def _backfill() -> int:
+    # Loaded when the one-off step runs, not with every cold planner (it ran once already)
     from sender_accounts.store.inbox_backfill import StoredInboxBackfill
+
+    return StoredInboxBackfill(client("dynamodb"), env("TABLE_NAME")).run()
+
+
+def _planner() -> WarmupPlanner:
     from sender_accounts.store.warmup_members import WarmupMembers
     from sender_accounts.warmup.planner import WarmupPlanner
 
@@ -62,7 +68,7 @@ def _planner() -> WarmupPlanner:
         queues,
         get_settings(),
         now,
-        backfill=StoredInboxBackfill(client("dynamodb"), env("TABLE_NAME")).run,
+        backfill=_backfill,
     )
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from sender_accounts.errors import DependencyUnavailable
+
+T = TypeVar("T")
 
 TRANSACTION_ATTEMPTS = 5
 BATCH_GET_KEYS = 100  # BatchGetItem's maximum
@@ -173,3 +175,12 @@ def set_fields(values: dict[str, Any]) -> dict[str, Any]:
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": {f":v{i}": value for i, value in kept},
     }
+
+
+def each_shard(read: Callable[[str], Iterable[T]], shards: list[str]) -> list[list[T]]:
+    """Every shard's read at once, in the shards' order: a planner that walked its 24 shard
+    partitions one after another waited 24 round trips on every run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(len(shards), 4) or 1) as pool:
+        return list(pool.map(lambda shard: list(read(shard)), shards))

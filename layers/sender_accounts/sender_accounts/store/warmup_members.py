@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from sender_accounts.common.statuses import InboxStatus, WarmupStatus
 from sender_accounts.common.warmup_words import warmup_key
-from sender_accounts.store.dynamo import Dynamo, serialize, set_fields
+from sender_accounts.store.dynamo import Dynamo, each_shard, serialize, set_fields
 from sender_accounts.store.keys import INBOX_PREFIX, inbox_key, reputation_key, workspace_key
 from sender_accounts.store.records import InboxRecord
 
@@ -158,11 +158,11 @@ class WarmupMembers:
 
     def pool(self) -> list[PoolMember]:
         """Every member of every workspace (the planner pairs within the pools)."""
-        return [member for shard in shards() for member in self._query(shard, None)]
+        return [m for found in each_shard(lambda s: self._query(s, None), shards()) for m in found]
 
     def due(self, now: str) -> list[PoolMember]:
         """The members whose next warm-up day is due for planning at `now`."""
-        return [member for shard in shards() for member in self._query(shard, now)]
+        return [m for found in each_shard(lambda s: self._query(s, now), shards()) for m in found]
 
     def claim(self, member: PoolMember, until: str) -> bool:
         """Move the member's next planning to `until` if nobody moved it since it was read

@@ -14,12 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from itertools import chain
 from typing import Any
 
 from sender_accounts.adapters.observability import logger, metrics
 from sender_accounts.adapters.queue_sending import send_all
 from sender_accounts.config import Settings
 from sender_accounts.errors import DependencyUnavailable
+from sender_accounts.store.dynamo import each_shard
 from sender_accounts.store.warmup_members import PoolMember, WarmupMembers
 from sender_accounts.store.warmup_messages import WarmupMessages
 from sender_accounts.store.warmup_records import Party, WarmupMessage, planned_message
@@ -250,24 +252,23 @@ class WarmupPlanner:
         sends: list[str] = []
         checks: list[str] = []
         checked: set[str] = set()
-        for shard in due_shards():
-            for work in self._schedule.due(shard, stamp(now), DUE_PER_SHARD):
-                if not work.send_id and work.pk in checked:
-                    # One check a recipient a run: it looks for every arrival due by now, so a
-                    # second slot due at once has nothing left (two sessions would only race).
-                    self._schedule.check_done(work)
-                    continue
-                if not self._schedule.claim(work, lease):
-                    continue
-                if work.send_id:
-                    sends.append(SendMessage(send_id=work.send_id).model_dump_json())
-                else:
-                    checked.add(work.pk)
-                    workspace_id, inbox_id = work.recipient
-                    check = ReceiveMessage(
-                        workspace_id=workspace_id, inbox_id=inbox_id, slot=work.sk
-                    )
-                    checks.append(check.model_dump_json())
+        due_now = stamp(now)
+        found = each_shard(lambda s: self._schedule.due(s, due_now, DUE_PER_SHARD), due_shards())
+        for work in chain.from_iterable(found):
+            if not work.send_id and work.pk in checked:
+                # One check a recipient a run: it looks for every arrival due by now, so a
+                # second slot due at once has nothing left (two sessions would only race).
+                self._schedule.check_done(work)
+                continue
+            if not self._schedule.claim(work, lease):
+                continue
+            if work.send_id:
+                sends.append(SendMessage(send_id=work.send_id).model_dump_json())
+            else:
+                checked.add(work.pk)
+                workspace_id, inbox_id = work.recipient
+                check = ReceiveMessage(workspace_id=workspace_id, inbox_id=inbox_id, slot=work.sk)
+                checks.append(check.model_dump_json())
         return (
             send_all(self._sqs, self._send_queue, sends),
             send_all(self._sqs, self._receive_queue, checks),
