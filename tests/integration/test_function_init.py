@@ -13,6 +13,20 @@ from local_stack.template import PROJECT_ROOT, StackTemplate, load_template
 from tests.support.lambda_environment import set_by_lambda, template_environment
 
 TEMPLATE = StackTemplate(load_template())
+# A request no function answers with success (no resource, no credentials): the collector's
+# state after it is what the test reads.
+FIRST_REQUEST = """
+class Context:
+    function_name = "f"
+    memory_limit_in_mb = 256
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:f"
+    aws_request_id = "first"
+try:
+    module.lambda_handler({}, Context())
+except Exception:
+    pass
+print(gc.isenabled(), gc.get_freeze_count())
+"""
 
 
 def _import(
@@ -25,7 +39,8 @@ def _import(
         f"{str(PROJECT_ROOT)!r}]\n"
         "import importlib.util\n"
         f"spec = importlib.util.spec_from_file_location('handler', {str(module)!r})\n"
-        "spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+        "module = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(module)\n"
         f"{then}\n"
     )
     base = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "us-east-1"}
@@ -59,11 +74,13 @@ def test_a_missing_variable_fails_the_init_naming_it(logical_id: str, removed: s
 
 @pytest.mark.parametrize("logical_id", ["GetSenderAccountFunction", "AuthorizerFunction"])
 def test_collection_pauses_during_a_lambda_init_only(logical_id: str) -> None:
-    # Inside Lambda: paused while the layer loads, frozen and resumed once the entry point exists
+    # Inside Lambda: paused while the layer loads and its first request runs (answered or
+    # failed), then frozen and resumed
     env = {**template_environment(TEMPLATE, logical_id), **set_by_lambda(logical_id)}
-    during = _import(logical_id, env, "import gc; print(gc.isenabled(), gc.get_freeze_count())")
+    during = _import(logical_id, env, f"import gc; print(gc.isenabled())\n{FIRST_REQUEST}")
     assert during.returncode == 0, during.stderr
-    enabled, frozen = during.stdout.split()
+    at_init, enabled, frozen = during.stdout.split()[-3:]
+    assert at_init == "False"
     assert enabled == "True"
     assert int(frozen) > 10_000
     probe = "import gc, sender_accounts; print(gc.isenabled())"

@@ -9,6 +9,7 @@ import costs about as much as boto3's; it is loaded only when `TRACE_AWS_CALLS` 
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from typing import Any
@@ -38,5 +39,19 @@ def instrumented(
 
         wrapped = Tracer().capture_lambda_handler(wrapped)
     inject = logger.inject_lambda_context(correlation_id_path=correlation_id_path, clear_state=True)
-    initialised()  # the entry point is the last thing a function builds at init
-    return inject(wrapped)
+    entry: Handler = inject(wrapped)
+    answered = False
+
+    @functools.wraps(entry)
+    def first_then_initialised(event: Any, context: Any) -> Any:
+        # What the first request loads on first use (its use case, their libraries) lives
+        # as long as the environment, as init's modules do: collection resumes after it.
+        nonlocal answered
+        try:
+            return entry(event, context)
+        finally:
+            if not answered:
+                answered = True
+                initialised()
+
+    return first_then_initialised
