@@ -5,10 +5,11 @@ and mypy holds each to it where it is passed in."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sender_accounts.adapters.password_vault import MailboxPasswords
-from sender_accounts.common.events import LifecycleEvent
+if TYPE_CHECKING:  # annotations only
+    from sender_accounts.adapters.password_vault import MailboxPasswords
+    from sender_accounts.common.events import LifecycleEvent
 
 
 class SecretVault(Protocol):

@@ -5,22 +5,23 @@ passed in."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sender_accounts.common.statuses import WarmupStatus
-from sender_accounts.store.bulk_jobs import RowOutcome
-from sender_accounts.store.inbox_lists import Chunk, ListSpec
-from sender_accounts.store.records import (
-    ConsentRecord,
-    DomainRecord,
-    InboxChanges,
-    InboxRecord,
-    JobRecord,
-    ListedInbox,
-    OAuthAppRecord,
-    RowDecision,
-    RowRecord,
-)
+if TYPE_CHECKING:  # annotations only: the protocols load no store
+    from sender_accounts.common.statuses import WarmupStatus
+    from sender_accounts.store.bulk_jobs import RowOutcome
+    from sender_accounts.store.inbox_lists import Chunk, ListSpec
+    from sender_accounts.store.records import (
+        ConsentRecord,
+        DomainRecord,
+        InboxChanges,
+        InboxRecord,
+        JobRecord,
+        ListedInbox,
+        OAuthAppRecord,
+        RowDecision,
+        RowRecord,
+    )
 
 
 class Inboxes(Protocol):
