@@ -57,13 +57,15 @@ def judge_validation(failures: list[StageFailure], policy: ValidationFailurePoli
 
 def store_new_inbox(
     inboxes: Inboxes, events: EventBus, workspace_id: str, record: InboxRecord
-) -> None:
-    """Write the inbox (DuplicateAddress when the workspace has its address), then say so."""
-    inboxes.create_inbox(workspace_id, record)
+) -> InboxRecord:
+    """Write the inbox (DuplicateAddress when the workspace has its address), then say so; the
+    inbox as stored (its integer account id given)."""
+    stored = inboxes.create_inbox(workspace_id, record)
     metrics.add_metric(name="SenderAccountsCreated", unit="Count", value=1)
     events.publish_all(
         [created_event(workspace_id, record), *warmup_events(workspace_id, None, record)]
     )
+    return stored
 
 
 def created_answer(

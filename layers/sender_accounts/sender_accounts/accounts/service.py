@@ -21,6 +21,7 @@ from sender_accounts.accounts.records import (
 from sender_accounts.common.clock import utc_now
 from sender_accounts.errors import DuplicateAddress
 from sender_accounts.mail.outcome import StageFailure
+from sender_accounts.store.records import InboxRecord
 
 
 class SenderAccountService(InboxUseCase):
@@ -36,6 +37,11 @@ class SenderAccountService(InboxUseCase):
     def create_smtp_account(
         self, workspace_id: str, request: CreateSmtpAccountRequest
     ) -> CreateAccountResponse:
+        stored = self.create_stored(workspace_id, request)
+        return created_answer(stored, "SMTP inbox created successfully")
+
+    def create_stored(self, workspace_id: str, request: CreateSmtpAccountRequest) -> InboxRecord:
+        """The inbox created, as stored: what SmartLead's save answers with, not read back."""
         # A cheap early answer for the common duplicate; the transaction below is the guarantee.
         if self._repository.address_taken(workspace_id, request.email_address):
             raise DuplicateAddress(request.email_address)
@@ -45,5 +51,4 @@ class SenderAccountService(InboxUseCase):
         # Encrypted before anything is written: a KMS failure leaves nothing behind.
         sealed = self._vault.seal(passwords_of(request), workspace_id, inbox_id)
         record = new_inbox_record(inbox_id, request, failures, sealed, utc_now())
-        store_new_inbox(self._repository, self._events, workspace_id, record)
-        return created_answer(record, "SMTP inbox created successfully")
+        return store_new_inbox(self._repository, self._events, workspace_id, record)

@@ -97,8 +97,7 @@ class SmartLeadAccounts:
             self._updates.update(workspace_id, inbox_id, translation.update(body))
             inbox = self._inbox(workspace_id, body.id)
             return saved_answer(inbox, "Email account updated successfully!")
-        created = self._accounts.create_smtp_account(workspace_id, translation.creation(body))
-        inbox = self._inboxes.get_inbox(workspace_id, created.inbox_id)
+        inbox = self._accounts.create_stored(workspace_id, translation.creation(body))
         return saved_answer(inbox, "Email account added successfully!")
 
     def get(

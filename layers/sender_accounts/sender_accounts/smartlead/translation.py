@@ -5,12 +5,11 @@ reported under the SmartLead name the client sent."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from sender_accounts.accounts.models import CreateSmtpAccountRequest, UpdateSenderAccountRequest
-from sender_accounts.oauth.models import CreateOAuthAccountRequest
 from sender_accounts.smartlead.errors import FieldsInvalid, missing
 from sender_accounts.smartlead.fields import (
     AccountSettings,
@@ -18,6 +17,9 @@ from sender_accounts.smartlead.fields import (
     SaveOAuthRequest,
     WarmupFields,
 )
+
+if TYPE_CHECKING:
+    from sender_accounts.oauth.models import CreateOAuthAccountRequest
 
 # Our field (or nested warm-up field) to the SmartLead field that carries it.
 SMARTLEAD_NAME = {
@@ -154,4 +156,6 @@ def oauth_creation(body: SaveOAuthRequest, oauth_app_id: str) -> CreateOAuthAcco
         **({"suspended": body.is_suspended} if body.is_suspended is not None else {}),
         **{k: v for k, v in _settings(body).items() if v is not None},
     }
+    from sender_accounts.oauth.models import CreateOAuthAccountRequest  # the OAuth save's only
+
     return _validated(CreateOAuthAccountRequest, data)
