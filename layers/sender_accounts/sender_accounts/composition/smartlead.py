@@ -59,7 +59,7 @@ def _lists() -> SmartLeadListing:
 def _oauth_saves() -> SmartLeadOAuthSave:
     from sender_accounts.smartlead.oauth_save import SmartLeadOAuthSave
 
-    return SmartLeadOAuthSave(oauth_apps.get(), oauth_accounts.get(), repository.get())
+    return SmartLeadOAuthSave(oauth_apps.get(), oauth_accounts.get())
 
 
 def _reconnects() -> SmartLeadReconnect:
@@ -83,5 +83,5 @@ smartlead_reads = Component(
     lambda: _by_id(counts=smartlead_stats.get()), _table, uses=(repository, smartlead_stats)
 )
 smartlead_lists = Component(_lists, _table)
-smartlead_oauth_saves = Component(_oauth_saves, uses=(oauth_apps, oauth_accounts, repository))
+smartlead_oauth_saves = Component(_oauth_saves, uses=(oauth_apps, oauth_accounts))
 smartlead_reconnects = Component(_reconnects, uses=(bulk_checks,))

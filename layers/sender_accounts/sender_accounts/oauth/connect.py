@@ -155,6 +155,18 @@ class OAuthAccountService(InboxUseCase):
     ) -> OAuthAccountResponse:
         """`refreshed`: the tokens come straight from the provider (a consent); otherwise they
         are refreshed once first."""
+        stored = self.connect_stored(workspace_id, mailbox, tokens, client, refreshed)
+        return created_answer(stored, "OAuth2 inbox created successfully", OAuthAccountResponse)
+
+    def connect_stored(
+        self,
+        workspace_id: str,
+        mailbox: OAuthMailbox,
+        tokens: MailboxTokens,
+        client: OAuthClient,
+        refreshed: bool = False,
+    ) -> InboxRecord:
+        """`connect`, answered with the inbox as stored."""
         with operation_deadline(self._settings.validation_deadline_seconds):
             if self._repository.address_taken(workspace_id, mailbox.email_address):
                 raise DuplicateAddress(mailbox.email_address)
@@ -172,14 +184,19 @@ class OAuthAccountService(InboxUseCase):
             inbox_id, now = str(uuid.uuid4()), utc_now()
             sealed = seal_tokens(self._vault, tokens, workspace_id, inbox_id)
             record = _record(inbox_id, mailbox, logins, failures, sealed, now)
-            store_new_inbox(self._repository, self._events, workspace_id, record)
-            message = "OAuth2 inbox created successfully"
-            return created_answer(record, message, OAuthAccountResponse)
+            return store_new_inbox(self._repository, self._events, workspace_id, record)
 
     def create_with_tokens(
         self, workspace_id: str, request: CreateOAuthAccountRequest
     ) -> OAuthAccountResponse:
         """POST /sender-accounts/oauth: SmartLead's token object, ColdSend's answer."""
+        stored = self.create_stored_with_tokens(workspace_id, request)
+        return created_answer(stored, "OAuth2 inbox created successfully", OAuthAccountResponse)
+
+    def create_stored_with_tokens(
+        self, workspace_id: str, request: CreateOAuthAccountRequest
+    ) -> InboxRecord:
+        """`create_with_tokens`, answered with the inbox as stored (SmartLead's OAuth save)."""
         client = self.client_for(workspace_id, request.oauth_app_id, request.inbox_type)
         given = request.token
         expires_at = (given.expiry_date or 0) // 1000
@@ -195,7 +212,7 @@ class OAuthAccountService(InboxUseCase):
             suspended=request.suspended,
             on_failure=request.on_validation_failure,
         )
-        return self.connect(workspace_id, mailbox, tokens, client)
+        return self.connect_stored(workspace_id, mailbox, tokens, client)
 
     def renewed(
         self,

@@ -12,18 +12,14 @@ from sender_accounts.smartlead import translation
 from sender_accounts.smartlead.accounts import saved_answer
 from sender_accounts.smartlead.answers import SaveAnswer
 from sender_accounts.smartlead.fields import SaveOAuthRequest
-from sender_accounts.store.ports import Inboxes
 
 PROVIDERS = {InboxType.GOOGLE_WORKSPACE: Provider.GOOGLE, InboxType.OUTLOOK_365: Provider.MICROSOFT}
 
 
 class SmartLeadOAuthSave:
-    def __init__(
-        self, apps: OAuthAppService, accounts: OAuthAccountService, inboxes: Inboxes
-    ) -> None:
+    def __init__(self, apps: OAuthAppService, accounts: OAuthAccountService) -> None:
         self._apps = apps
         self._accounts = accounts
-        self._inboxes = inboxes
 
     def save(self, workspace_id: str, body: SaveOAuthRequest) -> SaveAnswer:
         provider = PROVIDERS[body.type]
@@ -35,6 +31,5 @@ class SmartLeadOAuthSave:
                 "create one with POST /api/public/v1/oauth/apps",
             )
         request = translation.oauth_creation(body, apps[0].oauth_app_id)
-        created = self._accounts.create_with_tokens(workspace_id, request)
-        inbox = self._inboxes.get_inbox(workspace_id, created.inbox_id)
+        inbox = self._accounts.create_stored_with_tokens(workspace_id, request)
         return saved_answer(inbox, "Email account added successfully!")
