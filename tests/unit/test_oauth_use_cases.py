@@ -60,7 +60,7 @@ class Rig:
         )  # fmt: skip
         self.consents = FakeConsentStore()
         self.flow = ConsentFlow(self.consents, self.vault, self.accounts, self.provider)
-        self.tokens = InboxTokens(self.inboxes, self.vault, self.apps, self.provider)
+        self.tokens = InboxTokens(self.inboxes, self.vault, lambda: self.apps, self.provider)
 
     def app(self, provider: str = "google", workspace: str = WORKSPACE, **fields: Any) -> str:
         body = {"provider": provider, "client_id": "client-1", "client_secret": "shh-1", **fields}

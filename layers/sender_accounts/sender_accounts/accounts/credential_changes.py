@@ -10,9 +10,8 @@ connection is built from its stored fields alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sender_accounts.accounts.models import UpdateSenderAccountRequest
 from sender_accounts.errors import FieldRuleViolated
 from sender_accounts.mail.endpoints import (
     AuthMechanism,
@@ -22,6 +21,9 @@ from sender_accounts.mail.endpoints import (
     smtp_security,
 )
 from sender_accounts.store.records import InboxRecord
+
+if TYPE_CHECKING:  # the request model loads only where a request is parsed
+    from sender_accounts.accounts.models import UpdateSenderAccountRequest
 
 PROTOCOLS = ("smtp", "imap")
 

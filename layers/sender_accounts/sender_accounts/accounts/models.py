@@ -13,7 +13,12 @@ from sender_accounts.accounts.health_fields import DnsStatus, HealthFactor, Prot
 from sender_accounts.common.model import Model
 from sender_accounts.common.pagination import Pagination
 from sender_accounts.common.request_bodies import PatchBody, PostBody, WithWarnings
-from sender_accounts.common.statuses import InboxStatus, InboxType, WarmupStatus
+from sender_accounts.common.statuses import (
+    PROVIDER_MAX_DAILY_LIMIT,
+    InboxStatus,
+    InboxType,
+    WarmupStatus,
+)
 from sender_accounts.common.text_rules import (
     ENCODED_WORD,
     HeaderText255,
@@ -33,13 +38,6 @@ class ValidationFailurePolicy(StrEnum):
     REJECT = "reject"
     STORE = "store"
 
-
-PROVIDER_MAX_DAILY_LIMIT: dict[InboxType, int] = {
-    InboxType.GOOGLE_WORKSPACE: 2_000,
-    InboxType.OUTLOOK_365: 5_000,
-    InboxType.CUSTOM_SMTP: 100_000,
-    InboxType.COLDSEND: 100_000,
-}
 
 # RFC 5322 dot-atom local part and an RFC 1035 host name of at least two labels. Special-use
 # domains (.test, .example, .local, localhost) are deliberately accepted.

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field
 
 from sender_accounts.accounts.models import CreateSmtpAccountRequest
+from sender_accounts.bulk.job_progress import JobProgress
 from sender_accounts.common.model import Model
 from sender_accounts.common.request_bodies import PostBody, WithWarnings
 from sender_accounts.common.statuses import JobStatus, RowStatus
@@ -38,19 +38,6 @@ class BulkRowResult(Model):
     inbox_id: str | None = None
     error_code: str | None = None
     error: str | None = None
-
-
-class JobProgress(Model):
-    """What every kind of job shows of its progress; each kind adds its counters and rows."""
-
-    job_id: str
-    status: JobStatus
-    progress_percentage: float
-    total_rows: int
-    processed_count: int
-    created_at: datetime
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
 
 
 class BulkJobProgress(JobProgress):

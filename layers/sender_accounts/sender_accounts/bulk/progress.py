@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from sender_accounts.adapters.ports import EventBus
 from sender_accounts.bulk.completion import finish_stale_job
-from sender_accounts.bulk.models import JobProgress
+from sender_accounts.bulk.job_progress import JobProgress
 from sender_accounts.common.clock import utc_now
 from sender_accounts.common.statuses import JobStatus, JobType
 from sender_accounts.store.ports import BulkJobs

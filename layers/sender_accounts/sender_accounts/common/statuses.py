@@ -13,6 +13,15 @@ class InboxType(StrEnum):
     COLDSEND = "COLDSEND"
 
 
+# The most a provider lets one mailbox send a day: the ceiling of an inbox's daily limit.
+PROVIDER_MAX_DAILY_LIMIT: dict[InboxType, int] = {
+    InboxType.GOOGLE_WORKSPACE: 2_000,
+    InboxType.OUTLOOK_365: 5_000,
+    InboxType.CUSTOM_SMTP: 100_000,
+    InboxType.COLDSEND: 100_000,
+}
+
+
 class InboxStatus(StrEnum):
     PENDING = "PENDING"
     ACTIVE = "ACTIVE"

@@ -53,7 +53,7 @@ def _stored_logins() -> StoredLogins:
     from sender_accounts.oauth.tokens import TokenRequests
 
     requests = TokenRequests(get_settings())
-    tokens = InboxTokens(repository.get(), vault.get(), oauth_apps.get(), requests)
+    tokens = InboxTokens(repository.get(), vault.get(), oauth_apps.get, requests)
     return StoredLogins(vault.get(), tokens)
 
 

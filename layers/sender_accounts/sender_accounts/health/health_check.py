@@ -21,7 +21,6 @@ from sender_accounts.accounts.connection_capacity import (
 )
 from sender_accounts.accounts.connection_validation import ConnectionValidator, validate_connection
 from sender_accounts.accounts.inbox_use_case import InboxUseCase
-from sender_accounts.accounts.models import PROVIDER_MAX_DAILY_LIMIT, InboxType
 from sender_accounts.adapters.ports import DnsRecords, EventBus, SecretVault
 from sender_accounts.common.check_schedule import next_check_at
 from sender_accounts.common.clock import utc_now
@@ -34,7 +33,7 @@ from sender_accounts.common.events import (
     SenderAccountStatusChanged,
     WarmupPaused,
 )
-from sender_accounts.common.statuses import InboxStatus
+from sender_accounts.common.statuses import PROVIDER_MAX_DAILY_LIMIT, InboxStatus, InboxType
 from sender_accounts.config import Settings
 from sender_accounts.errors import ConcurrentUpdate
 from sender_accounts.health.dns_checks import inspect_domain, selectors_for

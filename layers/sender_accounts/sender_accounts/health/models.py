@@ -9,10 +9,10 @@ from typing import Annotated
 from pydantic import Field
 
 from sender_accounts.accounts.health_fields import DnsStatus, HealthFactor, ProtocolStatus
-from sender_accounts.accounts.models import InboxStatus
-from sender_accounts.bulk.models import JobProgress
+from sender_accounts.bulk.job_progress import JobProgress
 from sender_accounts.common.model import Model
 from sender_accounts.common.request_bodies import PostBody
+from sender_accounts.common.statuses import InboxStatus
 
 
 class CheckResponse(Model):

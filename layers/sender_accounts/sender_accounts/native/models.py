@@ -7,10 +7,10 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from sender_accounts.accounts.models import LOCAL_PART, PROVIDER_MAX_DAILY_LIMIT, InboxType
+from sender_accounts.accounts.models import LOCAL_PART
 from sender_accounts.common.model import Model
 from sender_accounts.common.request_bodies import PostBody, WithWarnings
-from sender_accounts.common.statuses import RowStatus
+from sender_accounts.common.statuses import PROVIDER_MAX_DAILY_LIMIT, InboxType, RowStatus
 from sender_accounts.common.text_rules import (
     HeaderText255,
     JsonInt,

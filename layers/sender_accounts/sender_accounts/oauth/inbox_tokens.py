@@ -9,12 +9,12 @@ already rotated the tokens is answered with that process's tokens.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sender_accounts.accounts.credential_changes import stored_login
 from sender_accounts.adapters.ports import SecretVault
 from sender_accounts.mail.endpoints import AuthMechanism, MailServerLogin
-from sender_accounts.oauth.apps import OAuthApps
 from sender_accounts.oauth.tokens import (
     MailboxTokens,
     RefreshFailed,
@@ -25,6 +25,9 @@ from sender_accounts.oauth.tokens import (
 from sender_accounts.store.ports import Inboxes
 from sender_accounts.store.records import InboxRecord
 
+if TYPE_CHECKING:  # the app store (and its models) load only where an OAuth2 inbox is composed
+    from sender_accounts.oauth.apps import OAuthApps
+
 OAUTH2 = "OAUTH2"
 
 
@@ -33,9 +36,11 @@ class InboxTokens:
         self,
         repository: Inboxes,
         vault: SecretVault,
-        apps: OAuthApps,
+        apps: Callable[[], OAuthApps],
         requests: TokenEndpoint,
     ) -> None:
+        """`apps`: the workspace's OAuth apps, asked for when an OAuth2 inbox first needs them
+        (a check of a password inbox never loads the app store and its models)."""
         self._repository = repository
         self._vault = vault
         self._apps = apps
@@ -49,7 +54,7 @@ class InboxTokens:
         """Where the inbox's app says its mail servers are: an inbox stored with other hosts
         (before apps declared theirs) moves to them at its next connection."""
         assert inbox.oauth_app_id is not None
-        servers = self._apps.servers(workspace_id, inbox.oauth_app_id)
+        servers = self._apps().servers(workspace_id, inbox.oauth_app_id)
         return servers.model_dump(mode="json")
 
     def usable(self, workspace_id: str, inbox: InboxRecord) -> MailboxTokens:
@@ -58,7 +63,7 @@ class InboxTokens:
         if tokens.usable():
             return tokens
         assert inbox.oauth_app_id is not None
-        client = self._apps.client(workspace_id, inbox.oauth_app_id)
+        client = self._apps().client(workspace_id, inbox.oauth_app_id)
         try:
             fresh = self._requests.refresh(client, tokens.refresh_token)
         except RefreshFailed:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sender_accounts.adapters.ports import SecretVault
 from sender_accounts.config import Settings
 from sender_accounts.mail.outcome import ErrorCode, StageFailure
 from sender_accounts.mail.redaction import redact
-from sender_accounts.oauth.apps import OAuthClient
 from sender_accounts.oauth.token_endpoint import (
     EndpointRefused,
     GrantedTokens,
@@ -20,6 +19,9 @@ from sender_accounts.oauth.token_endpoint import (
     granted,
     post_form,
 )
+
+if TYPE_CHECKING:  # a refresh is handed the client; the app store and its models load elsewhere
+    from sender_accounts.oauth.apps import OAuthClient
 
 TOKENS_PURPOSE = "oauth_tokens"
 # An access token this close to its expiry is refreshed before use: a login that starts with

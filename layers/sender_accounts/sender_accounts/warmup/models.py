@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from sender_accounts.bulk.models import JobProgress
+from sender_accounts.bulk.job_progress import JobProgress
 from sender_accounts.common.model import Model
 from sender_accounts.common.request_bodies import PostBody
 from sender_accounts.common.statuses import InboxStatus, WarmupStatus

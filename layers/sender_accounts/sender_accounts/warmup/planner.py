@@ -134,7 +134,7 @@ class WarmupPlanner:
         report = PlannerReport()
         if not self._adopted:
             self._adopted = self._one_off_steps(report, now)
-        due = self._members.due(stamp(now))
+        due = self._due(now)
         if due:
             pool = Pool(self._pool_members(now, due), now, self._settings.warmup_day_seconds)
             for member in due:
@@ -163,21 +163,38 @@ class WarmupPlanner:
             return False
         return True
 
+    def _due(self, now: datetime) -> list[PoolMember]:
+        """The members due for planning. When the pool is to be read anyway (a process's first
+        run, or a pool past its refresh), the due members are taken from that read: every
+        shard is read once, not twice (the due query, then the pool)."""
+        if self._fresh_pool(now) is None:
+            before = stamp(now)
+            return [member for member in self._read_pool(now) if member.plan_at <= before]
+        return self._members.due(stamp(now))
+
+    def _fresh_pool(self, now: datetime) -> list[PoolMember] | None:
+        refresh = min(POOL_REFRESH_SECONDS, self._settings.warmup_day_seconds / 20)
+        if self._pool_read is None or (now - self._pool_read[0]).total_seconds() >= refresh:
+            return None
+        return self._pool_read[1]
+
+    def _read_pool(self, now: datetime) -> list[PoolMember]:
+        members = self._members.pool()
+        self._pool_read = (now, members, {member.inbox_id for member in members})
+        return members
+
     def _pool_members(self, now: datetime, due: list[PoolMember]) -> list[PoolMember]:
         """The pool, read again once it is older than a twentieth of a day (at most
         POOL_REFRESH_SECONDS) or when a due member is not in it (one that just joined plans
         its day with the pool as it is now): a run then costs what its due members do, not
         the pool's size. A recipient chosen from a pool read a little earlier that has left
         since is sent nothing (the send worker checks both ends)."""
-        refresh = min(POOL_REFRESH_SECONDS, self._settings.warmup_day_seconds / 20)
-        if self._pool_read is not None:
-            read_at, members, ids = self._pool_read
-            fresh = (now - read_at).total_seconds() < refresh
-            if fresh and all(member.inbox_id in ids for member in due):
+        members = self._fresh_pool(now)
+        if members is not None and self._pool_read is not None:
+            ids = self._pool_read[2]
+            if all(member.inbox_id in ids for member in due):
                 return members
-        members = self._members.pool()
-        self._pool_read = (now, members, {member.inbox_id for member in members})
-        return members
+        return self._read_pool(now)
 
     def _plan(self, member: PoolMember, pool: Pool) -> int:
         day_seconds = pool.day_seconds
