@@ -5,8 +5,9 @@ finds it here, so `sam local invoke -e events/<file>.json` against `make serve` 
 function's success path, not a 404. Each sample that changes or removes a webhook names its own
 (update, delete, rotate, test), so the samples can run in any order, or all at once, and each
 still succeeds. Seeding again puts the webhooks back as they were (a deleted sample webhook
-returns at the next start); the jobs and the delivery, which the samples only read or retry,
-are added when missing (a retried delivery keeps its attempts).
+returns at the next start, one the create sample registered is removed); the jobs and the
+delivery, which the samples only read or retry, are added when missing (a retried delivery
+keeps its attempts).
 """
 
 from __future__ import annotations
@@ -103,6 +104,12 @@ def _seed_webhooks() -> None:
     from sender_accounts.webhooks.signing import new_secret, secrets_context
 
     store = webhook_store.get()
+    # What the create sample registered goes: otherwise each run of it adds an endpoint the
+    # delivery worker's sample then delivers to, and that sample's work grows with every run.
+    kept = {sample.webhook_id for sample in WEBHOOKS}
+    for webhook in store.all(SAMPLE_WORKSPACE):
+        if webhook.webhook_id not in kept:
+            store.delete(SAMPLE_WORKSPACE, webhook.webhook_id)
     for sample in WEBHOOKS:
         context = secrets_context(SAMPLE_WORKSPACE, sample.webhook_id)
         sealed = vault.get().seal_secrets({"current": new_secret()}, context)

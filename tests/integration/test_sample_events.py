@@ -124,3 +124,21 @@ def test_function_runs_on_its_sample_event(runtime: LocalRuntime, logical_id: st
         assert location.startswith("https://app.example.com/")
         return
     json.loads(result["body"])
+
+
+def test_seeding_removes_the_webhooks_the_create_sample_registered(runtime: LocalRuntime) -> None:
+    """Otherwise each run of the create sample adds an endpoint the delivery worker's sample
+    then delivers to: that sample's work (and its cold request) grows run after run."""
+    from local_stack.samples import SAMPLE_WORKSPACE, WEBHOOKS
+    from sender_accounts.composition import webhook_store
+
+    seed_sample_workspace()
+    sample = "CreateWebhookFunction"
+    for _ in range(2):
+        created = invoke(TEMPLATE, sample, json.loads(sample_path(sample).read_text()))
+        assert created["statusCode"] == 201, created["body"]
+    listed = {w.webhook_id for w in webhook_store.get().all(SAMPLE_WORKSPACE)}
+    assert len(listed) == len(WEBHOOKS) + 2
+    seed_sample_workspace()
+    listed = {w.webhook_id for w in webhook_store.get().all(SAMPLE_WORKSPACE)}
+    assert listed == {sample.webhook_id for sample in WEBHOOKS}
