@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -31,9 +32,13 @@ ITEM = {
 
 
 @pytest.fixture
-def db() -> Iterator[Any]:
+def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    # In process, where the writer is switched: not the running emulation a suite may point to
+    for name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL")]:
+        monkeypatch.delenv(name)
     with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
+        client = boto3.client("dynamodb", region_name="us-east-1", endpoint_url=None)
+        assert client.meta.endpoint_url.startswith("https://dynamodb.")
         keys = [
             {"AttributeName": "pk", "KeyType": "HASH"},
             {"AttributeName": "sk", "KeyType": "RANGE"},
