@@ -164,10 +164,11 @@ class WarmupPlanner:
         return True
 
     def _due(self, now: datetime) -> list[PoolMember]:
-        """The members due for planning. When the pool is to be read anyway (a process's first
-        run, or a pool past its refresh), the due members are taken from that read: every
-        shard is read once, not twice (the due query, then the pool)."""
-        if self._fresh_pool(now) is None:
+        """The members due for planning. A process's first run has no pool yet and reads it,
+        taking the due members from that read: every shard is read once, not twice (the due
+        query, then the pool). Later runs query the due members alone, so a run with nothing
+        due never pays for a pool past its refresh."""
+        if self._pool_read is None:
             before = stamp(now)
             return [member for member in self._read_pool(now) if member.plan_at <= before]
         return self._members.due(stamp(now))
