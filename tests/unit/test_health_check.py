@@ -45,7 +45,7 @@ class Rig:
         inbox.setdefault("settings", {"dkim_selector": "s1"})
         self.store.create_inbox(WORKSPACE, stored_inbox(self.vault, **inbox))
         self.service = HealthCheckService(
-            self.store, self.vault, self.events, SETTINGS, self.zone, None, self.domains,
+            self.store, self.vault, self.events, SETTINGS, self.zone, None, lambda: self.domains,
             self.validator, StoredLogins(self.vault, self.tokens),
         )  # fmt: skip
 

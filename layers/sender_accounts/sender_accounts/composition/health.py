@@ -24,14 +24,6 @@ if TYPE_CHECKING:
     from sender_accounts.health.sweep import HealthSweep
 
 
-class _DomainHealthOnUse:
-    """SES's view of a native inbox's domain, the domain service composed on the first check of
-    a native inbox: checking a connected mailbox never loads it."""
-
-    def domain_status(self, workspace_id: str, domain_id: str) -> tuple[str, bool | None]:
-        return domains.get().domain_status(workspace_id, domain_id)
-
-
 def _health_checks() -> HealthCheckService:
     from sender_accounts.accounts.connection_validation import real_validation
     from sender_accounts.health.health_check import HealthCheckService
@@ -43,7 +35,7 @@ def _health_checks() -> HealthCheckService:
         get_settings(),
         dns_lookup.get(),
         connection_capacity.get(),
-        _DomainHealthOnUse(),
+        domains.get,
         real_validation,
         stored_logins.get(),
     )

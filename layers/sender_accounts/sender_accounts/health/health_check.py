@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -67,13 +68,14 @@ class HealthCheckService(InboxUseCase):
         settings: Settings,
         lookup: DnsRecords,
         capacity: ConnectionCapacity | None,
-        domains: DomainHealth,
+        domains: Callable[[], DomainHealth],
         validator: ConnectionValidator,
         logins: StoredLogins,
     ) -> None:
         """`capacity`: the bounds on mail connections (none: unbounded); `domains`: native
-        inboxes' SES side; `logins`: how stored credentials become logins (OAuth2 refreshes
-        included)."""
+        inboxes' SES side, asked for on the first check of a native inbox (checking a connected
+        mailbox never loads it); `logins`: how stored credentials become logins (OAuth2
+        refreshes included)."""
         self._logins = logins
         super().__init__(repository, vault, events, settings, validator, capacity)
         self._lookup = lookup
@@ -98,7 +100,7 @@ class HealthCheckService(InboxUseCase):
 
     def _observe(self, workspace_id: str, inbox: InboxRecord, queued: bool) -> Observation:
         domain = inbox.email_address.rsplit("@", 1)[1].lower()
-        if inbox.domain_id and self._domains is not None:
+        if inbox.domain_id:
             return self._observe_native(workspace_id, inbox, domain)
         selectors = selectors_for(inbox.inbox_type, inbox.settings)
         # A token refresh and the logins share one validation deadline; the wait for a host
@@ -133,9 +135,8 @@ class HealthCheckService(InboxUseCase):
         return asyncio.run(look())
 
     def _observe_native(self, workspace_id: str, inbox: InboxRecord, domain: str) -> Observation:
-        assert self._domains is not None
         assert inbox.domain_id is not None
-        status, dkim = self._domains.domain_status(workspace_id, inbox.domain_id)
+        status, dkim = self._domains().domain_status(workspace_id, inbox.domain_id)
         failure = ses_failure(status)
         verification = Factor(
             "SES_VERIFICATION",
