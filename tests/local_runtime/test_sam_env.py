@@ -97,3 +97,48 @@ def test_every_function_runs_with_exactly_the_env_file(
 def test_each_function_is_given(runtime: LocalRuntime, name: str) -> None:
     variables = sam_env_vars(runtime.stack, runtime.function_keys)
     assert all(v.get(name) for v in variables.values())
+
+
+# Modules a check of a connected (password) mailbox has no use for: the create and update
+# request models, the OAuth app store, the domain service.
+UNUSED_BY_A_CHECK = (
+    "sender_accounts.accounts.models",
+    "sender_accounts.oauth.apps",
+    "sender_accounts.oauth.models",
+    "sender_accounts.domains.service",
+)
+
+
+def test_a_check_of_a_connected_mailbox_loads_only_what_it_uses(
+    runtime: LocalRuntime, tmp_path: Any
+) -> None:
+    from sender_accounts.access.api_keys import issue_key
+    from sender_accounts.composition import access_store
+
+    name = "CheckSenderAccountFunction"
+    sample = json.loads(sample_path(str(TEMPLATE.authorizer_function())).read_text())
+    issue_key(access_store.get(), "samples", api_key=sample["headers"]["X-API-Key"])
+    seed_sample_workspace()  # the sample inbox unchecked: this check logs in and asks DNS
+    props = TEMPLATE.function_properties(name)
+    layer = PROJECT_ROOT / "layers" / "sender_accounts"
+    env = {
+        **sam_env_vars(runtime.stack, runtime.function_keys)[name],
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": str(layer),
+    }
+    answered = (
+        LOAD_HANDLER
+        + "result = module.lambda_handler(event, Context())\n"
+        + f"print(json.dumps([result, sorted(set({UNUSED_BY_A_CHECK!r}) & set(sys.modules))]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", answered, str(PROJECT_ROOT / props["CodeUri"] / "app.py"),
+         str(sample_path(name)), name],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    result, loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    check = json.loads(result["body"])
+    assert result["statusCode"] == 200, result["body"]
+    assert check["cached"] is False
+    assert loaded == []
