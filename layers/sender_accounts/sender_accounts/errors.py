@@ -85,6 +85,8 @@ class DependencyUnavailable(ServiceError):
         self.service = service
         # The failed operation and the service's error code only: never a message or a value.
         self.cause = cause
+        if cause:  # so a traceback says which failure it was, as the log record does
+            self.add_note(f"{service}: {cause}")
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(RETRY_AFTER_SECONDS)}
