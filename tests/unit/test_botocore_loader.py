@@ -1,4 +1,4 @@
-"""The clients' botocore data: the loader answers as boto3's own loader does while listing
+"""The clients' botocore data: the loader answers as botocore's own loader does while listing
 only the folder of the service asked about; the endpoints cut resolves every endpoint as the
 whole file does."""
 
@@ -6,9 +6,9 @@ import json
 import re
 from pathlib import Path
 
-import boto3
 import botocore.exceptions
 import botocore.loaders
+import botocore.session
 import pytest
 
 from sender_accounts.adapters import aws_clients, endpoint_data
@@ -22,9 +22,8 @@ def loaders(
 ) -> tuple[botocore.loaders.Loader, botocore.loaders.Loader]:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     session = aws_clients._new_session()
-    lean = session._session.get_component("data_loader")
-    # boto3's own session: botocore's loader with boto3's data folder added
-    full = boto3.session.Session()._session.get_component("data_loader")
+    lean = session.get_component("data_loader")
+    full = botocore.session.get_session().get_component("data_loader")
     return full, lean
 
 
@@ -38,7 +37,7 @@ def test_known_services_are_botocores(loaders, type_name: str) -> None:
         assert (name in answered) is (name in services), name
 
 
-def test_search_paths_are_botocores_and_boto3s(loaders) -> None:
+def test_search_paths_are_botocores(loaders) -> None:
     full, lean = loaders
     assert lean.search_paths == full.search_paths
 
@@ -82,11 +81,11 @@ def test_endpoints_resolve_as_with_the_whole_file(
     monkeypatch.setenv("AWS_DEFAULT_REGION", region)
     ours = aws_clients._new_session()
     assert isinstance(
-        ours._session._get_internal_component("endpoint_resolver"),
+        ours._get_internal_component("endpoint_resolver"),
         endpoint_data.CutEndpointResolver,
     )
-    theirs = boto3.session.Session()
-    made = [s.client(service, region_name=region) for s in (ours, theirs)]
+    theirs = botocore.session.get_session()
+    made = [s.create_client(service, region_name=region) for s in (ours, theirs)]
     assert made[0].meta.endpoint_url == made[1].meta.endpoint_url
     assert made[0].meta.region_name == made[1].meta.region_name
     assert made[0].meta.partition == made[1].meta.partition

@@ -11,50 +11,17 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
 from typing import Any, TypeVar
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from sender_accounts.errors import DependencyUnavailable
+from sender_accounts.store.attribute_values import deserialize, serialize
 
 T = TypeVar("T")
 
 TRANSACTION_ATTEMPTS = 5
 BATCH_GET_KEYS = 100  # BatchGetItem's maximum
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
-
-def serialize(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: _serializer.serialize(_to_dynamo(value)) for key, value in item.items()}
-
-
-def deserialize(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: _from_dynamo(_deserializer.deserialize(value)) for key, value in item.items()}
-
-
-def _to_dynamo(value: Any) -> Any:
-    if isinstance(value, float):
-        return Decimal(str(value))
-    if isinstance(value, dict):
-        return {k: _to_dynamo(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_to_dynamo(v) for v in value]
-    return value
-
-
-def _from_dynamo(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _from_dynamo(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_from_dynamo(v) for v in value]
-    if hasattr(value, "value") and isinstance(value.value, bytes):  # boto3 Binary
-        return bytes(value.value)
-    return value
 
 
 def cancellation_reasons(exc: ClientError) -> list[str]:
