@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from moto.dynamodb.responses import DynamoResult
 from local_stack.emulation_fixes import _answer_items_as_they_are
 
 TABLE = "answers"
+AWS_ENDPOINT = "https://dynamodb.us-east-1.amazonaws.com"  # what mock_aws answers in process
 ITEM = {
     "pk": {"S": "P#1"},
     "sk": {"S": "A"},
@@ -32,13 +32,12 @@ ITEM = {
 
 
 @pytest.fixture
-def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    # In process, where the writer is switched: not the running emulation a suite may point to
-    for name in [n for n in os.environ if n.startswith("AWS_ENDPOINT_URL")]:
-        monkeypatch.delenv(name)
+def db() -> Iterator[Any]:
+    # In process, where the writer is switched: not the running emulation a suite may point
+    # to. The endpoint is named on this client alone; the process's environment is left as it
+    # is, so no other client (a runtime's thread) is ever built against AWS's own endpoint.
     with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1", endpoint_url=None)
-        assert client.meta.endpoint_url.startswith("https://dynamodb.")
+        client = boto3.client("dynamodb", region_name="us-east-1", endpoint_url=AWS_ENDPOINT)
         keys = [
             {"AttributeName": "pk", "KeyType": "HASH"},
             {"AttributeName": "sk", "KeyType": "RANGE"},
