@@ -226,4 +226,4 @@ def _cheap_queue_clock() -> None:
         queue = self.get_queue(queue_name)
         return bool(queue.message_retention_period + message.sent_timestamp / 1000 > time.time())
 
-    sqs_models.SQSBackend.is_message_valid_based_on_retention_period = retained
+    sqs_models.SQSBackend.is_message_valid_based_on_retention_period = retained  # type: ignore[method-assign]

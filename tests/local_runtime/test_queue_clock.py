@@ -28,11 +28,8 @@ def sqs() -> Iterator[Any]:
         with mock_aws():
             yield boto3.client("sqs", region_name="us-east-1", endpoint_url=SQS_ENDPOINT)
     finally:
-        (
-            sqs_models.unix_time,
-            sqs_models.unix_time_millis,
-            sqs_models.SQSBackend.is_message_valid_based_on_retention_period,
-        ) = saved
+        sqs_models.unix_time, sqs_models.unix_time_millis, retention = saved
+        sqs_models.SQSBackend.is_message_valid_based_on_retention_period = retention  # type: ignore[method-assign]
 
 
 def _queue(url: str) -> Any:
