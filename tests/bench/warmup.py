@@ -197,6 +197,34 @@ def postpone_next_days(workspace_id: str) -> None:
             )
 
 
+def end_engine_work(workspace_id: str) -> None:
+    """Once the engine's figures are taken, its day stops: no next day is planned, the schedule
+    (sends and check slots not yet due, the bench's warm-up being the stack's only one) is
+    deleted and the warm-up queues are emptied. Otherwise its sends go on failing against the
+    stopped mail server for the rest of the day, under the phases measured after it."""
+    from sender_accounts.adapters.aws_clients import client
+    from sender_accounts.store.warmup_schedule import DUE_INDEX, due_shards
+
+    postpone_next_days(workspace_id)
+    db, table = client("dynamodb"), os.environ["WARMUP_TABLE_NAME"]
+    for shard in due_shards():
+        pages = db.get_paginator("query").paginate(
+            TableName=table,
+            IndexName=DUE_INDEX,
+            KeyConditionExpression="due_shard = :shard",
+            ExpressionAttributeValues={":shard": {"S": shard}},
+        )
+        keys = [{"pk": i["pk"], "sk": i["sk"]} for page in pages for i in page["Items"]]
+        for start in range(0, len(keys), 25):
+            deletes = [{"DeleteRequest": {"Key": k}} for k in keys[start : start + 25]]
+            request: dict[str, Any] = {table: deletes}
+            while request:
+                request = db.batch_write_item(RequestItems=request)["UnprocessedItems"]
+    sqs = client("sqs")
+    for name in ("WARMUP_SEND_QUEUE_URL", "WARMUP_RECEIVE_QUEUE_URL", "WARMUP_BULK_QUEUE_URL"):
+        sqs.purge_queue(QueueUrl=os.environ[name])
+
+
 def run_planner() -> dict[str, Any]:
     from local_stack.functions import invoke
     from local_stack.template import StackTemplate, load_template
@@ -236,6 +264,7 @@ def engine_run(pki: Any, row: Row) -> None:
     )
     counter = CallCounter()
     planning = CallCounter(this_thread_only=True)
+    workspace_id = ""
     try:
         set_environment(
             {
@@ -325,6 +354,8 @@ def engine_run(pki: Any, row: Row) -> None:
             f"{counter.dynamodb(True) / emails:.1f} / {counter.dynamodb(False) / emails:.1f}",
         )
     finally:
+        if workspace_id:
+            end_engine_work(workspace_id)
         server.stop()
 
 
