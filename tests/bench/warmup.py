@@ -171,11 +171,16 @@ def seed_members(
         ids = list(pool.map(one, range(len(addresses))))
     from sender_accounts.adapters.aws_clients import client
 
-    for start in range(0, len(pending), 25):
-        request = {table: pending[start : start + 25]}
-        while request:
-            request = client("dynamodb").batch_write_item(RequestItems=request)["UnprocessedItems"]
+    write_all(client("dynamodb"), table, pending)
     return ids
+
+
+def write_all(db: Any, table: str, writes: list[dict[str, Any]]) -> None:
+    """Every put or delete request, 25 a call, until none is left unprocessed."""
+    for start in range(0, len(writes), 25):
+        request: dict[str, Any] = {table: writes[start : start + 25]}
+        while request:
+            request = db.batch_write_item(RequestItems=request)["UnprocessedItems"]
 
 
 def postpone_next_days(workspace_id: str) -> None:
@@ -215,11 +220,7 @@ def end_engine_work(workspace_id: str) -> None:
             ExpressionAttributeValues={":shard": {"S": shard}},
         )
         keys = [{"pk": i["pk"], "sk": i["sk"]} for page in pages for i in page["Items"]]
-        for start in range(0, len(keys), 25):
-            deletes = [{"DeleteRequest": {"Key": k}} for k in keys[start : start + 25]]
-            request: dict[str, Any] = {table: deletes}
-            while request:
-                request = db.batch_write_item(RequestItems=request)["UnprocessedItems"]
+        write_all(db, table, [{"DeleteRequest": {"Key": key}} for key in keys])
     sqs = client("sqs")
     for name in ("WARMUP_SEND_QUEUE_URL", "WARMUP_RECEIVE_QUEUE_URL", "WARMUP_BULK_QUEUE_URL"):
         sqs.purge_queue(QueueUrl=os.environ[name])
